@@ -1,0 +1,98 @@
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { Kafka, logLevel } from "kafkajs";
+import { cacheDir, logsDir, repoRoot, stateDir } from "./paths";
+import { type ManagedProcess, isAlive, readPid, requireTool, run, spawnDetached, stopProcess, tcpOpen, waitReady } from "./localProcess";
+
+/** Broker version; kafkajs 2.2.4 is proven against it by tests/infra/kafkajsCompat.int.spec.ts. */
+export const KAFKA_VERSION = "3.9.1";
+
+const host = "127.0.0.1";
+const port = Number(process.env.TONGBAN_KAFKA_PORT ?? 19092);
+const controllerPort = Number(process.env.TONGBAN_KAFKA_CONTROLLER_PORT ?? port + 1);
+const libsDir = join(cacheDir, `kafka-${KAFKA_VERSION}`, "libs");
+const dataDir = join(stateDir, "kafka");
+const proc: ManagedProcess = { name: "Kafka", pidFile: join(stateDir, "kafka.pid"), logFile: join(logsDir, "kafka.log") };
+
+export const localKafkaBroker = `${host}:${port}`;
+export const kafkaLogFile = proc.logFile;
+
+/** Resolves the broker's classpath from Maven Central into the cache, once. */
+export function ensureKafkaJars(): void {
+  const marker = join(libsDir, ".complete");
+  if (existsSync(marker)) return;
+  requireTool("java", ["-version"], "install a Java 17+ runtime (e.g. `apt-get install openjdk-17-jre-headless`) to run the local Kafka broker, or set KAFKA_BROKERS.");
+  requireTool("mvn", ["-v"], "install Apache Maven (e.g. `apt-get install maven`) to fetch the Kafka broker jars, or set KAFKA_BROKERS.");
+  mkdirSync(libsDir, { recursive: true });
+  run("mvn", ["-q", "-B", "-f", join(repoRoot, "deploy/local/kafka/pom.xml"), "dependency:copy-dependencies", `-DoutputDirectory=${libsDir}`, "-DincludeScope=runtime", `-Dkafka.version=${KAFKA_VERSION}`], repoRoot);
+  writeFileSync(marker, new Date().toISOString());
+}
+
+function serverProperties(): string {
+  return [
+    "process.roles=broker,controller",
+    "node.id=1",
+    `controller.quorum.voters=1@${host}:${controllerPort}`,
+    `listeners=PLAINTEXT://${host}:${port},CONTROLLER://${host}:${controllerPort}`,
+    `advertised.listeners=PLAINTEXT://${host}:${port}`,
+    "controller.listener.names=CONTROLLER",
+    "inter.broker.listener.name=PLAINTEXT",
+    "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+    `log.dirs=${join(dataDir, "data")}`,
+    "num.partitions=3",
+    // Topics are provisioned explicitly (inbound, dead-letter, tracking) as in production.
+    "auto.create.topics.enable=false",
+    "offsets.topic.replication.factor=1",
+    "offsets.topic.num.partitions=6",
+    "transaction.state.log.replication.factor=1",
+    "transaction.state.log.min.isr=1",
+    "group.initial.rebalance.delay.ms=0",
+    "log.retention.hours=168",
+    "",
+  ].join("\n");
+}
+
+async function brokerAnswers(): Promise<boolean> {
+  if (!(await tcpOpen(host, port))) return false;
+  const admin = new Kafka({ brokers: [localKafkaBroker], logLevel: logLevel.NOTHING, retry: { retries: 0 } }).admin();
+  try {
+    await admin.connect();
+    const cluster = await admin.describeCluster();
+    return cluster.brokers.length > 0 && cluster.controller !== null;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+export async function kafkaStatus(): Promise<"running" | "stopped"> {
+  return isAlive(readPid(proc)) && (await brokerAnswers().catch(() => false)) ? "running" : "stopped";
+}
+
+/** Starts the KRaft broker unless it already runs; returns true when this call started it. */
+export async function startKafka(): Promise<boolean> {
+  if (isAlive(readPid(proc))) {
+    await waitReady(proc, brokerAnswers, 60_000);
+    return false;
+  }
+  if (await tcpOpen(host, port)) {
+    throw new Error(`Port ${port} is taken by another process; set TONGBAN_KAFKA_PORT or KAFKA_BROKERS.`);
+  }
+  ensureKafkaJars();
+  mkdirSync(dataDir, { recursive: true });
+  const props = join(dataDir, "server.properties");
+  writeFileSync(props, serverProperties());
+  const classpath = `${libsDir}/*`;
+  const log4j = `-Dlog4j.configuration=file:${join(repoRoot, "deploy/local/kafka/log4j.properties")}`;
+  if (!existsSync(join(dataDir, "data", "meta.properties"))) {
+    const clusterId = randomBytes(16).toString("base64url");
+    run("java", ["-cp", classpath, log4j, "kafka.tools.StorageTool", "format", "-t", clusterId, "-c", props], repoRoot);
+  }
+  spawnDetached(proc, "java", ["-Xms256m", "-Xmx768m", "-XX:+UseG1GC", log4j, "-cp", classpath, "kafka.Kafka", props], repoRoot);
+  await waitReady(proc, brokerAnswers, 90_000);
+  return true;
+}
+
+export function stopKafka(): Promise<boolean> {
+  return stopProcess(proc, 30_000);
+}
