@@ -1,0 +1,3 @@
+export * from "./loadConfig";
+export * from "./commonKeys";
+export * from "./network";

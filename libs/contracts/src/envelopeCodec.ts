@@ -1,0 +1,32 @@
+import { CaseEvent } from "./gen/tongban/v1/case_events";
+import { EventEnvelope } from "./gen/tongban/v1/envelope";
+
+/** Current schema version written into every envelope. */
+export const SCHEMA_VERSION = 1;
+
+/** Event type names as carried in the envelope and the Kafka `type` header. */
+export const eventTypeOf = (payload: CaseEvent): string => {
+  const c = payload.event?.$case;
+  switch (c) {
+    case "submitted":
+      return "case.submitted";
+    case undefined:
+      return "unknown";
+    default: {
+      const never: never = c;
+      return never;
+    }
+  }
+};
+
+export function encodeEnvelope(env: EventEnvelope): Buffer {
+  return Buffer.from(EventEnvelope.encode(env).finish());
+}
+
+/** Decodes an envelope; throws on malformed bytes or a missing id, case id or payload. */
+export function decodeEnvelope(bytes: Uint8Array): EventEnvelope {
+  const env = EventEnvelope.decode(bytes);
+  if (!env.eventId || !env.caseId) throw new Error("envelope lacks event id or case id");
+  if (!env.payload?.event) throw new Error(`unknown or empty payload for type '${env.type}'`);
+  return env;
+}

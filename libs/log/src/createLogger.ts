@@ -1,0 +1,48 @@
+import { pino, type Logger } from "pino";
+
+/**
+ * Paths whose values are personal data (个人信息) and must never reach a log line:
+ * applicants' names, id numbers, phones, addresses and certificate holders.
+ */
+export const personalDataPaths = [
+  "applicant",
+  "*.applicant",
+  "*.*.applicant",
+  "idNumber",
+  "*.idNumber",
+  "phone",
+  "*.phone",
+  "address",
+  "*.address",
+  "holderName",
+  "*.holderName",
+  "*.*.holderName",
+  "holderIdNumber",
+  "*.holderIdNumber",
+  "*.*.holderIdNumber",
+  "applicantName",
+  "*.applicantName",
+];
+
+export interface LoggerOptions {
+  service: string;
+  node?: string;
+  level?: string;
+  /** Where to write; defaults to stdout. Tests pass a stream to inspect output. */
+  destination?: pino.DestinationStream;
+}
+
+/** Creates the service's root logger: JSON lines, personal data redacted. */
+export function createLogger(opts: LoggerOptions): Logger {
+  return pino(
+    {
+      level: opts.level ?? "info",
+      base: { service: opts.service, ...(opts.node ? { node: opts.node } : {}) },
+      redact: { paths: personalDataPaths, censor: "[redacted]" },
+      timestamp: pino.stdTimeFunctions.isoTime,
+    },
+    opts.destination ?? pino.destination({ sync: false }),
+  );
+}
+
+export type { Logger };

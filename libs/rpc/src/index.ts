@@ -1,0 +1,5 @@
+export * from "./appError";
+export * from "./statusDetails";
+export * from "./handlers";
+export * from "./startGrpcServer";
+export * from "./clients";

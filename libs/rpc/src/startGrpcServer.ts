@@ -1,0 +1,71 @@
+import { readFileSync } from "node:fs";
+import { Server, ServerCredentials, type ServiceDefinition, type UntypedServiceImplementation } from "@grpc/grpc-js";
+import { HealthImplementation, type ServingStatus } from "grpc-health-check";
+
+export interface TlsFiles {
+  cert?: string | undefined;
+  key?: string | undefined;
+  /** When set, client certificates signed by this CA are required (mTLS). */
+  ca?: string | undefined;
+}
+
+export interface GrpcServerOptions {
+  host: string;
+  port: number;
+  tls?: TlsFiles;
+  services: { name: string; definition: ServiceDefinition; implementation: UntypedServiceImplementation }[];
+}
+
+export interface RunningGrpcServer {
+  port: number;
+  address: string;
+  health: HealthImplementation;
+  setServing(serving: boolean): void;
+  /** Marks NOT_SERVING, lets in-flight calls finish (bounded), then closes. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+export function serverCredentials(tls: TlsFiles | undefined): ServerCredentials {
+  if (!tls?.cert || !tls.key) return ServerCredentials.createInsecure();
+  return ServerCredentials.createSsl(
+    tls.ca ? readFileSync(tls.ca) : null,
+    [{ cert_chain: readFileSync(tls.cert), private_key: readFileSync(tls.key) }],
+    Boolean(tls.ca),
+  );
+}
+
+/** Starts a gRPC server with grpc.health.v1 for every service it hosts. */
+export async function startGrpcServer(opts: GrpcServerOptions): Promise<RunningGrpcServer> {
+  const server = new Server({ "grpc.keepalive_permit_without_calls": 1 });
+  const statuses: Record<string, ServingStatus> = { "": "SERVING" };
+  for (const s of opts.services) {
+    server.addService(s.definition, s.implementation);
+    statuses[s.name] = "SERVING";
+  }
+  const health = new HealthImplementation(statuses);
+  health.addToServer(server);
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync(`${opts.host}:${opts.port}`, serverCredentials(opts.tls), (err, p) => (err ? reject(err) : resolve(p))),
+  );
+  const setServing = (serving: boolean) => {
+    for (const name of Object.keys(statuses)) health.setStatus(name, serving ? "SERVING" : "NOT_SERVING");
+  };
+  return {
+    port,
+    address: `${opts.host}:${port}`,
+    health,
+    setServing,
+    stop: (graceMs = 5_000) =>
+      new Promise<void>((resolve) => {
+        setServing(false);
+        const force = setTimeout(() => {
+          server.forceShutdown();
+          resolve();
+        }, graceMs);
+        server.tryShutdown(() => {
+          clearTimeout(force);
+          resolve();
+        });
+      }),
+  };
+}

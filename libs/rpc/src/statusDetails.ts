@@ -1,0 +1,41 @@
+import { Metadata, type ServiceError, status } from "@grpc/grpc-js";
+import { Any, BadRequest, ErrorInfo, RpcStatus } from "@tongban/contracts";
+import type { Logger } from "pino";
+import { AppError, type FieldViolation } from "./appError";
+
+const DETAILS_KEY = "grpc-status-details-bin";
+const BAD_REQUEST_URL = "type.googleapis.com/google.rpc.BadRequest";
+const ERROR_INFO_URL = "type.googleapis.com/google.rpc.ErrorInfo";
+
+/**
+ * Turns anything a handler threw into a gRPC ServiceError. AppError keeps its code and gets
+ * google.rpc.Status details (BadRequest field violations, ErrorInfo); anything else becomes
+ * UNKNOWN with the stack logged and a generic message (no internals leak to callers).
+ */
+export function toServiceError(err: unknown, log: Logger, method: string): Partial<ServiceError> {
+  if (!(err instanceof AppError)) {
+    log.error({ err, method }, "unhandled error in gRPC handler");
+    return { code: status.UNKNOWN, details: "内部错误 / internal error", metadata: new Metadata() };
+  }
+  const details: Any[] = [];
+  if (err.violations.length > 0) {
+    details.push({ typeUrl: BAD_REQUEST_URL, value: Buffer.from(BadRequest.encode({ fieldViolations: err.violations }).finish()) });
+  }
+  if (err.reason) {
+    details.push({ typeUrl: ERROR_INFO_URL, value: Buffer.from(ErrorInfo.encode({ reason: err.reason, domain: "tongban", metadata: {} }).finish()) });
+  }
+  const metadata = new Metadata();
+  metadata.set(DETAILS_KEY, Buffer.from(RpcStatus.encode({ code: err.code, message: err.message, details }).finish()));
+  return { code: err.code, details: err.message, metadata };
+}
+
+/** Reads field violations back from a ServiceError on the client side. */
+export function fieldViolationsOf(err: unknown): FieldViolation[] {
+  const md = (err as ServiceError | undefined)?.metadata;
+  const raw = md?.get(DETAILS_KEY)[0];
+  if (!raw || typeof raw === "string") return [];
+  const st = RpcStatus.decode(raw);
+  return st.details
+    .filter((d) => d.typeUrl === BAD_REQUEST_URL)
+    .flatMap((d) => BadRequest.decode(d.value).fieldViolations);
+}

@@ -1,0 +1,2 @@
+export * from "./runMain";
+export * from "./nodeContext";

@@ -1,0 +1,27 @@
+import { type BusConnection } from "@tongban/bus";
+import { type ConfigOf, Network, type NodeConfig, type commonKeys } from "@tongban/config";
+
+type Common = ConfigOf<typeof commonKeys>;
+
+/** Kafka connection settings from the common configuration keys. */
+export function busConnection(cfg: Common, clientId: string): BusConnection {
+  const conn: BusConnection = { clientId, brokers: cfg.kafkaBrokers, ssl: cfg.kafkaSsl };
+  if (cfg.kafkaSaslMechanism) {
+    if (!cfg.kafkaSaslUsername || !cfg.kafkaSaslPassword) {
+      throw new Error("KAFKA_SASL_MECHANISM is set but KAFKA_SASL_USERNAME / KAFKA_SASL_PASSWORD are missing");
+    }
+    conn.sasl = { mechanism: cfg.kafkaSaslMechanism, username: cfg.kafkaSaslUsername, password: cfg.kafkaSaslPassword };
+  }
+  return conn;
+}
+
+/** This node's entry in the network file; fails start-up with a clear message if absent. */
+export function thisNode(network: Network, id: string): NodeConfig {
+  const node = network.node(id);
+  if (!node) throw new Error(`TONGBAN_NODE=${id} is not in the network file (known: ${network.nodes.map((n) => n.id).join(", ")})`);
+  return node;
+}
+
+export const dbNameOf = (cfg: Common) => cfg.mongoDb ?? `tongban_${cfg.node}`;
+
+export const tlsOf = (cfg: Common) => ({ cert: cfg.grpcTlsCert, key: cfg.grpcTlsKey, ca: cfg.grpcTlsCa });

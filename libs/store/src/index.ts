@@ -1,0 +1,2 @@
+export * from "./connectMongo";
+export * from "./outbox";
