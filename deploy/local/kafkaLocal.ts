@@ -1,3 +1,4 @@
+import "@tongban/bus"; // drops kafkajs's TimeoutNegativeWarning on Node >= 23
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";

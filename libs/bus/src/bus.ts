@@ -1,3 +1,4 @@
+import "./quietTimeoutWarning";
 import { type Admin, type Consumer, type IHeaders, Kafka, type Producer, logLevel as kafkaLogLevel, CompressionTypes } from "kafkajs";
 import type { Logger } from "pino";
 import { type BusConnection, kafkaConfig } from "./kafkaOptions";

@@ -23,10 +23,9 @@ export function encodeEnvelope(env: EventEnvelope): Buffer {
   return Buffer.from(EventEnvelope.encode(env).finish());
 }
 
-/** Decodes an envelope; throws on malformed bytes or a missing id, case id or payload. */
+/** Decodes an envelope; throws on malformed bytes or a missing event id or case id. An unknown payload type decodes with `payload.event` undefined. */
 export function decodeEnvelope(bytes: Uint8Array): EventEnvelope {
   const env = EventEnvelope.decode(bytes);
   if (!env.eventId || !env.caseId) throw new Error("envelope lacks event id or case id");
-  if (!env.payload?.event) throw new Error(`unknown or empty payload for type '${env.type}'`);
   return env;
 }

@@ -1,4 +1,5 @@
-import { type BusConnection } from "@tongban/bus";
+import { type BusConnection, type TopicSpec } from "@tongban/bus";
+import { topics } from "@tongban/contracts";
 import { type ConfigOf, Network, type NodeConfig, type commonKeys } from "@tongban/config";
 
 type Common = ConfigOf<typeof commonKeys>;
@@ -25,3 +26,14 @@ export function thisNode(network: Network, id: string): NodeConfig {
 export const dbNameOf = (cfg: Common) => cfg.mongoDb ?? `tongban_${cfg.node}`;
 
 export const tlsOf = (cfg: Common) => ({ cert: cfg.grpcTlsCert, key: cfg.grpcTlsKey, ca: cfg.grpcTlsCa });
+
+/** Topics a network needs: per node an inbound and a dead-letter topic, plus the tracking topic. */
+export function networkTopicSpecs(prefix: string, nodeIds: readonly string[], partitions = 3): TopicSpec[] {
+  return [
+    ...nodeIds.flatMap((id) => [
+      { topic: topics.inbound(prefix, id), partitions },
+      { topic: topics.deadLetter(prefix, id), partitions: 1 },
+    ]),
+    { topic: topics.tracking(prefix), partitions },
+  ];
+}

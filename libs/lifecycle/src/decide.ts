@@ -1,0 +1,224 @@
+import { assertNever } from "./assertNever";
+import type { CaseCommand, CaseCommandType, DecisionOutcome, ResultChannel } from "./caseCommand";
+import type { CaseEvent } from "./caseEvent";
+import type { CaseState, CaseStateIn } from "./caseState";
+import type { CaseStatus } from "./caseStatuses";
+import { closeOpenSuspension } from "./closeOpenSuspension";
+import { computeDecisionDueAt } from "./computeDecisionDueAt";
+import type { DecideContext } from "./decideContext";
+import { ForbiddenActor } from "./forbiddenActor";
+import { IllegalTransition } from "./illegalTransition";
+import { InvalidCommand } from "./invalidCommand";
+import { isInStatus } from "./isInStatus";
+import { transitions } from "./transitions";
+import { validateCommand } from "./validateCommand";
+
+/** The state, if its status is one the command may be issued from; otherwise IllegalTransition. */
+function expectStatus<S extends CaseStatus>(
+  state: CaseState,
+  command: CaseCommandType,
+  from: readonly S[],
+): CaseStateIn<S> {
+  if (!isInStatus(state, from)) throw new IllegalTransition(state.status, command);
+  return state;
+}
+
+/**
+ * Decides what a command means for a case (决策): the events to append, or a DomainError
+ * (ForbiddenActor, InvalidCommand, IllegalTransition). Pure: time comes from `ctx.now`,
+ * working days from `ctx.calendar`.
+ */
+export function decide(command: CaseCommand, state: CaseState, ctx: DecideContext): CaseEvent[] {
+  const allowed: readonly string[] = transitions[command.type].actors;
+  if (!allowed.includes(command.actor)) {
+    throw new ForbiddenActor(command.actor, command.type, transitions[command.type].actors);
+  }
+  const violations = validateCommand(command);
+  if (violations.length > 0) throw new InvalidCommand(command.type, violations);
+
+  const { now, calendar, timeLimits } = ctx;
+  switch (command.type) {
+    case "SubmitCase": {
+      expectStatus(state, command.type, transitions.SubmitCase.from);
+      const { caseId, receiptNo, itemCode, receivingNode, homeNode, homeDepartment } = command.data;
+      return [
+        {
+          type: "case.submitted",
+          data: { caseId, receiptNo, itemCode, receivingNode, homeNode, homeDepartment, submittedAt: now },
+        },
+      ];
+    }
+    case "MarkForwarded":
+      expectStatus(state, command.type, transitions.MarkForwarded.from);
+      return [{ type: "case.forwarded", data: { trackingNo: command.data.trackingNo, forwardedAt: now } }];
+    case "ReceiveCase":
+      expectStatus(state, command.type, transitions.ReceiveCase.from);
+      return [
+        {
+          type: "case.received",
+          data: { receivedAt: now, correctionDueAt: calendar.addWorkingDays(now, timeLimits.correctionRequestDays) },
+        },
+      ];
+    case "SignForMaterials": {
+      const current = expectStatus(state, command.type, transitions.SignForMaterials.from);
+      if (current.materialsSignedAt !== undefined) {
+        throw new IllegalTransition(current.status, command.type, {
+          zh: "材料已签收，不能重复签收",
+          en: "the materials were already signed for",
+        });
+      }
+      return [{ type: "case.materials_signed", data: { signedAt: now } }];
+    }
+    case "Accept":
+      expectStatus(state, command.type, transitions.Accept.from);
+      return [
+        {
+          type: "case.accepted",
+          data: { acceptedAt: now, decisionDueAt: calendar.addWorkingDays(now, timeLimits.decisionDays) },
+        },
+      ];
+    case "Refuse":
+      expectStatus(state, command.type, transitions.Refuse.from);
+      return [{ type: "case.refused", data: { reasons: command.data.reasons, refusedAt: now } }];
+    case "RequestCorrection": {
+      const current = expectStatus(state, command.type, transitions.RequestCorrection.from);
+      return [
+        {
+          type: "case.correction_requested",
+          data: { round: current.corrections.length + 1, items: command.data.items, requestedAt: now },
+        },
+      ];
+    }
+    case "SubmitCorrection": {
+      const current = expectStatus(state, command.type, transitions.SubmitCorrection.from);
+      return [
+        {
+          type: "case.correction_submitted",
+          data: {
+            round: current.corrections.length,
+            items: command.data.items,
+            submittedAt: now,
+            correctionDueAt: calendar.addWorkingDays(now, timeLimits.correctionRequestDays),
+          },
+        },
+      ];
+    }
+    case "StartReview":
+      expectStatus(state, command.type, transitions.StartReview.from);
+      return [{ type: "case.review_started", data: { startedAt: now } }];
+    case "Suspend":
+      expectStatus(state, command.type, transitions.Suspend.from);
+      return [
+        { type: "case.suspended", data: { kind: command.data.kind, reason: command.data.reason, suspendedAt: now } },
+      ];
+    case "Resume": {
+      const current = expectStatus(state, command.type, transitions.Resume.from);
+      const suspensions = closeOpenSuspension(current.suspensions, now);
+      const extended = current.extension !== undefined;
+      return [
+        {
+          type: "case.resumed",
+          data: {
+            resumedAt: now,
+            decisionDueAt: computeDecisionDueAt(current.timeline.acceptedAt, suspensions, extended, ctx),
+          },
+        },
+      ];
+    }
+    case "ExtendDeadline": {
+      const current = expectStatus(state, command.type, transitions.ExtendDeadline.from);
+      if (current.extension !== undefined) {
+        throw new IllegalTransition(current.status, command.type, {
+          zh: "审批期限只能延长一次",
+          en: "the deadline may be extended only once",
+        });
+      }
+      if (now.getTime() > current.due.decisionDueAt.getTime()) {
+        throw new IllegalTransition(current.status, command.type, {
+          zh: "审批期限已届满，不能再延长",
+          en: "the decision time limit has already expired",
+        });
+      }
+      return [
+        {
+          type: "case.deadline_extended",
+          data: {
+            reason: command.data.reason,
+            extendedAt: now,
+            decisionDueAt: computeDecisionDueAt(current.timeline.acceptedAt, current.suspensions, true, ctx),
+          },
+        },
+      ];
+    }
+    case "Decide": {
+      expectStatus(state, command.type, transitions.Decide.from);
+      const d = command.data;
+      const decision: DecisionOutcome =
+        d.outcome === "approved"
+          ? { outcome: "approved", documentRef: d.documentRef }
+          : { outcome: "denied", documentRef: d.documentRef, reasons: d.reasons };
+      return [
+        {
+          type: "case.decided",
+          data: {
+            decision,
+            decidedAt: now,
+            deliveryDueAt: calendar.addWorkingDays(now, timeLimits.deliveryDays),
+          },
+        },
+      ];
+    }
+    case "SendResult": {
+      expectStatus(state, command.type, transitions.SendResult.from);
+      const c = command.data.channel;
+      const channel: ResultChannel =
+        c.kind === "mail" ? { kind: "mail", trackingNo: c.trackingNo } : { kind: "electronic" };
+      return [{ type: "case.result_sent", data: { channel, sentAt: now } }];
+    }
+    case "RecordDelivery": {
+      const current = expectStatus(state, command.type, transitions.RecordDelivery.from);
+      const recorder = current.result.kind === "mail" ? "receiving" : "home";
+      if (command.actor !== recorder) {
+        throw new ForbiddenActor(
+          command.actor,
+          command.type,
+          [recorder],
+          current.result.kind === "mail"
+            ? { zh: "邮寄送达由收件地登记", en: "mail delivery is recorded by the receiving side" }
+            : { zh: "电子送达由业务属地登记", en: "electronic delivery is recorded by the home authority" },
+        );
+      }
+      return [{ type: "case.delivered", data: { recordedBy: command.actor, deliveredAt: now } }];
+    }
+    case "Close":
+      expectStatus(state, command.type, transitions.Close.from);
+      return [{ type: "case.closed", data: { closedAt: now } }];
+    case "RecordRating":
+      expectStatus(state, command.type, transitions.RecordRating.from);
+      return [
+        {
+          type: "case.rated",
+          data: {
+            level: command.data.level,
+            ...(command.data.comment === undefined ? {} : { comment: command.data.comment }),
+            ratedAt: now,
+          },
+        },
+      ];
+    case "Withdraw": {
+      const current = expectStatus(state, command.type, transitions.Withdraw.from);
+      return [
+        {
+          type: "case.withdrawn",
+          data: {
+            ...(command.data.reason === undefined ? {} : { reason: command.data.reason }),
+            fromStatus: current.status,
+            withdrawnAt: now,
+          },
+        },
+      ];
+    }
+    default:
+      return assertNever(command);
+  }
+}

@@ -1,0 +1,142 @@
+import { assertNever } from "./assertNever";
+import type { CaseCommand } from "./caseCommand";
+import type { FieldViolation } from "./invalidCommand";
+import { ratingLevels } from "./ratingLevels";
+import { suspensionKinds } from "./suspensionKinds";
+
+/** Mail tracking numbers (邮件运单号): 10 to 30 letters or digits, e.g. EMS "1100123456789" or "EA123456789CN". */
+const trackingNoPattern = /^[A-Za-z0-9]{10,30}$/;
+
+const blank = "不能为空 / must not be blank";
+
+function text(field: string, value: unknown, out: FieldViolation[]): void {
+  if (typeof value !== "string" || value.trim() === "") out.push({ field, description: blank });
+}
+
+function optionalText(field: string, value: unknown, out: FieldViolation[]): void {
+  if (value !== undefined && typeof value !== "string") {
+    out.push({ field, description: "必须是文本 / must be a string" });
+  }
+}
+
+function trackingNo(field: string, value: unknown, out: FieldViolation[]): void {
+  if (typeof value !== "string" || !trackingNoPattern.test(value)) {
+    out.push({ field, description: "运单号应为10至30位字母或数字 / must be 10 to 30 letters or digits" });
+  }
+}
+
+/** A non-empty list of non-blank, distinct entries. */
+function textList(field: string, value: unknown, out: FieldViolation[]): void {
+  if (!Array.isArray(value) || value.length === 0) {
+    out.push({ field, description: "至少需要一项 / must list at least one entry" });
+    return;
+  }
+  const seen = new Set<string>();
+  value.forEach((entry: unknown, i) => {
+    if (typeof entry !== "string" || entry.trim() === "") {
+      out.push({ field: `${field}[${i}]`, description: blank });
+    } else if (seen.has(entry.trim())) {
+      out.push({ field: `${field}[${i}]`, description: "重复 / is a duplicate" });
+    } else {
+      seen.add(entry.trim());
+    }
+  });
+}
+
+function oneOf(field: string, value: unknown, allowed: readonly string[], out: FieldViolation[]): void {
+  if (typeof value !== "string" || !allowed.includes(value)) {
+    out.push({ field, description: `应为 ${allowed.join("、")} 之一 / must be one of ${allowed.join(", ")}` });
+  }
+}
+
+/** Checks a command's data on its own, without the case (数据校验); returns every violation found. */
+export function validateCommand(command: CaseCommand): FieldViolation[] {
+  const out: FieldViolation[] = [];
+  switch (command.type) {
+    case "SubmitCase": {
+      const d = command.data;
+      text("caseId", d.caseId, out);
+      text("receiptNo", d.receiptNo, out);
+      text("itemCode", d.itemCode, out);
+      text("receivingNode", d.receivingNode, out);
+      text("homeNode", d.homeNode, out);
+      text("homeDepartment", d.homeDepartment, out);
+      if (typeof d.homeNode === "string" && d.homeNode.trim() !== "" && d.homeNode === d.receivingNode) {
+        out.push({
+          field: "homeNode",
+          description: "业务属地须与收件地不同（异地代收） / must differ from the receiving node (cross-city case)",
+        });
+      }
+      if (d.identityVerified !== true) {
+        out.push({
+          field: "identityVerified",
+          description: "申请人身份未核验，不能收件 / the applicant's identity must be verified before registering",
+        });
+      }
+      break;
+    }
+    case "MarkForwarded":
+      trackingNo("trackingNo", command.data.trackingNo, out);
+      break;
+    case "Refuse":
+      textList("reasons", command.data.reasons, out);
+      break;
+    case "RequestCorrection":
+      textList("items", command.data.items, out);
+      break;
+    case "SubmitCorrection":
+      textList("items", command.data.items, out);
+      break;
+    case "Suspend":
+      oneOf("kind", command.data.kind, suspensionKinds, out);
+      text("reason", command.data.reason, out);
+      break;
+    case "ExtendDeadline":
+      text("reason", command.data.reason, out);
+      break;
+    case "Decide": {
+      const d = command.data;
+      text("documentRef", d.documentRef, out);
+      switch (d.outcome) {
+        case "approved":
+          break;
+        case "denied":
+          textList("reasons", d.reasons, out);
+          break;
+        default: {
+          const unknownOutcome: never = d;
+          oneOf("outcome", (unknownOutcome as { outcome?: unknown }).outcome, ["approved", "denied"], out);
+        }
+      }
+      break;
+    }
+    case "SendResult": {
+      const channel: unknown = command.data.channel;
+      const kind = typeof channel === "object" && channel !== null ? (channel as { kind?: unknown }).kind : undefined;
+      if (kind === "mail") {
+        trackingNo("channel.trackingNo", (channel as { trackingNo?: unknown }).trackingNo, out);
+      } else if (kind !== "electronic") {
+        oneOf("channel.kind", kind, ["mail", "electronic"], out);
+      }
+      break;
+    }
+    case "RecordRating":
+      oneOf("level", command.data.level, ratingLevels, out);
+      optionalText("comment", command.data.comment, out);
+      break;
+    case "Withdraw":
+      optionalText("reason", command.data.reason, out);
+      break;
+    case "ReceiveCase":
+    case "SignForMaterials":
+    case "Accept":
+    case "StartReview":
+    case "Resume":
+    case "RecordDelivery":
+    case "Close":
+      break;
+    default:
+      return assertNever(command);
+  }
+  return out;
+}

@@ -1,0 +1,140 @@
+import type { NodeConfig, Network } from "@tongban/config";
+import { validateCreditCode, validateEmsTrackingNo, validateResidentId, validateCertificateId } from "@tongban/identifiers";
+import type { FieldViolation } from "@tongban/rpc";
+
+/** What intake needs to know about the item catalog (事项目录). */
+export interface CatalogPort {
+  /** The item, if it exists: its name and whether it may travel by remote receipt (异地代收). */
+  item(code: string): { name: string; remoteReceipt: boolean } | undefined;
+  /** The department code that handles the item in that city, if any. */
+  homeDepartment(itemCode: string, nodeId: string): string | undefined;
+}
+
+export type ApplicantKindName = "PERSON" | "ORGANIZATION";
+
+/** A submission as received from a window system (transport-neutral). */
+export interface SubmissionInput {
+  receiptNo: string;
+  itemCode: string;
+  receivingDivision: string;
+  homeNode: string;
+  homeDepartment: string;
+  applicant: { kind: string; name: string; idNumber: string; phone: string; address: string } | undefined;
+  materials: { name: string; copies: number }[];
+  certificates: { certificateId: string; number: string }[];
+  mailTrackingNo: string;
+  windowClerk: string;
+}
+
+/** A submission that passed formal check (形式审查), normalized. */
+export interface CheckedSubmission extends Omit<SubmissionInput, "applicant"> {
+  applicant: { kind: ApplicantKindName; name: string; idNumber: string; phone: string; address: string };
+}
+
+export type CheckResult =
+  | { ok: true; value: CheckedSubmission; warnings: string[] }
+  | { ok: false; violations: FieldViolation[] };
+
+const RECEIPT_NO = /^[A-Za-z0-9-]{4,40}$/;
+const PHONE = /^(1\d{10}|0\d{2,3}-?\d{7,8})$/;
+
+/**
+ * Formal check (形式审查) of a submission at the receiving window: required fields, identifier
+ * rules, catalog eligibility and routing. Pure: collects every violation at once.
+ */
+export function validateSubmission(
+  input: SubmissionInput,
+  ctx: { node: NodeConfig; network: Network; catalog: CatalogPort; now: Date },
+): CheckResult {
+  const v: FieldViolation[] = [];
+  const warnings: string[] = [];
+  const need = (field: string, value: string, zh: string, en: string) => {
+    if (!value.trim()) v.push({ field, description: `${zh}不能为空 / ${en} is required` });
+    return Boolean(value.trim());
+  };
+
+  if (need("receipt_no", input.receiptNo, "收件编号", "receipt number") && !RECEIPT_NO.test(input.receiptNo)) {
+    v.push({ field: "receipt_no", description: "收件编号须为4至40位字母、数字或连字符 / receipt number must be 4-40 letters, digits or dashes" });
+  }
+
+  if (need("home_node", input.homeNode, "业务属地", "home node")) {
+    if (!ctx.network.node(input.homeNode)) {
+      const known = ctx.network.nodes.map((n) => n.id).join(", ");
+      v.push({ field: "home_node", description: `未知的业务属地城市「${input.homeNode}」/ unknown home city '${input.homeNode}' (known: ${known})` });
+    } else if (input.homeNode === ctx.node.id) {
+      v.push({ field: "home_node", description: "业务属地与收件地为同一城市，无需异地代收 / home city equals the receiving city; remote receipt does not apply" });
+    }
+  }
+
+  if (need("receiving_division", input.receivingDivision, "收件窗口区划代码", "receiving division code")) {
+    if (!ctx.node.districts.some((d) => d.code === input.receivingDivision) && input.receivingDivision !== ctx.node.division) {
+      v.push({
+        field: "receiving_division",
+        description: `区划代码 ${input.receivingDivision} 不属于${ctx.node.name.zh} / division ${input.receivingDivision} is not in ${ctx.node.name.en}`,
+      });
+    }
+  }
+
+  if (need("item_code", input.itemCode, "事项编码", "item code")) {
+    const item = ctx.catalog.item(input.itemCode);
+    if (!item) {
+      v.push({ field: "item_code", description: `事项目录中没有「${input.itemCode}」/ item '${input.itemCode}' is not in the catalog` });
+    } else if (!item.remoteReceipt) {
+      v.push({ field: "item_code", description: `事项「${item.name}」不支持异地代收 / item '${input.itemCode}' cannot be handled by remote receipt` });
+    } else if (ctx.network.node(input.homeNode) && need("home_department", input.homeDepartment, "业务属地主管部门", "home department")) {
+      const dept = ctx.catalog.homeDepartment(input.itemCode, input.homeNode);
+      if (dept !== input.homeDepartment) {
+        v.push({
+          field: "home_department",
+          description: `部门「${input.homeDepartment}」不办理该事项（应为「${dept ?? "无"}」）/ department '${input.homeDepartment}' does not handle this item (expected '${dept ?? "none"}')`,
+        });
+      }
+    }
+  }
+
+  const a = input.applicant;
+  let kind: ApplicantKindName = "PERSON";
+  if (!a) {
+    v.push({ field: "applicant", description: "申请人信息不能为空 / applicant is required" });
+  } else {
+    need("applicant.name", a.name, "申请人名称", "applicant name");
+    if (a.kind === "PERSON" || a.kind === "ORGANIZATION") kind = a.kind;
+    else v.push({ field: "applicant.kind", description: "申请人类型须为自然人或法人 / applicant kind must be PERSON or ORGANIZATION" });
+    if (need("applicant.id_number", a.idNumber, "证件号码", "id number")) {
+      const r = kind === "PERSON" ? validateResidentId(a.idNumber, { now: ctx.now }) : validateCreditCode(a.idNumber);
+      if (!r.ok) for (const e of r.errors) v.push({ field: "applicant.id_number", description: e.message });
+      else warnings.push(...r.warnings.map((w) => `applicant.id_number: ${w.message}`));
+    }
+    if (a.phone && !PHONE.test(a.phone)) {
+      v.push({ field: "applicant.phone", description: "联系电话格式不正确 / phone number is malformed" });
+    }
+  }
+
+  if (input.mailTrackingNo) {
+    const r = validateEmsTrackingNo(input.mailTrackingNo);
+    if (!r.ok) for (const e of r.errors) v.push({ field: "mail_tracking_no", description: e.message });
+  }
+
+  input.materials.forEach((m, i) => {
+    if (!m.name.trim()) v.push({ field: `materials[${i}].name`, description: "材料名称不能为空 / material name is required" });
+  });
+  input.certificates.forEach((c, i) => {
+    const r = validateCertificateId(c.certificateId);
+    if (!r.ok) for (const e of r.errors) v.push({ field: `certificates[${i}].certificate_id`, description: e.message });
+    else warnings.push(...r.warnings.map((w) => `certificates[${i}]: ${w.message}`));
+  });
+
+  need("window_clerk", input.windowClerk, "收件人员", "window clerk");
+
+  if (v.length > 0 || !a) return { ok: false, violations: v };
+  return {
+    ok: true,
+    warnings,
+    value: {
+      ...input,
+      receiptNo: input.receiptNo.trim(),
+      applicant: { ...a, kind, idNumber: a.idNumber.trim().toUpperCase() },
+      mailTrackingNo: input.mailTrackingNo.trim().toUpperCase(),
+    },
+  };
+}

@@ -1,0 +1,18 @@
+import type { TestProject } from "vitest/node";
+import { resolveInfra } from "../../deploy/local/infra";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    kafkaBrokers: string[];
+    mongoUri: string;
+  }
+}
+
+/** One real broker and store per test run (env → testcontainers → local processes). */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const infra = await resolveInfra();
+  console.log(`[tests] infra from ${infra.source}: kafka ${infra.kafkaBrokers.join(",")}, store ${infra.mongoUri}`);
+  project.provide("kafkaBrokers", infra.kafkaBrokers);
+  project.provide("mongoUri", infra.mongoUri);
+  return () => infra.release();
+}
