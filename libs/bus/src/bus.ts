@@ -1,5 +1,5 @@
 import "./quietTimeoutWarning";
-import { type Admin, type Consumer, type IHeaders, Kafka, type Producer, logLevel as kafkaLogLevel, CompressionTypes } from "kafkajs";
+import { type Admin, CompressionTypes, type Consumer, type IHeaders, Kafka, Partitioners, type Producer, logLevel as kafkaLogLevel } from "kafkajs";
 import type { Logger } from "pino";
 import { type BusConnection, kafkaConfig } from "./kafkaOptions";
 
@@ -119,7 +119,15 @@ export class Bus {
 
   private async getProducer(): Promise<Producer> {
     if (!this.producer) {
-      const p = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+      // Unbounded retries keep the idempotent producer's ordering and dedupe guarantees: a send
+      // waits out a broker restart instead of failing and being resent as a new sequence.
+      const p = this.kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: false,
+        createPartitioner: Partitioners.DefaultPartitioner,
+        retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 200, maxRetryTime: 5_000 },
+      });
       await p.connect();
       this.producer = p;
     }

@@ -3,3 +3,4 @@ export * from "./statusDetails";
 export * from "./handlers";
 export * from "./startGrpcServer";
 export * from "./clients";
+export * from "./checkHealth";

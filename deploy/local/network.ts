@@ -1,0 +1,100 @@
+/**
+ * `npm start`: the whole pilot network on this machine. Resolves Kafka and the store (env →
+ * Docker → local processes), provisions topics for every node in deploy/network.json, starts
+ * intake and queue for each city as separate processes, waits until each reports SERVING on
+ * grpc.health.v1, prints the endpoints, and on Ctrl-C stops everything it started.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { createWriteStream, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { Bus } from "@tongban/bus";
+import { Network } from "@tongban/config";
+import { createLogger } from "@tongban/log";
+import { checkHealth } from "@tongban/rpc";
+import { networkTopicSpecs } from "@tongban/runtime";
+import { resolveInfra } from "./infra";
+import { logsDir, repoRoot } from "./paths";
+
+const topicPrefix = process.env.TONGBAN_TOPIC_PREFIX ?? "tongban";
+const services = ["intake", "queue"] as const;
+
+interface Child {
+  label: string;
+  proc: ChildProcess;
+  address: string;
+  healthService: string;
+}
+
+const network = Network.load();
+const infra = await resolveInfra();
+console.log(`infra (${infra.source}): Kafka ${infra.kafkaBrokers.join(",")} · store ${infra.mongoUri}`);
+for (const note of infra.notes) console.log(`  ${note}`);
+
+const bus = new Bus({ clientId: "tongban-start", brokers: infra.kafkaBrokers }, createLogger({ service: "start", level: "warn" }));
+await bus.ensureTopics(networkTopicSpecs(topicPrefix, network.nodes.map((n) => n.id)));
+await bus.close();
+
+mkdirSync(logsDir, { recursive: true });
+const tsx = join(repoRoot, "node_modules/.bin/tsx");
+const children: Child[] = [];
+for (const node of network.nodes) {
+  for (const svc of services) {
+    const label = `${svc}-${node.id}`;
+    const log = createWriteStream(join(logsDir, `${label}.log`), { flags: "a" });
+    const proc = spawn(tsx, [join(repoRoot, `services/${svc}/src/main.ts`)], {
+      cwd: repoRoot,
+      env: {
+        ...process.env,
+        TONGBAN_NODE: node.id,
+        TONGBAN_TOPIC_PREFIX: topicPrefix,
+        KAFKA_BROKERS: infra.kafkaBrokers.join(","),
+        MONGODB_URI: infra.mongoUri,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    proc.stdout?.pipe(log);
+    proc.stderr?.pipe(log);
+    const port = node.ports[svc];
+    children.push({ label, proc, address: `127.0.0.1:${port}`, healthService: svc === "intake" ? "tongban.v1.IntakeService" : "tongban.v1.AuthorityQueueService" });
+  }
+}
+
+let stopping = false;
+async function stopAll(code: number): Promise<never> {
+  stopping = true;
+  for (const c of children) c.proc.kill("SIGTERM");
+  await Promise.all(children.map((c) => (c.proc.exitCode !== null ? undefined : new Promise((r) => c.proc.once("exit", r)))));
+  await infra.release();
+  console.log("network stopped");
+  process.exit(code);
+}
+process.on("SIGINT", () => void stopAll(0));
+process.on("SIGTERM", () => void stopAll(0));
+for (const c of children) {
+  c.proc.once("exit", (code) => {
+    if (stopping) return;
+    console.error(`${c.label} exited (code ${code}); see ${join(logsDir, `${c.label}.log`)}. Stopping the network.`);
+    void stopAll(1);
+  });
+}
+
+const deadline = Date.now() + 120_000;
+for (const c of children) {
+  while ((await checkHealth(c.address, c.healthService)) !== "SERVING") {
+    if (Date.now() > deadline) {
+      console.error(`${c.label} not SERVING after 120 s; see ${join(logsDir, `${c.label}.log`)}`);
+      await stopAll(1);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+console.log("\nTongban Exchange (通办交换) is running:");
+for (const node of network.nodes) {
+  console.log(
+    `  ${node.name.zh} ${node.name.en.padEnd(10)} intake grpc://127.0.0.1:${node.ports.intake}  queue grpc://127.0.0.1:${node.ports.queue}`,
+  );
+}
+console.log(`Logs: ${logsDir}`);
+console.log("Submit a sample case: npm run demo:submit -- xiamen quanzhou");
+console.log("Ctrl-C stops the network.");

@@ -1,0 +1,28 @@
+import { type ChannelCredentials, credentials, makeGenericClientConstructor } from "@grpc/grpc-js";
+import { service as healthService } from "grpc-health-check";
+
+const HealthClient = makeGenericClientConstructor(healthService as never, "grpc.health.v1.Health");
+
+export type HealthState = "SERVING" | "NOT_SERVING" | "UNKNOWN" | "SERVICE_UNKNOWN" | "UNREACHABLE";
+
+/** grpc.health.v1 Check against `address`; never throws, reports UNREACHABLE instead. */
+export function checkHealth(
+  address: string,
+  service = "",
+  deadlineMs = 1_000,
+  creds: ChannelCredentials = credentials.createInsecure(),
+): Promise<HealthState> {
+  const client = new HealthClient(address, creds);
+  return new Promise<HealthState>((resolve) => {
+    (client as unknown as { check: Function }).check(
+      { service },
+      { deadline: new Date(Date.now() + deadlineMs) },
+      (err: { code?: number } | null, res: { status?: string | number } | undefined) => {
+        client.close();
+        if (err) return resolve(err.code === 5 ? "SERVICE_UNKNOWN" : "UNREACHABLE");
+        const s = res?.status;
+        resolve(s === "SERVING" || s === 1 ? "SERVING" : s === "NOT_SERVING" || s === 2 ? "NOT_SERVING" : "UNKNOWN");
+      },
+    );
+  });
+}
