@@ -1,7 +1,17 @@
 import { describe, expect, it } from "vitest";
+import type { CaseCommand } from "./caseCommand";
 import { DomainError } from "./domainError";
 import { ForbiddenActor } from "./forbiddenActor";
-import { apply, at, homeCommand, receivingCommand, run, sampleCommand, stateIn, thrownBy } from "./testing/caseFixtures";
+import {
+  apply,
+  at,
+  homeCommand,
+  receivingCommand,
+  run,
+  sampleCommand,
+  stateIn,
+  thrownBy,
+} from "./testing/caseFixtures";
 
 const later = at("2025-03-04T02:00:00Z");
 
@@ -82,7 +92,11 @@ describe("recording delivery depends on the channel (送达登记)", () => {
   });
 
   it("when a result is mailed without a valid tracking number, then InvalidCommand names channel.trackingNo", () => {
-    const command = { type: "SendResult", actor: "home", data: { channel: { kind: "mail", trackingNo: "12 34" } } } as const;
+    const command: CaseCommand = {
+      type: "SendResult",
+      actor: "home",
+      data: { channel: { kind: "mail", trackingNo: "12 34" } },
+    };
     expect(thrownBy(() => apply(decided, command, later))).toMatchObject({
       code: "INVALID_COMMAND",
       violations: [{ field: "channel.trackingNo" }],

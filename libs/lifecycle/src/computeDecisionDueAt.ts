@@ -12,5 +12,9 @@ export function computeDecisionDueAt(
   ctx: Pick<DecideContext, "calendar" | "timeLimits">,
 ): Date {
   const days = ctx.timeLimits.decisionDays + (extended ? ctx.timeLimits.extensionDays : 0);
-  return ctx.calendar.addWorkingDaysExcluding(acceptedAt, days, suspensions);
+  const dueAt = ctx.calendar.addWorkingDaysExcluding(acceptedAt, days, suspensions);
+  if (dueAt === undefined) {
+    throw new Error("中止期间尚未结束，无法计算审批期限 / cannot compute the decision due date while a suspension is open");
+  }
+  return dueAt;
 }

@@ -1,19 +1,40 @@
 import { describe, expect, it } from "vitest";
+import type { CaseCommand } from "./caseCommand";
 import type { CaseState } from "./caseState";
 import { InvalidCommand } from "./invalidCommand";
-import { apply, at, homeCommand, receivingCommand, run, sampleCommand, stateIn, thrownBy } from "./testing/caseFixtures";
+import {
+  apply,
+  at,
+  homeCommand,
+  receivingCommand,
+  run,
+  sampleCommand,
+  stateIn,
+  thrownBy,
+} from "./testing/caseFixtures";
+
+function requestCorrection(items: string[]): CaseCommand {
+  return { type: "RequestCorrection", actor: "home", data: { items } };
+}
+function submitCorrection(items: string[]): CaseCommand {
+  return { type: "SubmitCorrection", actor: "receiving", data: { items } };
+}
 
 describe("correction loop (补正)", () => {
   function twoRounds(): CaseState[] {
-    const received = run([receivingCommand("SubmitCase"), receivingCommand("MarkForwarded"), homeCommand("ReceiveCase")]);
+    const received = run([
+      receivingCommand("SubmitCase"),
+      receivingCommand("MarkForwarded"),
+      homeCommand("ReceiveCase"),
+    ]);
     const states: CaseState[] = [received.state];
-    const steps = [
+    const steps: readonly (readonly [string, CaseCommand])[] = [
       ["2025-03-05T02:00:00Z", homeCommand("RequestCorrection")], // Wed
-      ["2025-03-07T02:00:00Z", { type: "SubmitCorrection", actor: "receiving", data: { items: ["营业执照副本复印件"] } }], // Fri
-      ["2025-03-10T02:00:00Z", { type: "RequestCorrection", actor: "home", data: { items: ["法定代表人签字"] } }],
-      ["2025-03-12T02:00:00Z", { type: "SubmitCorrection", actor: "receiving", data: { items: ["法定代表人签字"] } }],
+      ["2025-03-07T02:00:00Z", submitCorrection(["营业执照副本复印件"])], // Fri
+      ["2025-03-10T02:00:00Z", requestCorrection(["法定代表人签字"])], // Mon
+      ["2025-03-12T02:00:00Z", submitCorrection(["法定代表人签字"])], // Wed
       ["2025-03-13T02:00:00Z", homeCommand("Accept")],
-    ] as const;
+    ];
     for (const [iso, command] of steps) {
       const last = states.at(-1) ?? received.state;
       states.push(apply(last, command, at(iso)).state);
@@ -57,7 +78,9 @@ describe("correction loop (补正)", () => {
     const afterFirst = states[2];
     const afterSecond = states[4];
     // Fri 7 March + 5 working days = Fri 14 March; Wed 12 March + 5 = Wed 19 March.
-    expect(afterFirst?.status === "RECEIVED_BY_HOME" && afterFirst.due.correctionDueAt).toEqual(at("2025-03-14T02:00:00Z"));
+    expect(afterFirst?.status === "RECEIVED_BY_HOME" && afterFirst.due.correctionDueAt).toEqual(
+      at("2025-03-14T02:00:00Z"),
+    );
     expect(afterSecond?.status === "RECEIVED_BY_HOME" && afterSecond.due.correctionDueAt).toEqual(
       at("2025-03-19T02:00:00Z"),
     );
@@ -65,7 +88,7 @@ describe("correction loop (补正)", () => {
 
   it("when a correction request lists no items, then InvalidCommand names the items field", () => {
     const { state } = stateIn("RECEIVED_BY_HOME");
-    const command = { type: "RequestCorrection", actor: "home", data: { items: [] } } as const;
+    const command = requestCorrection([]);
     const error = thrownBy(() => apply(state, command, at("2025-03-04T02:00:00Z")));
     expect(error).toBeInstanceOf(InvalidCommand);
     expect(error).toMatchObject({ grpcStatus: "INVALID_ARGUMENT", violations: [{ field: "items" }] });
@@ -73,7 +96,7 @@ describe("correction loop (补正)", () => {
 
   it("when a correction request lists an item twice or a blank item, then each offending entry is reported", () => {
     const { state } = stateIn("RECEIVED_BY_HOME");
-    const command = { type: "RequestCorrection", actor: "home", data: { items: ["身份证复印件", " ", "身份证复印件"] } } as const;
+    const command = requestCorrection(["身份证复印件", " ", "身份证复印件"]);
     const error = thrownBy(() => apply(state, command, at("2025-03-04T02:00:00Z")));
     expect(error).toMatchObject({ violations: [{ field: "items[1]" }, { field: "items[2]" }] });
   });

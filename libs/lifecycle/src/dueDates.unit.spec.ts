@@ -65,7 +65,10 @@ describe("isOverdue", () => {
   it("when an accepted case passes its decision due date, then the decision stage is overdue", () => {
     // Fri 7 March + 20 working days = Fri 4 April.
     expect(isOverdue(accepted, at("2025-04-04T03:00:00Z"))).toBeNull();
-    expect(isOverdue(accepted, at("2025-04-07T00:00:00Z"))).toEqual({ stage: "decision", dueAt: at("2025-04-04T03:00:00Z") });
+    expect(isOverdue(accepted, at("2025-04-07T00:00:00Z"))).toEqual({
+      stage: "decision",
+      dueAt: at("2025-04-04T03:00:00Z"),
+    });
     expect(isOverdue(underReview, at("2025-04-07T00:00:00Z"))).toMatchObject({ stage: "decision" });
   });
 

@@ -31,7 +31,9 @@ describe("coded domain errors", () => {
   });
 
   it("when an InvalidCommand is built, then it lists the field violations and maps to INVALID_ARGUMENT", () => {
-    const error = new InvalidCommand("Refuse", [{ field: "reasons", description: "至少需要一项 / must list at least one entry" }]);
+    const error = new InvalidCommand("Refuse", [
+      { field: "reasons", description: "至少需要一项 / must list at least one entry" },
+    ]);
     expect(error).toMatchObject({
       name: "InvalidCommand",
       code: "INVALID_COMMAND",
@@ -83,7 +85,11 @@ describe("command data checks", () => {
 
   it("when a denial gives no reasons, then InvalidCommand names reasons", () => {
     const { state } = stateIn("UNDER_REVIEW");
-    const command: CaseCommand = { type: "Decide", actor: "home", data: { outcome: "denied", documentRef: "泉市监不许〔2025〕3号", reasons: [] } };
+    const command: CaseCommand = {
+      type: "Decide",
+      actor: "home",
+      data: { outcome: "denied", documentRef: "泉市监不许〔2025〕3号", reasons: [] },
+    };
     expect(thrownBy(() => apply(state, command, later))).toMatchObject({ violations: [{ field: "reasons" }] });
   });
 
@@ -108,7 +114,11 @@ describe("command data checks", () => {
 
   it("when a dissatisfied rating comes with a comment, then both are kept", () => {
     const { state } = stateIn("CLOSED");
-    const command: CaseCommand = { type: "RecordRating", actor: "receiving", data: { level: "DISSATISFIED", comment: "等待时间较长" } };
+    const command: CaseCommand = {
+      type: "RecordRating",
+      actor: "receiving",
+      data: { level: "DISSATISFIED", comment: "等待时间较长" },
+    };
     expect(apply(state, command, later).state).toMatchObject({
       status: "RATED",
       rating: { level: "DISSATISFIED", comment: "等待时间较长" },

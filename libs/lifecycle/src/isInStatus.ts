@@ -1,5 +1,4 @@
-import type { CaseStateIn } from "./caseState";
-import type { CaseState } from "./caseState";
+import type { CaseState, CaseStateIn } from "./caseState";
 import type { CaseStatus } from "./caseStatuses";
 
 /** Narrows a state to the given statuses. */

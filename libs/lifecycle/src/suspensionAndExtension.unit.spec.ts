@@ -3,7 +3,8 @@ import type { CaseCommand } from "./caseCommand";
 import type { CaseState } from "./caseState";
 import { IllegalTransition } from "./illegalTransition";
 import { isOverdue } from "./isOverdue";
-import { apply, at, homeCommand, receivingCommand, run, thrownBy } from "./testing/caseFixtures";
+import { computeDecisionDueAt } from "./computeDecisionDueAt";
+import { apply, at, ctxAt, homeCommand, receivingCommand, run, thrownBy } from "./testing/caseFixtures";
 
 /** Accepted on Mon 3 March 2025: decision due 20 working days later, Mon 31 March. */
 function underReview(): CaseState {
@@ -132,5 +133,12 @@ describe("extension (延长审批期限)", () => {
       code: "ILLEGAL_TRANSITION",
       state: "SUSPENDED",
     });
+  });
+});
+
+describe("computeDecisionDueAt", () => {
+  it("when a suspension is still open, then the due date cannot be computed and an error is thrown", () => {
+    const open = [{ kind: "hearing", reason: "听证", from: at("2025-03-11T02:00:00Z") }] as const;
+    expect(() => computeDecisionDueAt(acceptedAt, open, false, ctxAt(acceptedAt))).toThrow(/中止期间尚未结束/);
   });
 });

@@ -21,7 +21,8 @@ export interface TransitionRule {
  * | SUBMITTED                         | MarkForwarded (R)     | case.forwarded            | FORWARDED 已转递          |
  * | FORWARDED                         | ReceiveCase (H)       | case.received             | RECEIVED_BY_HOME 已接收   |
  * | RECEIVED_BY_HOME                  | Accept (H)            | case.accepted             | ACCEPTED 已受理           |
- * | RECEIVED_BY_HOME, CORRECTION_REQ. | Refuse (H)            | case.refused              | NOT_ACCEPTED 不予受理 (end) |
+ * | RECEIVED_BY_HOME,                 | Refuse (H)            | case.refused              | NOT_ACCEPTED 不予受理 (end) |
+ * |   CORRECTION_REQUESTED            |                       |                           |                           |
  * | RECEIVED_BY_HOME                  | RequestCorrection (H) | case.correction_requested | CORRECTION_REQUESTED 待补正 |
  * | CORRECTION_REQUESTED              | SubmitCorrection (R)  | case.correction_submitted | RECEIVED_BY_HOME (re-check) |
  * | ACCEPTED                          | StartReview (H)       | case.review_started       | UNDER_REVIEW 审查中       |

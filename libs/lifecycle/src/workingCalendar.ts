@@ -12,6 +12,9 @@ export interface ClockPause {
 export interface WorkingCalendar {
   /** The instant `n` working days after `from`; the day of `from` itself does not count. */
   addWorkingDays(from: Date, n: number): Date;
-  /** Like `addWorkingDays`, but working days inside any of `pauses` do not count. */
-  addWorkingDaysExcluding(from: Date, n: number, pauses: readonly ClockPause[]): Date;
+  /**
+   * Like `addWorkingDays`, but working days inside any of `pauses` do not count. A calendar may
+   * answer `undefined` while a pause is still open; the core only asks once every pause has ended.
+   */
+  addWorkingDaysExcluding(from: Date, n: number, pauses: readonly ClockPause[]): Date | undefined;
 }

@@ -14,22 +14,26 @@ function isWeekend(day: number): boolean {
 
 /**
  * Test calendar: Monday to Friday are working days, in UTC, no holidays.
- * A pause from day A to day B (B absent: still running) stops the count on days A+1 … B.
+ * A pause from day A to day B stops the count on days A+1 … B; while a pause is open there is no answer.
  */
 export const weekendCalendar: WorkingCalendar = {
   addWorkingDays(from, n) {
-    return weekendCalendar.addWorkingDaysExcluding(from, n, []);
+    return addExcluding(from, n, []) ?? from;
   },
-  addWorkingDaysExcluding(from: Date, n: number, pauses: readonly ClockPause[]) {
-    const paused = (day: number): boolean =>
-      pauses.some((p) => day > dayOf(p.from) && (p.to === undefined || day <= dayOf(p.to)));
-    let day = dayOf(from);
-    let counted = 0;
-    while (counted < n) {
-      day += 1;
-      if (day - dayOf(from) > 3660) throw new Error("pause never ends / 中止期间未结束");
-      if (!isWeekend(day) && !paused(day)) counted += 1;
-    }
-    return new Date(from.getTime() + (day - dayOf(from)) * dayMs);
+  addWorkingDaysExcluding(from, n, pauses) {
+    return addExcluding(from, n, pauses);
   },
 };
+
+function addExcluding(from: Date, n: number, pauses: readonly ClockPause[]): Date | undefined {
+  if (pauses.some((p) => p.to === undefined)) return undefined;
+  const paused = (day: number): boolean =>
+    pauses.some((p) => p.to !== undefined && day > dayOf(p.from) && day <= dayOf(p.to));
+  let day = dayOf(from);
+  let counted = 0;
+  while (counted < n) {
+    day += 1;
+    if (!isWeekend(day) && !paused(day)) counted += 1;
+  }
+  return new Date(from.getTime() + (day - dayOf(from)) * dayMs);
+}
