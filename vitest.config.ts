@@ -6,6 +6,8 @@ import { defineConfig } from "vitest/config";
  */
 export default defineConfig({
   test: {
+    reporters: ["default", "json"],
+    outputFile: { json: "results/vitest.json" },
     projects: [
       {
         test: {

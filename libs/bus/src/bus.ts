@@ -171,7 +171,14 @@ export class Bus {
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: 3,
-      eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }) => {
+      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+        let done: string | undefined;
+        // autoCommit is off, so kafkajs's commitOffsetsIfNecessary would be a no-op: commit explicitly
+        // the offset after the last record made durable, and only that.
+        const commit = async () => {
+          if (done === undefined) return;
+          await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(done) + 1n).toString() }]);
+        };
         for (const m of batch.messages) {
           if (!isRunning() || isStale()) break;
           const record: InRecord = {
@@ -207,9 +214,10 @@ export class Bus {
             ]);
           }
           resolveOffset(m.offset);
+          done = m.offset;
           await heartbeat();
         }
-        await commitOffsetsIfNecessary();
+        await commit();
       },
     });
     return {

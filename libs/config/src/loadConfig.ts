@@ -47,7 +47,7 @@ export function loadConfig<S extends ConfigSpec>(
 export function describeConfig(spec: ConfigSpec): string {
   const rows = Object.values(spec).map((k) => {
     const d = k.schema.safeParse(undefined);
-    const dflt = d.success && d.data !== undefined ? `\`${String(d.data)}\`` : "(required)";
+    const dflt = !d.success ? "(required)" : d.data === undefined ? "(unset)" : `\`${String(d.data)}\``;
     return `| \`${k.env}\` | ${dflt} | ${k.doc} |`;
   });
   return ["| variable | default | meaning |", "|---|---|---|", ...rows].join("\n");
