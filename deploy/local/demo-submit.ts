@@ -27,12 +27,12 @@ try {
   const deadline = Date.now() + 15_000;
   let item: QueueItem | undefined;
   while (!item && Date.now() < deadline) {
-    item = await callUnary(queue, queue.getQueueItem, { caseId: res.caseId }).catch(() => undefined);
+    item = (await callUnary(queue, queue.getQueueItem, { caseId: res.caseId }).catch(() => undefined))?.item;
     if (!item) await new Promise((r) => setTimeout(r, 200));
   }
   if (!item) throw new Error(`case ${res.caseId} did not reach ${to}'s queue within 15 s`);
   console.log(`已进入${dst.name.zh}办件队列 / in ${dst.name.en}'s queue:`);
-  console.log(JSON.stringify({ ...item, applicantName: "[hidden]" }, null, 2));
+  console.log(JSON.stringify(item.case, null, 2));
 } catch (err) {
   console.error(`失败 / failed: ${(err as Error).message}`);
   for (const v of fieldViolationsOf(err)) console.error(`  ${v.field}: ${v.description}`);

@@ -10,13 +10,12 @@ describe("loadConfig", () => {
   });
 
   it("when several keys are invalid, then one error lists them all with their variables", () => {
-    const err = (() => {
-      try {
-        loadConfig(commonKeys, { LOG_LEVEL: "loud", GRPC_PORT: "-1" });
-      } catch (e) {
-        return e;
-      }
-    })();
+    let err: unknown;
+    try {
+      loadConfig(commonKeys, { LOG_LEVEL: "loud", GRPC_PORT: "-1" });
+    } catch (e) {
+      err = e;
+    }
     expect(err).toBeInstanceOf(ConfigError);
     const text = (err as ConfigError).problems.join("\n");
     expect(text).toContain("TONGBAN_NODE");

@@ -4,20 +4,11 @@ import { EventEnvelope } from "./gen/tongban/v1/envelope";
 /** Current schema version written into every envelope. */
 export const SCHEMA_VERSION = 1;
 
-/** Event type names as carried in the envelope and the Kafka `type` header. */
-export const eventTypeOf = (payload: CaseEvent): string => {
+/** The envelope `type` of a payload, e.g. "case.accepted" or "case.command_requested". */
+export function eventTypeOf(payload: CaseEvent): string {
   const c = payload.event?.$case;
-  switch (c) {
-    case "submitted":
-      return "case.submitted";
-    case undefined:
-      return "unknown";
-    default: {
-      const never: never = c;
-      return never;
-    }
-  }
-};
+  return c === undefined ? "unknown" : `case.${c.replace(/[A-Z]/g, (ch) => `_${ch.toLowerCase()}`)}`;
+}
 
 export function encodeEnvelope(env: EventEnvelope): Buffer {
   return Buffer.from(EventEnvelope.encode(env).finish());

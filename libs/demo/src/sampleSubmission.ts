@@ -42,5 +42,6 @@ export function sampleSubmission(from: NodeConfig, to: string, n: number, receip
     certificates: [],
     mailTrackingNo: `1${String(100_000_000_000 + n).slice(-12)}`,
     windowClerk: `clerk-${from.id}-${(n % 5) + 1}`,
+    identityVerified: true,
   };
 }

@@ -8,7 +8,8 @@ export interface MongoHandle {
 
 /** Connects and pings; one database per node (data residency). */
 export async function connectMongo(uri: string, dbName: string): Promise<MongoHandle> {
-  const client = new MongoClient(uri, { serverSelectionTimeoutMS: 10_000, maxPoolSize: 20, retryWrites: false });
+  // ignoreUndefined: optional fields of domain state are left out, not stored as null.
+  const client = new MongoClient(uri, { serverSelectionTimeoutMS: 10_000, maxPoolSize: 20, retryWrites: false, ignoreUndefined: true });
   await client.connect();
   const db = client.db(dbName);
   await db.command({ ping: 1 });

@@ -29,6 +29,8 @@ export interface OutboxRelayOptions {
   /** How often to look for pending entries the fast path missed (e.g. after a crash). */
   pollIntervalMs?: number;
   batchSize?: number;
+  /** Narrows which documents this relay serves, when several writers share a collection. */
+  filter?: Document;
 }
 
 /**
@@ -42,6 +44,7 @@ export class OutboxRelay {
   private stopped = false;
   private readonly pollIntervalMs: number;
   private readonly batchSize: number;
+  private readonly filter: Document;
 
   constructor(
     private readonly collection: Collection<Document>,
@@ -51,6 +54,7 @@ export class OutboxRelay {
   ) {
     this.pollIntervalMs = opts.pollIntervalMs ?? 1_000;
     this.batchSize = opts.batchSize ?? 200;
+    this.filter = { ...opts.filter, outboxPending: true };
   }
 
   static async ensureIndexes(collection: Collection<Document>): Promise<void> {
@@ -98,7 +102,7 @@ export class OutboxRelay {
   private async drain(): Promise<void> {
     for (;;) {
       const docs = (await this.collection
-        .find({ outboxPending: true }, { projection: { _id: 1, rev: 1, outbox: 1 }, limit: this.batchSize })
+        .find(this.filter, { projection: { _id: 1, rev: 1, outbox: 1 }, limit: this.batchSize })
         .toArray()) as unknown as Pick<WithOutbox, "_id" | "rev" | "outbox">[];
       if (docs.length === 0) return;
       await this.publish(

@@ -1,15 +1,24 @@
-import type { Collection } from "mongodb";
 import type { Logger } from "pino";
-import {
-  type GetCaseRequest,
-  type GetCaseResponse,
-  type IntakeServiceServer,
-  type SubmitCaseRequest,
-  type SubmitCaseResponse,
+import type {
+  CommandAck,
+  GetCaseRequest,
+  GetCaseResponse,
+  IntakeServiceServer,
+  RecordDeliveryRequest,
+  RecordDeliveryResponse,
+  RecordRatingRequest,
+  RecordRatingResponse,
+  SubmitCaseRequest,
+  SubmitCaseResponse,
+  SubmitCorrectionRequest,
+  SubmitCorrectionResponse,
+  WithdrawCaseRequest,
+  WithdrawCaseResponse,
 } from "@tongban/contracts";
-import { AppError, unary } from "@tongban/rpc";
+import { type ReceivingCommand, caseNotFound, caseView, requestCommand } from "@tongban/exchange";
+import { type RatingLevel, ratingLevels } from "@tongban/lifecycle";
+import { AppError, type FieldViolation, unary } from "@tongban/rpc";
 import type { SubmissionInput } from "./domain/validateSubmission";
-import type { SentCase } from "./sentCases";
 import { type SubmitDeps, submitCase } from "./submitCase";
 
 const applicantKindName = (k: string | undefined) =>
@@ -35,31 +44,57 @@ export function toSubmissionInput(req: SubmitCaseRequest): SubmissionInput {
     certificates: req.certificates.map((c) => ({ certificateId: c.certificateId, number: c.number })),
     mailTrackingNo: req.mailTrackingNo,
     windowClerk: req.windowClerk,
+    identityVerified: req.identityVerified,
   };
 }
 
+/** Fields every receiving-side command needs. */
+function requireIds(req: { caseId: string; requestId: string; windowClerk: string }, extra: FieldViolation[] = []): void {
+  const v = [...extra];
+  if (!req.caseId) v.push({ field: "case_id", description: "案件编号不能为空 / case id is required" });
+  if (!req.requestId) v.push({ field: "request_id", description: "请求编号不能为空 / request id is required" });
+  if (!req.windowClerk) v.push({ field: "window_clerk", description: "收件人员不能为空 / window clerk is required" });
+  if (v.length > 0) throw AppError.invalid(v);
+}
+
 /** gRPC adapter of the intake API for window systems. */
-export function intakeGrpc(deps: SubmitDeps & { cases: Collection<SentCase> }, log: Logger): IntakeServiceServer {
+export function intakeGrpc(deps: SubmitDeps, log: Logger): IntakeServiceServer {
+  const { ctx } = deps;
+  const command = async (req: { caseId: string; requestId: string; windowClerk: string }, cmd: ReceivingCommand): Promise<CommandAck> => {
+    const out = await requestCommand(ctx, req.caseId, req.requestId, req.windowClerk, cmd);
+    log.info({ caseId: req.caseId, command: cmd.type, duplicate: out.duplicate }, "command requested");
+    return { caseId: req.caseId, requestId: req.requestId, duplicate: out.duplicate, case: caseView(out.doc, ctx.now()) };
+  };
+
   return {
     submitCase: unary<SubmitCaseRequest, SubmitCaseResponse>("SubmitCase", log, async (req) => {
       const out = await submitCase(toSubmissionInput(req), deps);
       log.info({ caseId: out.caseId, duplicate: out.duplicate, homeNode: req.homeNode, itemCode: req.itemCode }, "case submitted");
       return { caseId: out.caseId, duplicate: out.duplicate, acceptedAt: out.acceptedAt, warnings: out.warnings };
     }),
+    submitCorrection: unary<SubmitCorrectionRequest, SubmitCorrectionResponse>("SubmitCorrection", log, async (req) => {
+      requireIds(req, req.items.length === 0 ? [{ field: "items", description: "补正内容不能为空 / at least one corrected item is required" }] : []);
+      return { ack: await command(req, { type: "SubmitCorrection", actor: "receiving", data: { items: req.items } }) };
+    }),
+    withdrawCase: unary<WithdrawCaseRequest, WithdrawCaseResponse>("WithdrawCase", log, async (req) => {
+      requireIds(req);
+      return { ack: await command(req, { type: "Withdraw", actor: "receiving", data: req.reason ? { reason: req.reason } : {} }) };
+    }),
+    recordDelivery: unary<RecordDeliveryRequest, RecordDeliveryResponse>("RecordDelivery", log, async (req) => {
+      requireIds(req);
+      return { ack: await command(req, { type: "RecordDelivery", actor: "receiving", data: {} }) };
+    }),
+    recordRating: unary<RecordRatingRequest, RecordRatingResponse>("RecordRating", log, async (req) => {
+      const ok = (ratingLevels as readonly string[]).includes(req.level);
+      requireIds(req, ok ? [] : [{ field: "level", description: `评价等级须为 ${ratingLevels.join(", ")} / level must be one of ${ratingLevels.join(", ")}` }]);
+      const data = { level: req.level as RatingLevel, ...(req.comment ? { comment: req.comment } : {}) };
+      return { ack: await command(req, { type: "RecordRating", actor: "receiving", data }) };
+    }),
     getCase: unary<GetCaseRequest, GetCaseResponse>("GetCase", log, async (req) => {
       if (!req.caseId) throw AppError.invalid([{ field: "case_id", description: "案件编号不能为空 / case id is required" }]);
-      const c = await deps.cases.findOne({ _id: req.caseId });
-      if (!c) throw AppError.notFound(`本节点未发送案件 ${req.caseId} / case ${req.caseId} was not sent by this node`);
-      return {
-        caseId: c._id,
-        receiptNo: c.receiptNo,
-        itemCode: c.itemCode,
-        homeNode: c.homeNode,
-        homeDepartment: c.homeDepartment,
-        state: c.state,
-        updatedAt: c.updatedAt,
-        forwarded: !c.outboxPending,
-      };
+      const doc = await ctx.cases.findOne({ _id: req.caseId, role: "receiving" });
+      if (!doc) throw caseNotFound(req.caseId);
+      return { case: caseView(doc, ctx.now()) };
     }),
   };
 }

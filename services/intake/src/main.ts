@@ -2,14 +2,14 @@ import { fileURLToPath } from "node:url";
 import { Bus } from "@tongban/bus";
 import { homeDepartment, item as catalogItem } from "@tongban/catalog";
 import { type ConfigOf, Network, commonKeys, loadConfig } from "@tongban/config";
-import { IntakeServiceService, type IdGenerator, ulidGenerator } from "@tongban/contracts";
+import { type IdGenerator, IntakeServiceService } from "@tongban/contracts";
+import { type ExchangeContext, openExchange } from "@tongban/exchange";
 import { type Logger, createLogger } from "@tongban/log";
 import { startGrpcServer } from "@tongban/rpc";
 import { busConnection, dbNameOf, networkTopicSpecs, runMain, thisNode, tlsOf } from "@tongban/runtime";
-import { OutboxRelay, connectMongo } from "@tongban/store";
+import type { OutboxRelay } from "@tongban/store";
 import type { CatalogPort } from "./domain/validateSubmission";
 import { intakeGrpc } from "./intakeGrpc";
-import { SENT_CASES, type SentCase, ensureSentCaseIndexes } from "./sentCases";
 
 export const intakeConfigSpec = { ...commonKeys };
 export type IntakeConfig = ConfigOf<typeof intakeConfigSpec>;
@@ -26,6 +26,7 @@ export interface RunningIntake {
   port: number;
   log: Logger;
   relay: OutboxRelay;
+  ctx: ExchangeContext;
   stop(): Promise<void>;
 }
 
@@ -42,14 +43,19 @@ export async function startIntake(opts: IntakeOptions = {}): Promise<RunningInta
   const node = thisNode(network, cfg.node);
   const log = opts.logger ?? createLogger({ service: "intake", node: node.id, level: cfg.logLevel });
 
-  const mongo = await connectMongo(cfg.mongoUri, dbNameOf(cfg));
-  await ensureSentCaseIndexes(mongo.db);
-  const cases = mongo.db.collection<SentCase>(SENT_CASES);
-
   const bus = new Bus(busConnection(cfg, `tongban-intake-${node.id}`), log);
   await bus.ensureTopics(networkTopicSpecs(cfg.topicPrefix, [node.id]));
-  const relay = new OutboxRelay(mongo.db.collection(SENT_CASES), (records) => bus.publish(records), log.child({ component: "outbox" }));
-  relay.start();
+  const exchange = await openExchange({
+    mongoUri: cfg.mongoUri,
+    dbName: dbNameOf(cfg),
+    nodeId: node.id,
+    topicPrefix: cfg.topicPrefix,
+    bus,
+    relayRole: "receiving",
+    log,
+    ...(opts.now ? { now: opts.now } : {}),
+    ...(opts.ids ? { ids: opts.ids } : {}),
+  });
 
   const grpc = await startGrpcServer({
     host: cfg.grpcHost,
@@ -59,19 +65,7 @@ export async function startIntake(opts: IntakeOptions = {}): Promise<RunningInta
       {
         name: "tongban.v1.IntakeService",
         definition: IntakeServiceService,
-        implementation: intakeGrpc(
-          {
-            node,
-            network,
-            catalog: catalogPort,
-            cases,
-            topicPrefix: cfg.topicPrefix,
-            ids: opts.ids ?? ulidGenerator,
-            now: opts.now ?? (() => new Date()),
-            onOutbox: () => relay.kick(),
-          },
-          log,
-        ),
+        implementation: intakeGrpc({ ctx: exchange.ctx, node, network, catalog: catalogPort }, log),
       },
     ],
   });
@@ -80,12 +74,12 @@ export async function startIntake(opts: IntakeOptions = {}): Promise<RunningInta
   return {
     port: grpc.port,
     log,
-    relay,
+    relay: exchange.relay,
+    ctx: exchange.ctx,
     stop: async () => {
       await grpc.stop();
-      await relay.stop();
+      await exchange.close();
       await bus.close();
-      await mongo.close();
     },
   };
 }

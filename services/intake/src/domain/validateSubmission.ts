@@ -24,6 +24,7 @@ export interface SubmissionInput {
   certificates: { certificateId: string; number: string }[];
   mailTrackingNo: string;
   windowClerk: string;
+  identityVerified: boolean;
 }
 
 /** A submission that passed formal check (形式审查), normalized. */
@@ -110,9 +111,12 @@ export function validateSubmission(
     }
   }
 
-  if (input.mailTrackingNo) {
+  if (need("mail_tracking_no", input.mailTrackingNo, "材料寄递运单号", "mail tracking number of the paper materials")) {
     const r = validateEmsTrackingNo(input.mailTrackingNo);
     if (!r.ok) for (const e of r.errors) v.push({ field: "mail_tracking_no", description: e.message });
+  }
+  if (!input.identityVerified) {
+    v.push({ field: "identity_verified", description: "须先完成申请人身份核验 / the applicant's identity must be verified at the window" });
   }
 
   input.materials.forEach((m, i) => {

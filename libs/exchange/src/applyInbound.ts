@@ -1,0 +1,224 @@
+import { PoisonMessage } from "@tongban/bus";
+import type { CommandRequested, EventEnvelope } from "@tongban/contracts";
+import {
+  type CaseCommand,
+  type CaseEvent,
+  type CaseState,
+  type CaseStatus,
+  DomainError,
+  decide,
+  evolve,
+  initialState,
+  ratingLevels,
+  transitions,
+} from "@tongban/lifecycle";
+import { isDuplicateKey } from "@tongban/store";
+import type { CaseDoc } from "./caseDoc";
+import { type CaseChange, currentDueAt, updateCase } from "./caseWriter";
+import { type NonLifecycleCase, WireEventError, fromWire } from "./eventMapping";
+import { type ExchangeContext, decideContext } from "./exchangeContext";
+import type { ReceivingCommand } from "./requestCommand";
+
+/** Statuses from which each event type may be applied, derived from the transition table. */
+const legalFrom = new Map<string, Set<CaseStatus>>();
+for (const rule of Object.values(transitions)) {
+  const set = legalFrom.get(rule.event) ?? new Set<CaseStatus>();
+  for (const s of rule.from) set.add(s);
+  legalFrom.set(rule.event, set);
+}
+
+type Outcome = "applied" | "duplicate";
+
+function commandFromWire(c: CommandRequested["command"]): ReceivingCommand {
+  switch (c?.$case) {
+    case "submitCorrection":
+      return { type: "SubmitCorrection", actor: "receiving", data: { items: c.value.items } };
+    case "withdraw":
+      return { type: "Withdraw", actor: "receiving", data: c.value.reason ? { reason: c.value.reason } : {} };
+    case "recordDelivery":
+      return { type: "RecordDelivery", actor: "receiving", data: {} };
+    case "recordRating": {
+      const level = c.value.level;
+      if (!(ratingLevels as readonly string[]).includes(level)) throw new PoisonMessage(`bad rating level '${level}'`, "UNDECODABLE");
+      return {
+        type: "RecordRating",
+        actor: "receiving",
+        data: { level: level as (typeof ratingLevels)[number], ...(c.value.comment ? { comment: c.value.comment } : {}) },
+      };
+    }
+    case undefined:
+      throw new PoisonMessage("command request without a command", "UNKNOWN_TYPE");
+    default: {
+      const never: never = c;
+      throw new PoisonMessage(`unknown command ${JSON.stringify(never)}`, "UNKNOWN_TYPE");
+    }
+  }
+}
+
+/**
+ * Applies one message from the peer node to this node's replica of the case. Exactly once: the
+ * event id is recorded in the inbox after the write, history events carry their position
+ * (`caseSeq`) so a replay is recognised even before the inbox entry exists, and requests carry
+ * their id. Whatever can never apply is a PoisonMessage for the dead-letter topic.
+ */
+export async function applyInbound(ctx: ExchangeContext, env: EventEnvelope): Promise<Outcome> {
+  if (env.targetNode !== ctx.nodeId) throw new PoisonMessage(`event for node '${env.targetNode}' arrived at '${ctx.nodeId}'`, "MISROUTED");
+  if (await ctx.inbox.findOne({ _id: env.eventId }, { projection: { _id: 1 } })) return "duplicate";
+  const w = env.payload?.event;
+  if (!w) throw new PoisonMessage(`unknown event type '${env.type}'`, "UNKNOWN_TYPE");
+
+  let outcome: Outcome;
+  switch (w.$case) {
+    case "submitted":
+      outcome = await createHomeCase(ctx, env);
+      break;
+    case "commandRequested":
+      outcome = await decideRequest(ctx, env, w.value);
+      break;
+    case "commandRejected": {
+      const r = w.value;
+      const doc = await updateCase(ctx, env.caseId, (d) => {
+        if (d.role !== "receiving") throw new PoisonMessage(`rejection for case ${env.caseId} which this node did not send`, "MISROUTED");
+        return {
+          state: d.state,
+          set: { lastRejection: `${r.message}` },
+          request: { id: r.requestId, outcome: "rejected", message: r.message },
+        };
+      });
+      if (!doc) throw new PoisonMessage(`rejection for unknown case ${env.caseId}`, "UNKNOWN_CASE");
+      outcome = "applied";
+      break;
+    }
+    default:
+      outcome = await applyHistoryEvent(ctx, env, w);
+  }
+  try {
+    await ctx.inbox.insertOne({ _id: env.eventId, caseId: env.caseId, type: env.type, sourceNode: env.sourceNode, appliedAt: ctx.now() });
+  } catch (err) {
+    if (!isDuplicateKey(err)) throw err;
+  }
+  return outcome;
+}
+
+async function createHomeCase(ctx: ExchangeContext, env: EventEnvelope): Promise<Outcome> {
+  const w = env.payload?.event;
+  if (w?.$case !== "submitted") throw new Error("unreachable");
+  const s = w.value;
+  if (s.homeNode !== ctx.nodeId) throw new PoisonMessage(`case for home '${s.homeNode}' arrived at '${ctx.nodeId}'`, "MISROUTED");
+  if (env.caseSeq !== 1) throw new PoisonMessage(`submission with position ${env.caseSeq}`, "OUT_OF_ORDER");
+  const submitted: CaseEvent = {
+    type: "case.submitted",
+    data: {
+      caseId: env.caseId,
+      receiptNo: s.receiptNo,
+      itemCode: s.itemCode,
+      receivingNode: s.receivingNode,
+      homeNode: s.homeNode,
+      homeDepartment: s.homeDepartment,
+      submittedAt: s.receivedAt ?? env.occurredAt ?? ctx.now(),
+    },
+  };
+  const state = evolve(initialState, submitted);
+  const now = ctx.now();
+  const doc: CaseDoc = {
+    _id: env.caseId,
+    role: "home",
+    peerNode: env.sourceNode,
+    receiptKey: `${s.receivingNode}:${s.receiptNo}`,
+    receiptNo: s.receiptNo,
+    itemCode: s.itemCode,
+    receivingNode: s.receivingNode,
+    homeNode: s.homeNode,
+    homeDepartment: s.homeDepartment,
+    status: state.status,
+    state,
+    seq: 1,
+    dueAt: currentDueAt(state),
+    submission: s,
+    requests: [],
+    createdAt: now,
+    updatedAt: now,
+    rev: 1,
+    outbox: [],
+    outboxPending: false,
+  };
+  try {
+    await ctx.cases.insertOne(doc);
+  } catch (err) {
+    if (isDuplicateKey(err)) return "duplicate";
+    throw err;
+  }
+  ctx.onChange?.(doc, "created");
+  return "applied";
+}
+
+async function applyHistoryEvent(
+  ctx: ExchangeContext,
+  env: EventEnvelope,
+  w: Exclude<NonNullable<NonNullable<EventEnvelope["payload"]>["event"]>, { $case: NonLifecycleCase }>,
+): Promise<Outcome> {
+  let event: Exclude<CaseEvent, { type: "case.submitted" }>;
+  try {
+    event = fromWire(w);
+  } catch (err) {
+    if (err instanceof WireEventError) throw new PoisonMessage(`malformed ${env.type}: ${err.message}`, "UNDECODABLE");
+    throw err;
+  }
+  let outcome: Outcome = "applied";
+  const doc = await updateCase(ctx, env.caseId, (d): CaseChange | "unchanged" => {
+    if (env.caseSeq <= d.seq) {
+      outcome = "duplicate";
+      return "unchanged";
+    }
+    if (env.caseSeq !== d.seq + 1) {
+      throw new PoisonMessage(`event ${env.caseSeq} of case ${env.caseId} arrived after ${d.seq}`, "OUT_OF_ORDER");
+    }
+    if (!legalFrom.get(event.type)?.has(d.state.status)) {
+      throw new PoisonMessage(`${event.type} cannot apply to case ${env.caseId} in state ${d.state.status}`, "ILLEGAL_TRANSITION");
+    }
+    let state: CaseState = evolve(d.state, event);
+    // The home authority's system receives a forwarded case as soon as it is stored (已接收),
+    // which starts its 5-working-day clock.
+    if (d.role === "home" && state.status === "FORWARDED") {
+      const received = decide({ type: "ReceiveCase", actor: "home", data: {} }, state, decideContext(ctx, d.itemCode));
+      state = received.reduce(evolve, state);
+      return { state, applied: 1, decided: received as never };
+    }
+    return { state, applied: 1 };
+  });
+  if (!doc) throw new PoisonMessage(`${env.type} for unknown case ${env.caseId}`, "UNKNOWN_CASE");
+  return outcome;
+}
+
+async function decideRequest(ctx: ExchangeContext, env: EventEnvelope, req: CommandRequested): Promise<Outcome> {
+  const command: CaseCommand = commandFromWire(req.command);
+  let outcome: Outcome = "applied";
+  const doc = await updateCase(ctx, env.caseId, (d): CaseChange | "unchanged" => {
+    if (d.role !== "home") throw new PoisonMessage(`command request for case ${env.caseId} which is not homed here`, "MISROUTED");
+    if (d.requests.some((r) => r.id === req.requestId)) {
+      outcome = "duplicate";
+      return "unchanged";
+    }
+    try {
+      const events = decide(command, d.state, decideContext(ctx, d.itemCode));
+      return { state: events.reduce(evolve, d.state), decided: events as never, request: { id: req.requestId, outcome: "applied" } };
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
+      ctx.log.info({ caseId: env.caseId, command: command.type, code: err.code }, "requested command rejected");
+      return {
+        state: d.state,
+        messages: [
+          {
+            event: {
+              $case: "commandRejected",
+              value: { requestId: req.requestId, commandType: command.type, code: err.code, message: err.message, state: d.state.status },
+            },
+          },
+        ],
+        request: { id: req.requestId, outcome: "rejected", message: err.message },
+      };
+    }
+  });
+  if (!doc) throw new PoisonMessage(`command request for unknown case ${env.caseId}`, "UNKNOWN_CASE");
+  return outcome;
+}

@@ -1,0 +1,75 @@
+import type { Db } from "mongodb";
+import type { CaseSubmitted } from "@tongban/contracts";
+import type { CaseState, CaseStatus } from "@tongban/lifecycle";
+import { OutboxRelay, type OutboxEntry } from "@tongban/store";
+
+/** Which side of a case this node is: the receiving window's city or the home authority's. */
+export type Role = "receiving" | "home";
+
+/** A client request already handled on this case (idempotent retries). */
+export interface HandledRequest {
+  id: string;
+  outcome: "applied" | "sent" | "rejected";
+  message?: string;
+}
+
+/**
+ * One case as this node keeps it: the node's replica of the lifecycle state plus the application
+ * (personal data: present only on the receiving and home nodes of the case). Every change, and the
+ * events it sends, is one single-document write guarded by `rev`.
+ */
+export interface CaseDoc {
+  _id: string;
+  role: Role;
+  /** The node on the other side of the case. */
+  peerNode: string;
+  /** `<receiving node>:<receipt no>`, unique: one case per window receipt. */
+  receiptKey: string;
+  receiptNo: string;
+  itemCode: string;
+  receivingNode: string;
+  homeNode: string;
+  homeDepartment: string;
+  status: CaseStatus;
+  state: CaseState;
+  /** Number of lifecycle events of the case's history applied here. */
+  seq: number;
+  /** Due date of the current stage, if a clock runs (for the overdue filter). */
+  dueAt: Date | null;
+  submission: CaseSubmitted;
+  /** Receiving side: fingerprint of the submission, to tell a retry from a reused receipt number. */
+  requestHash?: string;
+  requests: HandledRequest[];
+  lastRejection?: string;
+  claimedBy?: string;
+  claimUntil?: Date;
+  createdAt: Date;
+  updatedAt: Date;
+  rev: number;
+  outbox: OutboxEntry[];
+  outboxPending: boolean;
+}
+
+export const CASES = "cases";
+/** Requests remembered per case for idempotent retries. */
+export const MAX_REMEMBERED_REQUESTS = 100;
+
+export async function ensureCaseIndexes(db: Db): Promise<void> {
+  const c = db.collection(CASES);
+  await c.createIndex({ receiptKey: 1 }, { unique: true, name: "receipt_key_unique" });
+  await c.createIndex({ role: 1, homeDepartment: 1, status: 1 }, { name: "role_dept_status" });
+  await c.createIndex({ role: 1, dueAt: 1 }, { name: "role_due" });
+  await OutboxRelay.ensureIndexes(c);
+  await db.collection(INBOX).createIndex({ caseId: 1 }, { name: "case" });
+}
+
+/** Event ids already applied here (收件箱): the unique _id makes replays no-ops. */
+export interface InboxEntry {
+  _id: string;
+  caseId: string;
+  type: string;
+  sourceNode: string;
+  appliedAt: Date;
+}
+
+export const INBOX = "inbox";

@@ -1,0 +1,52 @@
+import type { CaseView, QueueItem } from "@tongban/contracts";
+import { isOverdue, stateLabels } from "@tongban/lifecycle";
+import type { CaseDoc } from "./caseDoc";
+
+/** The node's view of a case, without personal data. */
+export function caseView(doc: CaseDoc, now: Date): CaseView {
+  const s = doc.state;
+  const file = s.status === "INITIAL" ? undefined : s;
+  const label = stateLabels[s.status];
+  const decision = file && "decision" in file ? (file.decision as { outcome: string; documentRef: string } | undefined) : undefined;
+  const rating = file && "rating" in file ? (file.rating as { level: string } | undefined) : undefined;
+  return {
+    caseId: doc._id,
+    receiptNo: doc.receiptNo,
+    itemCode: doc.itemCode,
+    receivingNode: doc.receivingNode,
+    homeNode: doc.homeNode,
+    homeDepartment: doc.homeDepartment,
+    state: s.status,
+    stateZh: label.zh,
+    stateEn: label.en,
+    seq: doc.seq,
+    dueAt: doc.dueAt ?? undefined,
+    overdueStage: isOverdue(s, now)?.stage ?? "",
+    mailTrackingNo: file?.mailTrackingNo ?? doc.submission.mailTrackingNo,
+    materialsSignedAt: file?.materialsSignedAt,
+    submittedAt: file?.timeline.submittedAt,
+    updatedAt: doc.updatedAt,
+    forwarded: !doc.outboxPending,
+    lastRejection: doc.lastRejection ?? "",
+    claimedBy: doc.claimedBy ?? "",
+    claimUntil: doc.claimUntil ?? undefined,
+    decision: decision?.outcome ?? "",
+    decisionRef: decision?.documentRef ?? "",
+    rating: rating?.level ?? "",
+  };
+}
+
+/** A queue item for the home authority: the view plus what it needs from the application. */
+export function queueItem(doc: CaseDoc, now: Date): QueueItem {
+  const s = doc.submission;
+  return {
+    case: caseView(doc, now),
+    applicantName: s.applicant?.name ?? "",
+    applicantIdNumber: s.applicant?.idNumber ?? "",
+    applicantPhone: s.applicant?.phone ?? "",
+    materials: s.materials,
+    certificates: s.certificates,
+    receivingDivision: s.receivingDivision,
+    windowClerk: s.windowClerk,
+  };
+}

@@ -1,0 +1,100 @@
+import { Binary } from "mongodb";
+import { type CaseEvent as WireEvent, type EventEnvelope, SCHEMA_VERSION, encodeEnvelope, eventTypeOf, topics } from "@tongban/contracts";
+import { type CaseEvent, type CaseState, isOverdue } from "@tongban/lifecycle";
+import type { OutboxEntry } from "@tongban/store";
+import { type CaseDoc, type HandledRequest, MAX_REMEMBERED_REQUESTS } from "./caseDoc";
+import { toWire } from "./eventMapping";
+import type { ExchangeContext } from "./exchangeContext";
+
+const FAR_FUTURE = new Date(8.64e15);
+
+/** The due date of the stage the case is in, or null when no clock runs. */
+export const currentDueAt = (state: CaseState): Date | null => isOverdue(state, FAR_FUTURE)?.dueAt ?? null;
+
+/** Outbox entry carrying one wire payload to `target`'s inbound topic. */
+export function outboxEntry(ctx: ExchangeContext, caseId: string, target: string, payload: WireEvent, caseSeq: number): OutboxEntry {
+  const env: EventEnvelope = {
+    eventId: ctx.ids(),
+    caseId,
+    type: eventTypeOf(payload),
+    sourceNode: ctx.nodeId,
+    targetNode: target,
+    occurredAt: ctx.now(),
+    schemaVersion: SCHEMA_VERSION,
+    trace: undefined,
+    caseSeq,
+    signature: Buffer.alloc(0),
+    keyId: "",
+    payload,
+  };
+  return {
+    eventId: env.eventId,
+    topic: topics.inbound(ctx.topicPrefix, target),
+    key: caseId,
+    value: new Binary(encodeEnvelope(env)),
+    headers: { "event-type": env.type, "event-id": env.eventId, "source-node": env.sourceNode, "schema-version": String(SCHEMA_VERSION) },
+  };
+}
+
+/** What one command or inbound event does to a case. */
+export interface CaseChange {
+  state: CaseState;
+  /** Lifecycle events this node decided, appended to the history and sent to the peer. */
+  decided?: Exclude<CaseEvent, { type: "case.submitted" }>[];
+  /** Lifecycle events received from the peer, appended to the history here. */
+  applied?: number;
+  /** Messages to the peer outside the history (command requests and rejections). */
+  messages?: WireEvent[];
+  request?: HandledRequest;
+  set?: Partial<Pick<CaseDoc, "lastRejection" | "claimedBy" | "claimUntil">>;
+}
+
+export type Mutation = (doc: CaseDoc) => CaseChange | "unchanged";
+
+/** Thrown when the document kept changing under us; callers treat it as transient. */
+export class WriteConflict extends Error {}
+
+/**
+ * Loads a case, lets `mutate` decide what changes, and writes it back with its outbox entries in
+ * one conditional single-document update (optimistic concurrency on `rev`); retries on conflict.
+ * Returns the document as written, or as found when nothing changed; undefined if absent.
+ */
+export async function updateCase(ctx: ExchangeContext, caseId: string, mutate: Mutation): Promise<CaseDoc | undefined> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const doc = await ctx.cases.findOne({ _id: caseId });
+    if (!doc) return undefined;
+    const change = mutate(doc);
+    if (change === "unchanged") return doc;
+
+    const decided = change.decided ?? [];
+    const entries = [
+      ...decided.map((e, i) => outboxEntry(ctx, caseId, doc.peerNode, toWire(e), doc.seq + (change.applied ?? 0) + i + 1)),
+      ...(change.messages ?? []).map((m) => outboxEntry(ctx, caseId, doc.peerNode, m, 0)),
+    ];
+    const seq = doc.seq + (change.applied ?? 0) + decided.length;
+    const requests = change.request ? [...doc.requests, change.request].slice(-MAX_REMEMBERED_REQUESTS) : doc.requests;
+    const now = ctx.now();
+    const set = {
+      ...change.set,
+      state: change.state,
+      status: change.state.status,
+      seq,
+      dueAt: currentDueAt(change.state),
+      requests,
+      updatedAt: now,
+      rev: doc.rev + 1,
+      ...(entries.length > 0 ? { outboxPending: true } : {}),
+    };
+    const r = await ctx.cases.updateOne(
+      { _id: caseId, rev: doc.rev },
+      entries.length > 0 ? { $set: set, $push: { outbox: { $each: entries } } } : { $set: set },
+    );
+    if (r.matchedCount === 1) {
+      const written: CaseDoc = { ...doc, ...set, outbox: [...doc.outbox, ...entries] };
+      if (entries.length > 0) ctx.onOutbox();
+      ctx.onChange?.(written, "changed");
+      return written;
+    }
+  }
+  throw new WriteConflict(`case ${caseId} kept changing; giving up after 20 attempts`);
+}

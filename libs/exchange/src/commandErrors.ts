@@ -1,0 +1,13 @@
+import { status } from "@grpc/grpc-js";
+import { DomainError, IllegalTransition, InvalidCommand } from "@tongban/lifecycle";
+import { AppError } from "@tongban/rpc";
+
+/** The one place lifecycle errors become gRPC errors. */
+export function toAppError(err: unknown): unknown {
+  if (!(err instanceof DomainError)) return err;
+  if (err instanceof InvalidCommand) return AppError.invalid(err.violations.map((v) => ({ field: v.field, description: v.description })));
+  if (err instanceof IllegalTransition) return AppError.failedPrecondition(err.message, "ILLEGAL_TRANSITION");
+  return new AppError(status[err.grpcStatus], err.message, [], err.code);
+}
+
+export const caseNotFound = (caseId: string) => AppError.notFound(`本节点没有案件 ${caseId} / case ${caseId} is not known at this node`);

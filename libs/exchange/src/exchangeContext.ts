@@ -1,0 +1,34 @@
+import type { Collection } from "mongodb";
+import type { Logger } from "pino";
+import { timeLimits as itemTimeLimits } from "@tongban/catalog";
+import type { IdGenerator } from "@tongban/contracts";
+import { type DecideContext, type WorkingCalendar, statutoryTimeLimits } from "@tongban/lifecycle";
+import type { CaseDoc, InboxEntry } from "./caseDoc";
+
+/** Everything the exchange core needs from its node, injected. */
+export interface ExchangeContext {
+  nodeId: string;
+  topicPrefix: string;
+  cases: Collection<CaseDoc>;
+  inbox: Collection<InboxEntry>;
+  ids: IdGenerator;
+  now: () => Date;
+  calendar: WorkingCalendar;
+  log: Logger;
+  /** A write left events in the outbox: relay them now. */
+  onOutbox: () => void;
+  /** A case document changed (queue streams, metrics). */
+  onChange?: (doc: CaseDoc, kind: "created" | "changed") => void;
+}
+
+/** The decide context for a case: the clock, the calendar and the item's statutory time limits. */
+export function decideContext(ctx: ExchangeContext, itemCode: string): DecideContext {
+  const t = itemTimeLimits(itemCode);
+  return {
+    now: ctx.now(),
+    calendar: ctx.calendar,
+    timeLimits: t
+      ? { correctionRequestDays: t.correctionDays, decisionDays: t.decisionDays, extensionDays: t.extensionDays, deliveryDays: t.deliveryDays }
+      : statutoryTimeLimits,
+  };
+}

@@ -1,0 +1,54 @@
+import { type CaseCommand, decide, evolve } from "@tongban/lifecycle";
+import { AppError } from "@tongban/rpc";
+import type { CaseDoc } from "./caseDoc";
+import { updateCase } from "./caseWriter";
+import { caseNotFound, toAppError } from "./commandErrors";
+import { type ExchangeContext, decideContext } from "./exchangeContext";
+
+export interface CommandOutcome {
+  doc: CaseDoc;
+  duplicate: boolean;
+}
+
+const leaseHeldByOther = (doc: CaseDoc, clerk: string, now: Date) =>
+  doc.claimedBy !== undefined && doc.claimedBy !== null && doc.claimedBy !== clerk && doc.claimUntil !== undefined && doc.claimUntil > now;
+
+/**
+ * Home side: a clerk of the home authority runs a lifecycle command. The clerk must hold the
+ * case's lease; a request id seen before returns the case unchanged (idempotent retry). The
+ * resulting events are applied here and sent to the receiving node in the same write.
+ */
+export async function executeHomeCommand(
+  ctx: ExchangeContext,
+  caseId: string,
+  requestId: string,
+  clerk: string,
+  command: Extract<CaseCommand, { actor: "home" }> | CaseCommand,
+): Promise<CommandOutcome> {
+  let duplicate = false;
+  try {
+    const doc = await updateCase(ctx, caseId, (d) => {
+      if (d.role !== "home") throw caseNotFound(caseId);
+      if (d.requests.some((r) => r.id === requestId)) {
+        duplicate = true;
+        return "unchanged";
+      }
+      const now = ctx.now();
+      if (d.claimedBy !== clerk || !d.claimUntil || d.claimUntil <= now) {
+        throw AppError.failedPrecondition(
+          leaseHeldByOther(d, clerk, now)
+            ? `案件已由 ${d.claimedBy} 认领至 ${d.claimUntil?.toISOString()} / case is claimed by ${d.claimedBy} until ${d.claimUntil?.toISOString()}`
+            : `请先认领案件 / claim the case before working on it`,
+          "LEASE_REQUIRED",
+        );
+      }
+      const events = decide({ ...command, actor: "home" } as CaseCommand, d.state, decideContext(ctx, d.itemCode));
+      const state = events.reduce(evolve, d.state);
+      return { state, decided: events as never, request: { id: requestId, outcome: "applied" } };
+    });
+    if (!doc) throw caseNotFound(caseId);
+    return { doc, duplicate };
+  } catch (err) {
+    throw toAppError(err);
+  }
+}

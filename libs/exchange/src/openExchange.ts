@@ -1,0 +1,59 @@
+import type { Logger } from "pino";
+import type { Bus } from "@tongban/bus";
+import { WorkingDayCalendar } from "@tongban/calendar";
+import { type IdGenerator, ulidGenerator } from "@tongban/contracts";
+import { type MongoHandle, OutboxRelay, connectMongo } from "@tongban/store";
+import { CASES, type CaseDoc, INBOX, type InboxEntry, type Role, ensureCaseIndexes } from "./caseDoc";
+import type { ExchangeContext } from "./exchangeContext";
+
+export interface OpenExchangeOptions {
+  mongoUri: string;
+  dbName: string;
+  nodeId: string;
+  topicPrefix: string;
+  bus: Bus;
+  /** Which side's outgoing messages this process relays: intake writes the receiving side's, queue the home side's. */
+  relayRole: Role;
+  log: Logger;
+  now?: () => Date;
+  ids?: IdGenerator;
+  onChange?: ExchangeContext["onChange"];
+}
+
+export interface OpenExchange {
+  ctx: ExchangeContext;
+  relay: OutboxRelay;
+  mongo: MongoHandle;
+  close(): Promise<void>;
+}
+
+/** Connects a node's case store and starts relaying its outbox to Kafka. */
+export async function openExchange(o: OpenExchangeOptions): Promise<OpenExchange> {
+  const mongo = await connectMongo(o.mongoUri, o.dbName);
+  await ensureCaseIndexes(mongo.db);
+  const relay = new OutboxRelay(mongo.db.collection(CASES), (records) => o.bus.publish(records), o.log.child({ component: "outbox" }), {
+    filter: { role: o.relayRole },
+  });
+  const ctx: ExchangeContext = {
+    nodeId: o.nodeId,
+    topicPrefix: o.topicPrefix,
+    cases: mongo.db.collection<CaseDoc>(CASES),
+    inbox: mongo.db.collection<InboxEntry>(INBOX),
+    ids: o.ids ?? ulidGenerator,
+    now: o.now ?? (() => new Date()),
+    calendar: WorkingDayCalendar.default(),
+    log: o.log,
+    onOutbox: () => relay.kick(),
+    ...(o.onChange ? { onChange: o.onChange } : {}),
+  };
+  relay.start();
+  return {
+    ctx,
+    relay,
+    mongo,
+    close: async () => {
+      await relay.stop();
+      await mongo.close();
+    },
+  };
+}

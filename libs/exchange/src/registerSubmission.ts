@@ -1,0 +1,85 @@
+import type { CaseSubmitted } from "@tongban/contracts";
+import { type CaseEvent, type CaseState, decide, evolve, initialState } from "@tongban/lifecycle";
+import { isDuplicateKey } from "@tongban/store";
+import type { CaseDoc } from "./caseDoc";
+import { currentDueAt, outboxEntry } from "./caseWriter";
+import { toWire } from "./eventMapping";
+import { type ExchangeContext, decideContext } from "./exchangeContext";
+
+export type RegisterOutcome = { created: true; doc: CaseDoc } | { created: false; existing: CaseDoc };
+
+/**
+ * Receiving side: registers a case received and formally checked at this node's window
+ * (收件, identity verified) and forwarded with its mailed materials (转递). The document, the
+ * submission event (with the application) and the forwarding event are one single-document insert.
+ * The unique receipt key turns a retried submission into the existing case.
+ */
+export async function registerSubmission(
+  ctx: ExchangeContext,
+  input: { caseId: string; submission: CaseSubmitted; identityVerified: boolean; requestHash: string },
+): Promise<RegisterOutcome> {
+  const s = input.submission;
+  const dctx = decideContext(ctx, s.itemCode);
+  let state: CaseState = initialState;
+  const events: CaseEvent[] = [];
+  const run = (cmd: Parameters<typeof decide>[0]) => {
+    for (const e of decide(cmd, state, dctx)) {
+      state = evolve(state, e);
+      events.push(e);
+    }
+  };
+  run({
+    type: "SubmitCase",
+    actor: "receiving",
+    data: {
+      caseId: input.caseId,
+      receiptNo: s.receiptNo,
+      itemCode: s.itemCode,
+      receivingNode: s.receivingNode,
+      homeNode: s.homeNode,
+      homeDepartment: s.homeDepartment,
+      identityVerified: input.identityVerified,
+    },
+  });
+  run({ type: "MarkForwarded", actor: "receiving", data: { trackingNo: s.mailTrackingNo } });
+
+  const forwarded = events.slice(1) as Exclude<CaseEvent, { type: "case.submitted" }>[];
+  const now = ctx.now();
+  const doc: CaseDoc = {
+    _id: input.caseId,
+    role: "receiving",
+    peerNode: s.homeNode,
+    receiptKey: `${s.receivingNode}:${s.receiptNo}`,
+    receiptNo: s.receiptNo,
+    itemCode: s.itemCode,
+    receivingNode: s.receivingNode,
+    homeNode: s.homeNode,
+    homeDepartment: s.homeDepartment,
+    status: state.status,
+    state,
+    seq: events.length,
+    dueAt: currentDueAt(state),
+    submission: s,
+    requestHash: input.requestHash,
+    requests: [],
+    createdAt: now,
+    updatedAt: now,
+    rev: 1,
+    outbox: [
+      outboxEntry(ctx, input.caseId, s.homeNode, { event: { $case: "submitted", value: s } }, 1),
+      ...forwarded.map((e, i) => outboxEntry(ctx, input.caseId, s.homeNode, toWire(e), i + 2)),
+    ],
+    outboxPending: true,
+  };
+  try {
+    await ctx.cases.insertOne(doc);
+  } catch (err) {
+    if (!isDuplicateKey(err)) throw err;
+    const existing = await ctx.cases.findOne({ receiptKey: doc.receiptKey });
+    if (!existing) throw err;
+    return { created: false, existing };
+  }
+  ctx.onOutbox();
+  ctx.onChange?.(doc, "created");
+  return { created: true, doc };
+}

@@ -1,0 +1,61 @@
+import type { CommandRequested } from "@tongban/contracts";
+import { type CaseCommand, decide } from "@tongban/lifecycle";
+import { updateCase } from "./caseWriter";
+import { caseNotFound, toAppError } from "./commandErrors";
+import type { CommandOutcome } from "./executeCommand";
+import { type ExchangeContext, decideContext } from "./exchangeContext";
+
+/** The receiving-side commands and how each travels on the wire. */
+export type ReceivingCommand = Extract<CaseCommand, { type: "SubmitCorrection" | "Withdraw" | "RecordDelivery" | "RecordRating" }>;
+
+export function commandToWire(cmd: ReceivingCommand): CommandRequested["command"] {
+  switch (cmd.type) {
+    case "SubmitCorrection":
+      return { $case: "submitCorrection", value: { items: [...cmd.data.items] } };
+    case "Withdraw":
+      return { $case: "withdraw", value: { reason: cmd.data.reason ?? "" } };
+    case "RecordDelivery":
+      return { $case: "recordDelivery", value: {} };
+    case "RecordRating":
+      return { $case: "recordRating", value: { level: cmd.data.level, comment: cmd.data.comment ?? "" } };
+    default: {
+      const never: never = cmd;
+      throw new Error(`unmapped command ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+/**
+ * Receiving side: the window asks the home node to apply a command (the home node orders the
+ * case's history). It is checked against this node's replica first, so an obviously illegal
+ * command fails at once with FAILED_PRECONDITION; the home node's answer comes back as events
+ * (or a rejection if the case moved on meanwhile).
+ */
+export async function requestCommand(
+  ctx: ExchangeContext,
+  caseId: string,
+  requestId: string,
+  clerk: string,
+  command: ReceivingCommand,
+): Promise<CommandOutcome> {
+  let duplicate = false;
+  try {
+    const doc = await updateCase(ctx, caseId, (d) => {
+      if (d.role !== "receiving") throw caseNotFound(caseId);
+      if (d.requests.some((r) => r.id === requestId)) {
+        duplicate = true;
+        return "unchanged";
+      }
+      decide(command, d.state, decideContext(ctx, d.itemCode));
+      return {
+        state: d.state,
+        messages: [{ event: { $case: "commandRequested", value: { requestId, requestedBy: clerk, command: commandToWire(command) } } }],
+        request: { id: requestId, outcome: "sent" },
+      };
+    });
+    if (!doc) throw caseNotFound(caseId);
+    return { doc, duplicate };
+  } catch (err) {
+    throw toAppError(err);
+  }
+}

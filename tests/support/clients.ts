@@ -1,0 +1,54 @@
+import { randomUUID } from "node:crypto";
+import { status } from "@grpc/grpc-js";
+import type { CaseView, ExecuteCommandRequest, QueueItem, SubmitCaseRequest } from "@tongban/contracts";
+import { callUnary } from "@tongban/rpc";
+import { type CityNode, eventually } from "./testNetwork";
+
+const notFoundAsUndefined = (err: { code?: number }) => {
+  if (err.code === status.NOT_FOUND) return undefined;
+  throw err;
+};
+
+export type HomeCommand = NonNullable<ExecuteCommandRequest["command"]>;
+
+/** Promise-returning calls on a city's window (intake) and authority (queue) APIs. */
+export function apis(city: CityNode) {
+  const i = city.intakeClient;
+  const q = city.queueClient;
+  const rid = () => randomUUID();
+  return {
+    submit: (req: SubmitCaseRequest) => callUnary(i, i.submitCase, req),
+    sentCase: (caseId: string) => callUnary(i, i.getCase, { caseId }).then((r) => r.case!),
+    submitCorrection: (caseId: string, items: string[], requestId = rid()) =>
+      callUnary(i, i.submitCorrection, { caseId, requestId, windowClerk: "w1", items }).then((r) => r.ack!),
+    withdraw: (caseId: string, reason = "申请人撤回", requestId = rid()) =>
+      callUnary(i, i.withdrawCase, { caseId, requestId, windowClerk: "w1", reason }).then((r) => r.ack!),
+    recordDelivery: (caseId: string, requestId = rid()) =>
+      callUnary(i, i.recordDelivery, { caseId, requestId, windowClerk: "w1" }).then((r) => r.ack!),
+    rate: (caseId: string, level: string, requestId = rid()) =>
+      callUnary(i, i.recordRating, { caseId, requestId, windowClerk: "w1", level, comment: "" }).then((r) => r.ack!),
+
+    queued: (caseId: string): Promise<QueueItem | undefined> =>
+      callUnary(q, q.getQueueItem, { caseId }).then((r) => r.item, notFoundAsUndefined),
+    claim: (caseId: string, clerk = "clerk-a", leaseSeconds = 600) => callUnary(q, q.claimItem, { caseId, clerk, leaseSeconds }).then((r) => r.item!),
+    release: (caseId: string, clerk = "clerk-a") => callUnary(q, q.releaseItem, { caseId, clerk }).then((r) => r.item!),
+    exec: (caseId: string, command: HomeCommand, clerk = "clerk-a", requestId = rid()) =>
+      callUnary(q, q.executeCommand, { caseId, requestId, clerk, command }),
+    list: (req: Partial<{ department: string; state: string; itemCode: string; overdueOnly: boolean; pageSize: number; pageToken: string }>) =>
+      callUnary(q, q.listQueue, { department: "", state: "", itemCode: "", overdueOnly: false, pageSize: 0, pageToken: "", ...req }),
+  };
+}
+
+/** Waits until the receiving side's view of the case is in `state`. */
+export const sentCaseIn = (city: CityNode, caseId: string, state: string): Promise<CaseView> =>
+  eventually(`${city.id} sees ${caseId} ${state}`, async () => {
+    const c = await apis(city).sentCase(caseId);
+    return c.state === state ? c : undefined;
+  });
+
+/** Waits until the home queue has the case in `state`. */
+export const queuedIn = (city: CityNode, caseId: string, state: string): Promise<QueueItem> =>
+  eventually(`${city.id} queue has ${caseId} ${state}`, async () => {
+    const item = await apis(city).queued(caseId);
+    return item?.case?.state === state ? item : undefined;
+  });
