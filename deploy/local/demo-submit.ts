@@ -23,7 +23,9 @@ const queue = new AuthorityQueueServiceClient(`127.0.0.1:${dst.ports.queue}`, cr
 const req = sampleSubmission(src, to, n, "DEMO");
 try {
   const res = await callUnary(intake, intake.submitCase, req);
-  console.log(`提交成功 / submitted: case ${res.caseId} (receipt ${req.receiptNo}, item ${req.itemCode}) ${src.name.zh} → ${dst.name.zh}${res.duplicate ? " [duplicate]" : ""}`);
+  console.log(
+    `提交成功 / submitted: case ${res.caseId} (receipt ${req.receiptNo}, item ${req.itemCode}) ${src.name.zh} → ${dst.name.zh}${res.duplicate ? " [duplicate]" : ""}`,
+  );
   const deadline = Date.now() + 15_000;
   let item: QueueItem | undefined;
   while (!item && Date.now() < deadline) {

@@ -18,7 +18,11 @@ export const ferretLogFile = proc.logFile;
 /** Builds FerretDB (version pinned in deploy/local/ferretdb/go.mod) with the Go toolchain, once. */
 export function ensureFerretBinary(): void {
   if (existsSync(binary)) return;
-  requireTool("go", ["version"], "install Go 1.24+ (e.g. `apt-get install golang`) to build the local FerretDB server, or set MONGODB_URI.");
+  requireTool(
+    "go",
+    ["version"],
+    "install Go 1.24+ (e.g. `apt-get install golang`) to build the local FerretDB server, or set MONGODB_URI.",
+  );
   run("go", ["build", "-trimpath", "-o", binary, "."], join(repoRoot, "deploy/local/ferretdb"), { ...process.env, CGO_ENABLED: "0" });
 }
 

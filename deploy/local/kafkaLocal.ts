@@ -23,10 +23,27 @@ export const kafkaLogFile = proc.logFile;
 export function ensureKafkaJars(): void {
   const marker = join(libsDir, ".complete");
   if (existsSync(marker)) return;
-  requireTool("java", ["-version"], "install a Java 17+ runtime (e.g. `apt-get install openjdk-17-jre-headless`) to run the local Kafka broker, or set KAFKA_BROKERS.");
+  requireTool(
+    "java",
+    ["-version"],
+    "install a Java 17+ runtime (e.g. `apt-get install openjdk-17-jre-headless`) to run the local Kafka broker, or set KAFKA_BROKERS.",
+  );
   requireTool("mvn", ["-v"], "install Apache Maven (e.g. `apt-get install maven`) to fetch the Kafka broker jars, or set KAFKA_BROKERS.");
   mkdirSync(libsDir, { recursive: true });
-  run("mvn", ["-q", "-B", "-f", join(repoRoot, "deploy/local/kafka/pom.xml"), "dependency:copy-dependencies", `-DoutputDirectory=${libsDir}`, "-DincludeScope=runtime", `-Dkafka.version=${KAFKA_VERSION}`], repoRoot);
+  run(
+    "mvn",
+    [
+      "-q",
+      "-B",
+      "-f",
+      join(repoRoot, "deploy/local/kafka/pom.xml"),
+      "dependency:copy-dependencies",
+      `-DoutputDirectory=${libsDir}`,
+      "-DincludeScope=runtime",
+      `-Dkafka.version=${KAFKA_VERSION}`,
+    ],
+    repoRoot,
+  );
   writeFileSync(marker, new Date().toISOString());
 }
 

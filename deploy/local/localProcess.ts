@@ -72,11 +72,7 @@ export function tcpOpen(host: string, port: number, timeoutMs = 1_000): Promise<
  * Polls a readiness probe until it succeeds. Fails early when the process died, and always
  * with the tail of its log so the user sees why.
  */
-export async function waitReady(
-  p: ManagedProcess,
-  probe: () => Promise<boolean>,
-  timeoutMs: number,
-): Promise<void> {
+export async function waitReady(p: ManagedProcess, probe: () => Promise<boolean>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let interval = 100;
   for (;;) {

@@ -1,8 +1,9 @@
 /**
  * `npm start`: the whole pilot network on this machine. Resolves Kafka and the store (env →
- * Docker → local processes), provisions topics for every node in deploy/network.json, starts
- * intake and queue for each city as separate processes, waits until each reports SERVING on
- * grpc.health.v1, prints the endpoints, and on Ctrl-C stops everything it started.
+ * Docker → local processes), provisions topics for every node in deploy/network.json, starts one
+ * exchange node process per city (intake + authority queue APIs + inbound consumer), waits until
+ * each API reports SERVING on grpc.health.v1, prints the endpoints, and on Ctrl-C stops
+ * everything it started.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { createWriteStream, mkdirSync } from "node:fs";
@@ -16,13 +17,12 @@ import { resolveInfra } from "./infra";
 import { logsDir, repoRoot } from "./paths";
 
 const topicPrefix = process.env.TONGBAN_TOPIC_PREFIX ?? "tongban";
-const services = ["intake", "queue"] as const;
 
 interface Child {
   label: string;
   proc: ChildProcess;
-  address: string;
-  healthService: string;
+  /** Address and grpc.health.v1 service name of every API the process serves. */
+  apis: { address: string; service: string }[];
 }
 
 const network = Network.load();
@@ -31,32 +31,41 @@ console.log(`infra (${infra.source}): Kafka ${infra.kafkaBrokers.join(",")} · s
 for (const note of infra.notes) console.log(`  ${note}`);
 
 const bus = new Bus({ clientId: "tongban-start", brokers: infra.kafkaBrokers }, createLogger({ service: "start", level: "warn" }));
-await bus.ensureTopics(networkTopicSpecs(topicPrefix, network.nodes.map((n) => n.id)));
+await bus.ensureTopics(
+  networkTopicSpecs(
+    topicPrefix,
+    network.nodes.map((n) => n.id),
+  ),
+);
 await bus.close();
 
 mkdirSync(logsDir, { recursive: true });
 const tsx = join(repoRoot, "node_modules/.bin/tsx");
 const children: Child[] = [];
 for (const node of network.nodes) {
-  for (const svc of services) {
-    const label = `${svc}-${node.id}`;
-    const log = createWriteStream(join(logsDir, `${label}.log`), { flags: "a" });
-    const proc = spawn(tsx, [join(repoRoot, `services/${svc}/src/main.ts`)], {
-      cwd: repoRoot,
-      env: {
-        ...process.env,
-        TONGBAN_NODE: node.id,
-        TONGBAN_TOPIC_PREFIX: topicPrefix,
-        KAFKA_BROKERS: infra.kafkaBrokers.join(","),
-        MONGODB_URI: infra.mongoUri,
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    proc.stdout?.pipe(log);
-    proc.stderr?.pipe(log);
-    const port = node.ports[svc];
-    children.push({ label, proc, address: `127.0.0.1:${port}`, healthService: svc === "intake" ? "tongban.v1.IntakeService" : "tongban.v1.AuthorityQueueService" });
-  }
+  const label = `node-${node.id}`;
+  const log = createWriteStream(join(logsDir, `${label}.log`), { flags: "a" });
+  const proc = spawn(tsx, [join(repoRoot, "services/node/src/main.ts")], {
+    cwd: repoRoot,
+    env: {
+      ...process.env,
+      TONGBAN_NODE: node.id,
+      TONGBAN_TOPIC_PREFIX: topicPrefix,
+      KAFKA_BROKERS: infra.kafkaBrokers.join(","),
+      MONGODB_URI: infra.mongoUri,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  proc.stdout?.pipe(log);
+  proc.stderr?.pipe(log);
+  children.push({
+    label,
+    proc,
+    apis: [
+      { address: `127.0.0.1:${node.ports.intake}`, service: "tongban.v1.IntakeService" },
+      { address: `127.0.0.1:${node.ports.queue}`, service: "tongban.v1.AuthorityQueueService" },
+    ],
+  });
 }
 
 let stopping = false;
@@ -80,12 +89,14 @@ for (const c of children) {
 
 const deadline = Date.now() + 120_000;
 for (const c of children) {
-  while ((await checkHealth(c.address, c.healthService)) !== "SERVING") {
-    if (Date.now() > deadline) {
-      console.error(`${c.label} not SERVING after 120 s; see ${join(logsDir, `${c.label}.log`)}`);
-      await stopAll(1);
+  for (const api of c.apis) {
+    while ((await checkHealth(api.address, api.service)) !== "SERVING") {
+      if (Date.now() > deadline) {
+        console.error(`${c.label} not SERVING after 120 s; see ${join(logsDir, `${c.label}.log`)}`);
+        await stopAll(1);
+      }
+      await new Promise((r) => setTimeout(r, 200));
     }
-    await new Promise((r) => setTimeout(r, 200));
   }
 }
 

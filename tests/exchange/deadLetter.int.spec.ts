@@ -4,7 +4,16 @@ import { EventEnvelope, encodeEnvelope, topics } from "@tongban/contracts";
 import { sampleSubmission } from "@tongban/demo";
 import { callUnary } from "@tongban/rpc";
 import { queuedIn } from "../support/clients";
-import { type CityNode, type Isolation, eventually, isolation, network, quietLogger, startCities, stopCities } from "../support/testNetwork";
+import {
+  type CityNode,
+  type Isolation,
+  eventually,
+  isolation,
+  network,
+  quietLogger,
+  startCities,
+  stopCities,
+} from "../support/testNetwork";
 
 describe("poison messages on a node's inbound topic", () => {
   let iso: Isolation;
@@ -24,14 +33,35 @@ describe("poison messages on a node's inbound topic", () => {
   it("when undecodable, unknown-type and misrouted messages arrive, then each is dead-lettered with its reason and the partition keeps moving", async () => {
     const [xm, qz] = cities as [CityNode, CityNode];
     const inbound = topics.inbound(iso.topicPrefix, "quanzhou");
-    const base = EventEnvelope.fromPartial({ eventId: "01POISON000000000000000001", caseId: "CASE-P", sourceNode: "xiamen", targetNode: "quanzhou", caseSeq: 1 });
+    const base = EventEnvelope.fromPartial({
+      eventId: "01POISON000000000000000001",
+      caseId: "CASE-P",
+      sourceNode: "xiamen",
+      targetNode: "quanzhou",
+      caseSeq: 1,
+    });
     // All three share the key of the valid case below, so they sit in front of it in the same partition.
     const req = sampleSubmission(network.node("xiamen")!, "quanzhou", 42);
     const key = "same-partition";
     await bus.publish([
-      { topic: inbound, key, value: Buffer.from("not a protobuf \xff\xfe"), headers: { "event-type": "case.submitted", "trace-id": "t-1" } },
+      {
+        topic: inbound,
+        key,
+        value: Buffer.from("not a protobuf \xff\xfe"),
+        headers: { "event-type": "case.submitted", "trace-id": "t-1" },
+      },
       { topic: inbound, key, value: encodeEnvelope({ ...base, type: "case.teleported" }), headers: { "event-type": "case.teleported" } },
-      { topic: inbound, key, value: encodeEnvelope({ ...base, eventId: "01POISON000000000000000002", targetNode: "zhangzhou", type: "case.closed", payload: { event: { $case: "closed", value: { closedAt: new Date() } } } }) },
+      {
+        topic: inbound,
+        key,
+        value: encodeEnvelope({
+          ...base,
+          eventId: "01POISON000000000000000002",
+          targetNode: "zhangzhou",
+          type: "case.closed",
+          payload: { event: { $case: "closed", value: { closedAt: new Date() } } },
+        }),
+      },
     ]);
 
     const res = await callUnary(xm.intakeClient, xm.intakeClient.submitCase, req);

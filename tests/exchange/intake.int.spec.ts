@@ -26,8 +26,18 @@ describe("intake: a window in Xiamen hands a case to Quanzhou", () => {
     expect(res.caseId).toMatch(/^[0-9A-HJKMNP-TV-Z]{26}$/);
 
     const item = await queuedIn(qz, res.caseId, "RECEIVED_BY_HOME");
-    expect(item).toMatchObject({ applicantName: req.applicant!.name, applicantIdNumber: req.applicant!.idNumber, windowClerk: req.windowClerk });
-    expect(item.case).toMatchObject({ receiptNo: req.receiptNo, itemCode: req.itemCode, receivingNode: "xiamen", homeDepartment: req.homeDepartment, seq: 3 });
+    expect(item).toMatchObject({
+      applicantName: req.applicant!.name,
+      applicantIdNumber: req.applicant!.idNumber,
+      windowClerk: req.windowClerk,
+    });
+    expect(item.case).toMatchObject({
+      receiptNo: req.receiptNo,
+      itemCode: req.itemCode,
+      receivingNode: "xiamen",
+      homeDepartment: req.homeDepartment,
+      seq: 3,
+    });
     expect(item.case!.dueAt!.getTime()).toBeGreaterThan(Date.now());
 
     const sent = await sentCaseIn(xm, res.caseId, "RECEIVED_BY_HOME");
@@ -52,7 +62,9 @@ describe("intake: a window in Xiamen hands a case to Quanzhou", () => {
   it("when a receipt number is reused for a different application, then ALREADY_EXISTS and the first case stays", async () => {
     const req = sampleSubmission(xiamen, "quanzhou", 3);
     const first = await apis(xm).submit(req);
-    const err = await apis(xm).submit({ ...req, applicant: { ...req.applicant!, name: "另一人" } }).catch((e) => e);
+    const err = await apis(xm)
+      .submit({ ...req, applicant: { ...req.applicant!, name: "另一人" } })
+      .catch((e) => e);
     expect(err.code).toBe(status.ALREADY_EXISTS);
     expect(err.details).toContain(first.caseId);
   });
@@ -60,7 +72,13 @@ describe("intake: a window in Xiamen hands a case to Quanzhou", () => {
   it("when fields are missing or the city is unknown, then INVALID_ARGUMENT lists every field and nothing is written", async () => {
     const before = await count(xm, {});
     const err = await apis(xm)
-      .submit({ ...sampleSubmission(xiamen, "quanzhou", 4), homeNode: "fuzhou", receiptNo: "", applicant: undefined, identityVerified: false })
+      .submit({
+        ...sampleSubmission(xiamen, "quanzhou", 4),
+        homeNode: "fuzhou",
+        receiptNo: "",
+        applicant: undefined,
+        identityVerified: false,
+      })
       .catch((e) => e);
     expect(err.code).toBe(status.INVALID_ARGUMENT);
     const fields = fieldViolationsOf(err).map((v) => v.field);
@@ -70,20 +88,34 @@ describe("intake: a window in Xiamen hands a case to Quanzhou", () => {
   });
 
   it.each([
-    ["a wrong ID check digit", "applicant.id_number", (r: ReturnType<typeof sampleSubmission>) => {
-      const id = r.applicant!.idNumber;
-      return { ...r, applicant: { ...r.applicant!, idNumber: id.slice(0, 17) + (id[17] === "0" ? "1" : "0") } };
-    }],
-    ["a bad credit code", "applicant.id_number", (r: ReturnType<typeof sampleSubmission>) => ({
-      ...r,
-      applicant: { ...r.applicant!, kind: "APPLICANT_KIND_ORGANIZATION" as never, idNumber: "91110000MA0000001I" },
-    })],
-    ["an item not eligible for remote receipt", "item_code", (r: ReturnType<typeof sampleSubmission>) => ({ ...r, itemCode: "TB-2020-001" })],
+    [
+      "a wrong ID check digit",
+      "applicant.id_number",
+      (r: ReturnType<typeof sampleSubmission>) => {
+        const id = r.applicant!.idNumber;
+        return { ...r, applicant: { ...r.applicant!, idNumber: id.slice(0, 17) + (id[17] === "0" ? "1" : "0") } };
+      },
+    ],
+    [
+      "a bad credit code",
+      "applicant.id_number",
+      (r: ReturnType<typeof sampleSubmission>) => ({
+        ...r,
+        applicant: { ...r.applicant!, kind: "APPLICANT_KIND_ORGANIZATION" as never, idNumber: "91110000MA0000001I" },
+      }),
+    ],
+    [
+      "an item not eligible for remote receipt",
+      "item_code",
+      (r: ReturnType<typeof sampleSubmission>) => ({ ...r, itemCode: "TB-2020-001" }),
+    ],
     ["the same home and receiving city", "home_node", (r: ReturnType<typeof sampleSubmission>) => ({ ...r, homeNode: "xiamen" })],
     ["an unknown department", "home_department", (r: ReturnType<typeof sampleSubmission>) => ({ ...r, homeDepartment: "nope" })],
   ])("when the submission has %s, then INVALID_ARGUMENT names %s and nothing is written", async (_what, field, mutate) => {
     const before = await count(xm, {});
-    const err = await apis(xm).submit(mutate(sampleSubmission(xiamen, "quanzhou", 5))).catch((e) => e);
+    const err = await apis(xm)
+      .submit(mutate(sampleSubmission(xiamen, "quanzhou", 5)))
+      .catch((e) => e);
     expect(err.code).toBe(status.INVALID_ARGUMENT);
     expect(fieldViolationsOf(err).map((v) => v.field)).toContain(field);
     expect(await count(xm, {})).toBe(before);

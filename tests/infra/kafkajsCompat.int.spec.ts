@@ -12,7 +12,12 @@ describe("kafkajs against the pinned Kafka broker", () => {
   const dlq = `${iso.topicPrefix}.compat.dlq`;
   const bus = new Bus({ clientId: "compat", brokers: iso.kafkaBrokers }, quietLogger("compat"));
 
-  beforeAll(() => bus.ensureTopics([{ topic, partitions: 2 }, { topic: dlq, partitions: 1 }]));
+  beforeAll(() =>
+    bus.ensureTopics([
+      { topic, partitions: 2 },
+      { topic: dlq, partitions: 1 },
+    ]),
+  );
   afterAll(() => bus.close());
 
   const records = (from: number, to: number) =>
@@ -42,8 +47,16 @@ describe("kafkajs against the pinned Kafka broker", () => {
     await eventually("next 10 consumed", async () => (second.length >= 10 ? true : undefined));
     await sub2.stop();
 
-    expect(first.sort()).toEqual(records(0, 20).map((r) => r.value.toString()).sort());
-    expect(second.sort()).toEqual(records(20, 30).map((r) => r.value.toString()).sort());
+    expect(first.sort()).toEqual(
+      records(0, 20)
+        .map((r) => r.value.toString())
+        .sort(),
+    );
+    expect(second.sort()).toEqual(
+      records(20, 30)
+        .map((r) => r.value.toString())
+        .sort(),
+    );
   });
 
   it("when records share a key, then they are consumed in the order produced", async () => {

@@ -19,23 +19,25 @@ export function apis(city: CityNode) {
   return {
     submit: (req: SubmitCaseRequest) => callUnary(i, i.submitCase, req),
     sentCase: (caseId: string) => callUnary(i, i.getCase, { caseId }).then((r) => r.case!),
-    submitCorrection: (caseId: string, items: string[], requestId = rid()) =>
+    submitCorrection: (caseId: string, items: string[], requestId: string = rid()) =>
       callUnary(i, i.submitCorrection, { caseId, requestId, windowClerk: "w1", items }).then((r) => r.ack!),
-    withdraw: (caseId: string, reason = "申请人撤回", requestId = rid()) =>
+    withdraw: (caseId: string, reason = "申请人撤回", requestId: string = rid()) =>
       callUnary(i, i.withdrawCase, { caseId, requestId, windowClerk: "w1", reason }).then((r) => r.ack!),
-    recordDelivery: (caseId: string, requestId = rid()) =>
+    recordDelivery: (caseId: string, requestId: string = rid()) =>
       callUnary(i, i.recordDelivery, { caseId, requestId, windowClerk: "w1" }).then((r) => r.ack!),
-    rate: (caseId: string, level: string, requestId = rid()) =>
+    rate: (caseId: string, level: string, requestId: string = rid()) =>
       callUnary(i, i.recordRating, { caseId, requestId, windowClerk: "w1", level, comment: "" }).then((r) => r.ack!),
 
     queued: (caseId: string): Promise<QueueItem | undefined> =>
       callUnary(q, q.getQueueItem, { caseId }).then((r) => r.item, notFoundAsUndefined),
-    claim: (caseId: string, clerk = "clerk-a", leaseSeconds = 600) => callUnary(q, q.claimItem, { caseId, clerk, leaseSeconds }).then((r) => r.item!),
+    claim: (caseId: string, clerk = "clerk-a", leaseSeconds = 600) =>
+      callUnary(q, q.claimItem, { caseId, clerk, leaseSeconds }).then((r) => r.item!),
     release: (caseId: string, clerk = "clerk-a") => callUnary(q, q.releaseItem, { caseId, clerk }).then((r) => r.item!),
-    exec: (caseId: string, command: HomeCommand, clerk = "clerk-a", requestId = rid()) =>
+    exec: (caseId: string, command: HomeCommand, clerk = "clerk-a", requestId: string = rid()) =>
       callUnary(q, q.executeCommand, { caseId, requestId, clerk, command }),
-    list: (req: Partial<{ department: string; state: string; itemCode: string; overdueOnly: boolean; pageSize: number; pageToken: string }>) =>
-      callUnary(q, q.listQueue, { department: "", state: "", itemCode: "", overdueOnly: false, pageSize: 0, pageToken: "", ...req }),
+    list: (
+      req: Partial<{ department: string; state: string; itemCode: string; overdueOnly: boolean; pageSize: number; pageToken: string }>,
+    ) => callUnary(q, q.listQueue, { department: "", state: "", itemCode: "", overdueOnly: false, pageSize: 0, pageToken: "", ...req }),
   };
 }
 

@@ -7,8 +7,7 @@ import { AuthorityQueueServiceClient, IntakeServiceClient } from "@tongban/contr
 import { createLogger } from "@tongban/log";
 import { networkTopicSpecs } from "@tongban/runtime";
 import { connectMongo, type MongoHandle } from "@tongban/store";
-import { type RunningIntake, startIntake } from "../../services/intake/src/main";
-import { type RunningQueue, startQueue } from "../../services/queue/src/main";
+import { type RunningNode, startNode } from "@tongban/node";
 
 export const network = Network.load();
 export const nodeIds = network.nodes.map((n) => n.id);
@@ -35,7 +34,8 @@ export function nodeConfig(iso: Isolation, node: string) {
     kafkaBrokers: iso.kafkaBrokers,
     mongoUri: iso.mongoUri,
     mongoDb: iso.dbName(node),
-    grpcPort: 0,
+    intakePort: 0,
+    queuePort: 0,
     logLevel: "silent" as const,
   };
 }
@@ -48,31 +48,28 @@ export async function provisionTopics(iso: Isolation): Promise<void> {
 
 export interface CityNode {
   id: string;
-  intake: RunningIntake;
-  queue: RunningQueue;
+  node: RunningNode;
   intakeClient: IntakeServiceClient;
   queueClient: AuthorityQueueServiceClient;
   db: MongoHandle;
 }
 
-/** Starts intake + queue for each given city, in process, against the real broker and store. */
+/** Starts an exchange node for each given city, in process, against the real broker and store. */
 export async function startCities(iso: Isolation, ids: string[] = nodeIds): Promise<CityNode[]> {
   await provisionTopics(iso);
   return Promise.all(
     ids.map(async (id) => {
       const cfg = nodeConfig(iso, id);
-      const [intake, queue, db] = await Promise.all([
-        startIntake({ config: cfg, network, logger: quietLogger("intake") }),
-        startQueue({ config: cfg, network, logger: quietLogger("queue") }),
+      const [node, db] = await Promise.all([
+        startNode({ config: cfg, network, logger: quietLogger("node") }),
         connectMongo(iso.mongoUri, iso.dbName(id)),
       ]);
       return {
         id,
-        intake,
-        queue,
+        node,
         db,
-        intakeClient: new IntakeServiceClient(`127.0.0.1:${intake.port}`, credentials.createInsecure()),
-        queueClient: new AuthorityQueueServiceClient(`127.0.0.1:${queue.port}`, credentials.createInsecure()),
+        intakeClient: new IntakeServiceClient(`127.0.0.1:${node.intakePort}`, credentials.createInsecure()),
+        queueClient: new AuthorityQueueServiceClient(`127.0.0.1:${node.queuePort}`, credentials.createInsecure()),
       };
     }),
   );
@@ -83,7 +80,7 @@ export async function stopCities(cities: CityNode[]): Promise<void> {
     cities.map(async (c) => {
       c.intakeClient.close();
       c.queueClient.close();
-      await Promise.all([c.intake.stop(), c.queue.stop()]);
+      await c.node.stop();
       await c.db.db.dropDatabase();
       await c.db.close();
     }),

@@ -1,5 +1,14 @@
 import "./quietTimeoutWarning";
-import { type Admin, CompressionTypes, type Consumer, type IHeaders, Kafka, Partitioners, type Producer, logLevel as kafkaLogLevel } from "kafkajs";
+import {
+  type Admin,
+  CompressionTypes,
+  type Consumer,
+  type IHeaders,
+  Kafka,
+  Partitioners,
+  type Producer,
+  logLevel as kafkaLogLevel,
+} from "kafkajs";
 import type { Logger } from "pino";
 import { type BusConnection, kafkaConfig } from "./kafkaOptions";
 
@@ -24,7 +33,10 @@ export interface InRecord {
 
 /** Thrown by a handler for a record that can never be processed: it goes to the dead-letter topic. */
 export class PoisonMessage extends Error {
-  constructor(readonly reason: string, readonly code: string = "UNPROCESSABLE") {
+  constructor(
+    readonly reason: string,
+    readonly code: string = "UNPROCESSABLE",
+  ) {
     super(reason);
     this.name = "PoisonMessage";
   }

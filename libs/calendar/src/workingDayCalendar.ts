@@ -40,9 +40,7 @@ export class WorkingDayCalendar {
     const workdays = parseDays(data.workdays, "workdays");
     for (const day of workdays) {
       if (holidays.has(day)) {
-        throw new RangeError(
-          `${shanghaiDays.toIso(day)} 同时列为节假日和调休上班日 / is listed both as holiday and as working day`,
-        );
+        throw new RangeError(`${shanghaiDays.toIso(day)} 同时列为节假日和调休上班日 / is listed both as holiday and as working day`);
       }
       const weekday = shanghaiDays.weekday(day);
       if (weekday !== 0 && weekday !== 6) {

@@ -187,9 +187,9 @@ describe("WorkingDayCalendar.addWorkingDaysExcluding", () => {
   });
 
   it("when a pause ends before it starts, then it throws", () => {
-    expect(() =>
-      calendar.addWorkingDaysExcluding(from, 5, [{ from: sh("2025-03-06 10:00"), to: sh("2025-03-05 10:00") }]),
-    ).toThrow(RangeError);
+    expect(() => calendar.addWorkingDaysExcluding(from, 5, [{ from: sh("2025-03-06 10:00"), to: sh("2025-03-05 10:00") }])).toThrow(
+      RangeError,
+    );
   });
 });
 

@@ -36,7 +36,11 @@ describe("catalog counts", () => {
     const codes = items().map((it) => it.code);
     expect(new Set(codes).size).toBe(106);
     expect(codes.slice(0, 2)).toEqual(["TB-2020-001", "TB-2020-002"]);
-    expect(items().filter((it) => it.batch === "2021").map((it) => it.code)[0]).toBe("TB-2021-049");
+    expect(
+      items()
+        .filter((it) => it.batch === "2021")
+        .map((it) => it.code)[0],
+    ).toBe("TB-2021-049");
     expect(codes.at(-1)).toBe("TB-LATER-106");
     for (const it of items()) {
       const batchPart = it.batch === "later" ? "LATER" : it.batch;
@@ -60,9 +64,18 @@ describe("catalog counts", () => {
 
   it("when any text field is read, then it carries no PDF line-wrap or justification whitespace", () => {
     const texts = items().flatMap((it: CatalogItem) =>
-      [it.name, it.scenario, it.nationalLead, it.nationalCooperating, it.nationalDeadline, it.provincialLead, it.mode, it.deadline, it.cityLead, it.districtLead].filter(
-        (v): v is string => v !== undefined,
-      ),
+      [
+        it.name,
+        it.scenario,
+        it.nationalLead,
+        it.nationalCooperating,
+        it.nationalDeadline,
+        it.provincialLead,
+        it.mode,
+        it.deadline,
+        it.cityLead,
+        it.districtLead,
+      ].filter((v): v is string => v !== undefined),
     );
     expect(texts.filter((t) => /\s/.test(t))).toEqual([]);
   });
@@ -171,7 +184,12 @@ describe("rows checked against the attachment", () => {
   });
 
   it("when item 59 is read, then its deadline is the month as written", () => {
-    expect(record("TB-2021-059")).toMatchObject({ name: "纳税状况公证", nationalCooperating: "税务总局", mode: "全国无差别办理", deadline: "2021年10月" });
+    expect(record("TB-2021-059")).toMatchObject({
+      name: "纳税状况公证",
+      nationalCooperating: "税务总局",
+      mode: "全国无差别办理",
+      deadline: "2021年10月",
+    });
   });
 
   it("when batch 2021 rows 49 and 50, printed after rows of the later batch, are read, then they are items 97 and 98 of batch 2021", () => {

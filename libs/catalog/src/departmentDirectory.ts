@@ -99,8 +99,14 @@ export function parseDepartmentData(raw: unknown): DepartmentData {
     const dep = object(d, where);
     return { code: text(dep, "code", where), name: text(dep, "name", where), nameEn: text(dep, "nameEn", where) };
   });
-  unique(cities.map((c) => c.nodeId), "departments.cities");
-  unique(departments.map((d) => d.code), "departments.departments");
+  unique(
+    cities.map((c) => c.nodeId),
+    "departments.cities",
+  );
+  unique(
+    departments.map((d) => d.code),
+    "departments.departments",
+  );
   const known = new Set(departments.map((d) => d.code));
   const mapping = object(obj["items"], "departments.items");
   const items: Record<string, DepartmentCode> = {};

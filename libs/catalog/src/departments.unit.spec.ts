@@ -8,7 +8,12 @@ import { derivedDepartmentCode, leadUnitDepartment } from "./leadUnitDepartment"
 
 describe("homeDepartment", () => {
   it("when item 49 (有无犯罪记录证明) is handled in each city, then the home department is that city's 公安局", () => {
-    expect(homeDepartment("TB-2021-049", "xiamen")).toEqual({ code: "gaj", nodeId: "xiamen", name: "厦门市公安局", nameEn: "Xiamen Municipal Public Security Bureau" });
+    expect(homeDepartment("TB-2021-049", "xiamen")).toEqual({
+      code: "gaj",
+      nodeId: "xiamen",
+      name: "厦门市公安局",
+      nameEn: "Xiamen Municipal Public Security Bureau",
+    });
     expect(homeDepartment("TB-2021-049", "quanzhou")?.name).toBe("泉州市公安局");
     expect(homeDepartment("TB-2021-049", "zhangzhou")?.name).toBe("漳州市公安局");
   });

@@ -41,7 +41,11 @@ describe("isRemoteReceiptEligible", () => {
   });
 
   it("when the bundled catalog is read, then 31 items are eligible, exactly those with a 代收/代办/联办 or 网上预审+邮政寄递 mode", () => {
-    const eligible = items().filter((it) => it.remoteReceipt).map((it) => it.seq);
-    expect(eligible).toEqual([8, 9, 11, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 40, 49, 50, 51, 52, 53, 54, 55, 56, 57, 65, 66, 68, 99, 100]);
+    const eligible = items()
+      .filter((it) => it.remoteReceipt)
+      .map((it) => it.seq);
+    expect(eligible).toEqual([
+      8, 9, 11, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 40, 49, 50, 51, 52, 53, 54, 55, 56, 57, 65, 66, 68, 99, 100,
+    ]);
   });
 });

@@ -18,7 +18,9 @@ describe("timeLimits", () => {
   });
 
   it("when the bundled data is read, then only the twelve 设立/变更/注销 registrations (26–37) carry an override", () => {
-    const overridden = items().filter((it) => it.timeLimits !== STATUTORY_TIME_LIMITS).map((it) => it.seq);
+    const overridden = items()
+      .filter((it) => it.timeLimits !== STATUTORY_TIME_LIMITS)
+      .map((it) => it.seq);
     expect(overridden).toEqual([26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37]);
   });
 

@@ -10,7 +10,12 @@ const list = (dflt: string) =>
   z
     .string()
     .default(dflt)
-    .transform((s) => s.split(",").map((x) => x.trim()).filter(Boolean));
+    .transform((s) =>
+      s
+        .split(",")
+        .map((x) => x.trim())
+        .filter(Boolean),
+    );
 
 /** Keys every exchange-node service shares: identity, Kafka, MongoDB, gRPC, logging. */
 export const commonKeys = {
@@ -18,7 +23,10 @@ export const commonKeys = {
   topicPrefix: {
     env: "TONGBAN_TOPIC_PREFIX",
     doc: "prefix of every Kafka topic (tongban.<node>.inbound, …)",
-    schema: z.string().regex(/^[a-zA-Z0-9._-]+$/).default("tongban"),
+    schema: z
+      .string()
+      .regex(/^[a-zA-Z0-9._-]+$/)
+      .default("tongban"),
   },
   kafkaBrokers: { env: "KAFKA_BROKERS", doc: "comma-separated Kafka bootstrap brokers", schema: list("127.0.0.1:19092") },
   kafkaSsl: { env: "KAFKA_SSL", doc: "use TLS to the brokers", schema: bool },
@@ -32,10 +40,18 @@ export const commonKeys = {
   mongoUri: { env: "MONGODB_URI", doc: "MongoDB-wire connection string", schema: z.string().default("mongodb://127.0.0.1:27018/") },
   mongoDb: { env: "MONGODB_DB", doc: "database name; default tongban_<node> (one database per node)", schema: z.string().optional() },
   grpcHost: { env: "GRPC_HOST", doc: "address the gRPC server binds to", schema: z.string().default("127.0.0.1") },
-  grpcPort: { env: "GRPC_PORT", doc: "gRPC port; default from deploy/network.json, 0 picks a free one", schema: z.coerce.number().int().min(0).optional() },
+  grpcPort: {
+    env: "GRPC_PORT",
+    doc: "gRPC port; default from deploy/network.json, 0 picks a free one",
+    schema: z.coerce.number().int().min(0).optional(),
+  },
   grpcTlsCert: { env: "GRPC_TLS_CERT", doc: "PEM server certificate file; with GRPC_TLS_KEY enables TLS", schema: z.string().optional() },
   grpcTlsKey: { env: "GRPC_TLS_KEY", doc: "PEM server private key file", schema: z.string().optional() },
-  grpcTlsCa: { env: "GRPC_TLS_CA", doc: "PEM CA bundle; when set, clients must present certificates (mTLS)", schema: z.string().optional() },
+  grpcTlsCa: {
+    env: "GRPC_TLS_CA",
+    doc: "PEM CA bundle; when set, clients must present certificates (mTLS)",
+    schema: z.string().optional(),
+  },
   logLevel: {
     env: "LOG_LEVEL",
     doc: "pino log level",

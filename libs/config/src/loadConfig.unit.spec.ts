@@ -6,7 +6,13 @@ import { Network } from "./network";
 describe("loadConfig", () => {
   it("when only the node is given, then every other key takes its default", () => {
     const cfg = loadConfig(commonKeys, { TONGBAN_NODE: "xiamen" });
-    expect(cfg).toMatchObject({ node: "xiamen", topicPrefix: "tongban", kafkaBrokers: ["127.0.0.1:19092"], kafkaSsl: false, logLevel: "info" });
+    expect(cfg).toMatchObject({
+      node: "xiamen",
+      topicPrefix: "tongban",
+      kafkaBrokers: ["127.0.0.1:19092"],
+      kafkaSsl: false,
+      logLevel: "info",
+    });
   });
 
   it("when several keys are invalid, then one error lists them all with their variables", () => {

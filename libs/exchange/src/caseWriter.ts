@@ -59,7 +59,11 @@ export class WriteConflict extends Error {}
  * one conditional single-document update (optimistic concurrency on `rev`); retries on conflict.
  * Returns the document as written, or as found when nothing changed; undefined if absent.
  */
-export async function updateCase(ctx: ExchangeContext, caseId: string, mutate: Mutation): Promise<CaseDoc | undefined> {
+export function updateCase(ctx: ExchangeContext, caseId: string, mutate: Mutation): Promise<CaseDoc | undefined> {
+  return ctx.lock.run(caseId, () => writeCase(ctx, caseId, mutate));
+}
+
+async function writeCase(ctx: ExchangeContext, caseId: string, mutate: Mutation): Promise<CaseDoc | undefined> {
   for (let attempt = 0; attempt < 20; attempt++) {
     const doc = await ctx.cases.findOne({ _id: caseId });
     if (!doc) return undefined;

@@ -10,10 +10,16 @@ export const MAX_LEASE_SECONDS = 8 * 3600;
  * Takes (or renews) a clerk's lease on a home case (认领) so that two clerks don't work it at
  * once. Atomic: the filter only matches when the case is free, expired or already the clerk's.
  */
-export async function claimCase(ctx: ExchangeContext, caseId: string, clerk: string, leaseSeconds: number): Promise<CaseDoc> {
+export function claimCase(ctx: ExchangeContext, caseId: string, clerk: string, leaseSeconds: number): Promise<CaseDoc> {
+  return ctx.lock.run(caseId, () => claim(ctx, caseId, clerk, leaseSeconds));
+}
+
+async function claim(ctx: ExchangeContext, caseId: string, clerk: string, leaseSeconds: number): Promise<CaseDoc> {
   if (!clerk.trim()) throw AppError.invalid([{ field: "clerk", description: "办理人员不能为空 / clerk is required" }]);
   if (leaseSeconds > MAX_LEASE_SECONDS) {
-    throw AppError.invalid([{ field: "lease_seconds", description: `认领时长最多 ${MAX_LEASE_SECONDS} 秒 / lease is at most ${MAX_LEASE_SECONDS} s` }]);
+    throw AppError.invalid([
+      { field: "lease_seconds", description: `认领时长最多 ${MAX_LEASE_SECONDS} 秒 / lease is at most ${MAX_LEASE_SECONDS} s` },
+    ]);
   }
   const now = ctx.now();
   const until = new Date(now.getTime() + (leaseSeconds || DEFAULT_LEASE_SECONDS) * 1000);
@@ -39,7 +45,11 @@ export async function claimCase(ctx: ExchangeContext, caseId: string, clerk: str
 }
 
 /** Gives a lease back; only its holder can. */
-export async function releaseCase(ctx: ExchangeContext, caseId: string, clerk: string): Promise<CaseDoc> {
+export function releaseCase(ctx: ExchangeContext, caseId: string, clerk: string): Promise<CaseDoc> {
+  return ctx.lock.run(caseId, () => release(ctx, caseId, clerk));
+}
+
+async function release(ctx: ExchangeContext, caseId: string, clerk: string): Promise<CaseDoc> {
   const now = ctx.now();
   const doc = await ctx.cases.findOneAndUpdate(
     { _id: caseId, role: "home", claimedBy: clerk },

@@ -85,7 +85,12 @@ export function toWire(e: Exclude<CaseEvent, { type: "case.submitted" }>): WireE
     }
     case "case.result_sent": {
       const c = e.data.channel;
-      return { event: { $case: "resultSent", value: { channel: { kind: c.kind, trackingNo: c.kind === "mail" ? c.trackingNo : "" }, sentAt: e.data.sentAt } } };
+      return {
+        event: {
+          $case: "resultSent",
+          value: { channel: { kind: c.kind, trackingNo: c.kind === "mail" ? c.trackingNo : "" }, sentAt: e.data.sentAt },
+        },
+      };
     }
     case "case.delivered":
       return { event: { $case: "delivered", value: { ...e.data } } };
@@ -94,7 +99,12 @@ export function toWire(e: Exclude<CaseEvent, { type: "case.submitted" }>): WireE
     case "case.rated":
       return { event: { $case: "rated", value: { level: e.data.level, comment: e.data.comment ?? "", ratedAt: e.data.ratedAt } } };
     case "case.withdrawn":
-      return { event: { $case: "withdrawn", value: { reason: e.data.reason ?? "", fromStatus: e.data.fromStatus, withdrawnAt: e.data.withdrawnAt } } };
+      return {
+        event: {
+          $case: "withdrawn",
+          value: { reason: e.data.reason ?? "", fromStatus: e.data.fromStatus, withdrawnAt: e.data.withdrawnAt },
+        },
+      };
     default: {
       const never: never = e;
       throw new Error(`unmapped event ${JSON.stringify(never)}`);
@@ -118,11 +128,17 @@ export function fromWire(w: Exclude<WireCase, { $case: NonLifecycleCase }>): Exc
     case "materialsSigned":
       return { type: "case.materials_signed", data: { signedAt: at(w.value.signedAt, "signedAt") } };
     case "accepted":
-      return { type: "case.accepted", data: { acceptedAt: at(w.value.acceptedAt, "acceptedAt"), decisionDueAt: at(w.value.decisionDueAt, "decisionDueAt") } };
+      return {
+        type: "case.accepted",
+        data: { acceptedAt: at(w.value.acceptedAt, "acceptedAt"), decisionDueAt: at(w.value.decisionDueAt, "decisionDueAt") },
+      };
     case "refused":
       return { type: "case.refused", data: { reasons: w.value.reasons, refusedAt: at(w.value.refusedAt, "refusedAt") } };
     case "correctionRequested":
-      return { type: "case.correction_requested", data: { round: w.value.round, items: w.value.items, requestedAt: at(w.value.requestedAt, "requestedAt") } };
+      return {
+        type: "case.correction_requested",
+        data: { round: w.value.round, items: w.value.items, requestedAt: at(w.value.requestedAt, "requestedAt") },
+      };
     case "correctionSubmitted":
       return {
         type: "case.correction_submitted",
@@ -138,26 +154,44 @@ export function fromWire(w: Exclude<WireCase, { $case: NonLifecycleCase }>): Exc
     case "suspended":
       return {
         type: "case.suspended",
-        data: { kind: oneOf<SuspensionKind>(w.value.kind, suspensionKinds, "suspension kind"), reason: w.value.reason, suspendedAt: at(w.value.suspendedAt, "suspendedAt") },
+        data: {
+          kind: oneOf<SuspensionKind>(w.value.kind, suspensionKinds, "suspension kind"),
+          reason: w.value.reason,
+          suspendedAt: at(w.value.suspendedAt, "suspendedAt"),
+        },
       };
     case "resumed":
-      return { type: "case.resumed", data: { resumedAt: at(w.value.resumedAt, "resumedAt"), decisionDueAt: at(w.value.decisionDueAt, "decisionDueAt") } };
+      return {
+        type: "case.resumed",
+        data: { resumedAt: at(w.value.resumedAt, "resumedAt"), decisionDueAt: at(w.value.decisionDueAt, "decisionDueAt") },
+      };
     case "deadlineExtended":
       return {
         type: "case.deadline_extended",
-        data: { reason: w.value.reason, extendedAt: at(w.value.extendedAt, "extendedAt"), decisionDueAt: at(w.value.decisionDueAt, "decisionDueAt") },
+        data: {
+          reason: w.value.reason,
+          extendedAt: at(w.value.extendedAt, "extendedAt"),
+          decisionDueAt: at(w.value.decisionDueAt, "decisionDueAt"),
+        },
       };
     case "decided":
       return {
         type: "case.decided",
-        data: { decision: decisionFromWire(w.value.decision), decidedAt: at(w.value.decidedAt, "decidedAt"), deliveryDueAt: at(w.value.deliveryDueAt, "deliveryDueAt") },
+        data: {
+          decision: decisionFromWire(w.value.decision),
+          decidedAt: at(w.value.decidedAt, "decidedAt"),
+          deliveryDueAt: at(w.value.deliveryDueAt, "deliveryDueAt"),
+        },
       };
     case "resultSent":
       return { type: "case.result_sent", data: { channel: channelFromWire(w.value.channel), sentAt: at(w.value.sentAt, "sentAt") } };
     case "delivered":
       return {
         type: "case.delivered",
-        data: { recordedBy: oneOf<Actor>(w.value.recordedBy, ["receiving", "home"], "actor"), deliveredAt: at(w.value.deliveredAt, "deliveredAt") },
+        data: {
+          recordedBy: oneOf<Actor>(w.value.recordedBy, ["receiving", "home"], "actor"),
+          deliveredAt: at(w.value.deliveredAt, "deliveredAt"),
+        },
       };
     case "closed":
       return { type: "case.closed", data: { closedAt: at(w.value.closedAt, "closedAt") } };
@@ -165,7 +199,11 @@ export function fromWire(w: Exclude<WireCase, { $case: NonLifecycleCase }>): Exc
       const comment = opt(w.value.comment);
       return {
         type: "case.rated",
-        data: { level: oneOf<RatingLevel>(w.value.level, ratingLevels, "rating level"), ...(comment ? { comment } : {}), ratedAt: at(w.value.ratedAt, "ratedAt") },
+        data: {
+          level: oneOf<RatingLevel>(w.value.level, ratingLevels, "rating level"),
+          ...(comment ? { comment } : {}),
+          ratedAt: at(w.value.ratedAt, "ratedAt"),
+        },
       };
     }
     case "withdrawn": {

@@ -3,6 +3,7 @@ import type { Logger } from "pino";
 import { timeLimits as itemTimeLimits } from "@tongban/catalog";
 import type { IdGenerator } from "@tongban/contracts";
 import { type DecideContext, type WorkingCalendar, statutoryTimeLimits } from "@tongban/lifecycle";
+import type { KeyedMutex } from "@tongban/store";
 import type { CaseDoc, InboxEntry } from "./caseDoc";
 
 /** Everything the exchange core needs from its node, injected. */
@@ -15,6 +16,8 @@ export interface ExchangeContext {
   now: () => Date;
   calendar: WorkingCalendar;
   log: Logger;
+  /** Every write of a case document in this process goes through this per-case lock. */
+  lock: KeyedMutex;
   /** A write left events in the outbox: relay them now. */
   onOutbox: () => void;
   /** A case document changed (queue streams, metrics). */
@@ -28,7 +31,12 @@ export function decideContext(ctx: ExchangeContext, itemCode: string): DecideCon
     now: ctx.now(),
     calendar: ctx.calendar,
     timeLimits: t
-      ? { correctionRequestDays: t.correctionDays, decisionDays: t.decisionDays, extensionDays: t.extensionDays, deliveryDays: t.deliveryDays }
+      ? {
+          correctionRequestDays: t.correctionDays,
+          decisionDays: t.decisionDays,
+          extensionDays: t.extensionDays,
+          deliveryDays: t.deliveryDays,
+        }
       : statutoryTimeLimits,
   };
 }

@@ -2,8 +2,8 @@ import type { Logger } from "pino";
 import type { Bus } from "@tongban/bus";
 import { WorkingDayCalendar } from "@tongban/calendar";
 import { type IdGenerator, ulidGenerator } from "@tongban/contracts";
-import { type MongoHandle, OutboxRelay, connectMongo } from "@tongban/store";
-import { CASES, type CaseDoc, INBOX, type InboxEntry, type Role, ensureCaseIndexes } from "./caseDoc";
+import { KeyedMutex, type MongoHandle, OutboxRelay, connectMongo } from "@tongban/store";
+import { CASES, type CaseDoc, INBOX, type InboxEntry, ensureCaseIndexes } from "./caseDoc";
 import type { ExchangeContext } from "./exchangeContext";
 
 export interface OpenExchangeOptions {
@@ -12,8 +12,6 @@ export interface OpenExchangeOptions {
   nodeId: string;
   topicPrefix: string;
   bus: Bus;
-  /** Which side's outgoing messages this process relays: intake writes the receiving side's, queue the home side's. */
-  relayRole: Role;
   log: Logger;
   now?: () => Date;
   ids?: IdGenerator;
@@ -27,12 +25,16 @@ export interface OpenExchange {
   close(): Promise<void>;
 }
 
-/** Connects a node's case store and starts relaying its outbox to Kafka. */
+/**
+ * Connects a node's case store and starts relaying its outbox to Kafka. One per node process:
+ * it owns every write to the node's case documents (see KeyedMutex for why that matters).
+ */
 export async function openExchange(o: OpenExchangeOptions): Promise<OpenExchange> {
   const mongo = await connectMongo(o.mongoUri, o.dbName);
   await ensureCaseIndexes(mongo.db);
+  const lock = new KeyedMutex();
   const relay = new OutboxRelay(mongo.db.collection(CASES), (records) => o.bus.publish(records), o.log.child({ component: "outbox" }), {
-    filter: { role: o.relayRole },
+    lock,
   });
   const ctx: ExchangeContext = {
     nodeId: o.nodeId,
@@ -43,6 +45,7 @@ export async function openExchange(o: OpenExchangeOptions): Promise<OpenExchange
     now: o.now ?? (() => new Date()),
     calendar: WorkingDayCalendar.default(),
     log: o.log,
+    lock,
     onOutbox: () => relay.kick(),
     ...(o.onChange ? { onChange: o.onChange } : {}),
   };

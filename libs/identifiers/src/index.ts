@@ -1,22 +1,12 @@
 export type { Finding, ValidationResult } from "./validationResult";
 export { isProvinceCode } from "./isProvinceCode";
 export { residentIdCheckChar } from "./residentIdCheckChar";
-export {
-  validateResidentId,
-  type ResidentIdErrorCode,
-  type ResidentIdInfo,
-  type ValidateResidentIdOptions,
-} from "./validateResidentId";
+export { validateResidentId, type ResidentIdErrorCode, type ResidentIdInfo, type ValidateResidentIdOptions } from "./validateResidentId";
 export { makeResidentId } from "./makeResidentId";
 export { CREDIT_CODE_ALPHABET } from "./creditCodeAlphabet";
 export { creditCodeCheckChar } from "./creditCodeCheckChar";
 export { organizationCodeCheckChar } from "./organizationCodeCheckChar";
-export {
-  validateCreditCode,
-  type CreditCodeErrorCode,
-  type CreditCodeInfo,
-  type CreditCodeWarningCode,
-} from "./validateCreditCode";
+export { validateCreditCode, type CreditCodeErrorCode, type CreditCodeInfo, type CreditCodeWarningCode } from "./validateCreditCode";
 export { makeCreditCode } from "./makeCreditCode";
 export { s10CheckDigit } from "./s10CheckDigit";
 export { validateEmsTrackingNo, type EmsTrackingNoErrorCode, type EmsTrackingNoInfo } from "./validateEmsTrackingNo";

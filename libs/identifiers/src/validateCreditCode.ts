@@ -29,9 +29,7 @@ export interface CreditCodeInfo {
  * `CHECK_CHAR_LEGACY` instead. A mismatch of the embedded organization code check
  * character (GB 11714) only yields the warning `ORG_CODE_CHECK`.
  */
-export function validateCreditCode(
-  input: string,
-): ValidationResult<CreditCodeInfo, CreditCodeErrorCode, CreditCodeWarningCode> {
+export function validateCreditCode(input: string): ValidationResult<CreditCodeInfo, CreditCodeErrorCode, CreditCodeWarningCode> {
   if (typeof input !== "string") {
     return {
       ok: false,

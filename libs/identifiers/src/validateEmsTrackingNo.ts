@@ -39,9 +39,7 @@ export type EmsTrackingNoInfo =
  *
  * Whitespace inside the number (as printed on labels, e.g. `EA 123 456 785 CN`) is ignored.
  */
-export function validateEmsTrackingNo(
-  input: string,
-): ValidationResult<EmsTrackingNoInfo, EmsTrackingNoErrorCode, never> {
+export function validateEmsTrackingNo(input: string): ValidationResult<EmsTrackingNoInfo, EmsTrackingNoErrorCode, never> {
   if (typeof input !== "string") {
     return fail("FORMAT", "邮件号必须是字符串 / the tracking number must be a string");
   }

@@ -12,5 +12,4 @@ export interface Finding<C extends string = string> {
  * (possibly with warnings) or the list of errors.
  */
 export type ValidationResult<T, E extends string = string, W extends string = string> =
-  | { ok: true; value: T; warnings: Finding<W>[] }
-  | { ok: false; errors: Finding<E>[] };
+  { ok: true; value: T; warnings: Finding<W>[] } | { ok: false; errors: Finding<E>[] };

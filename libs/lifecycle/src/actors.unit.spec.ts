@@ -2,16 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { CaseCommand } from "./caseCommand";
 import { DomainError } from "./domainError";
 import { ForbiddenActor } from "./forbiddenActor";
-import {
-  apply,
-  at,
-  homeCommand,
-  receivingCommand,
-  run,
-  sampleCommand,
-  stateIn,
-  thrownBy,
-} from "./testing/caseFixtures";
+import { apply, at, homeCommand, receivingCommand, run, sampleCommand, stateIn, thrownBy } from "./testing/caseFixtures";
 
 const later = at("2025-03-04T02:00:00Z");
 
@@ -59,11 +50,7 @@ describe("recording delivery depends on the channel (送达登记)", () => {
     homeCommand("StartReview"),
     homeCommand("Decide"),
   ]).state;
-  const electronic = apply(
-    decided,
-    { type: "SendResult", actor: "home", data: { channel: { kind: "electronic" } } },
-    later,
-  ).state;
+  const electronic = apply(decided, { type: "SendResult", actor: "home", data: { channel: { kind: "electronic" } } }, later).state;
   const mailed = apply(decided, homeCommand("SendResult"), later).state;
 
   it("when the result was sent electronically, then the home authority records the delivery", () => {

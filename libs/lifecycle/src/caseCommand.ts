@@ -13,9 +13,7 @@ interface Command<Type extends string, Data> {
 export type NoData = Readonly<Record<string, never>>;
 
 /** How the result reaches the applicant (送达方式): by mail with a tracking number (邮寄) or electronically (电子送达). */
-export type ResultChannel =
-  | { readonly kind: "mail"; readonly trackingNo: string }
-  | { readonly kind: "electronic" };
+export type ResultChannel = { readonly kind: "mail"; readonly trackingNo: string } | { readonly kind: "electronic" };
 
 /** The decision (审批决定); a denial must state its reasons (不予许可应当说明理由). */
 export type DecisionOutcome =

@@ -46,10 +46,7 @@ export type CaseCorrectionSubmitted = Event<
   }
 >;
 export type CaseReviewStarted = Event<"case.review_started", { readonly startedAt: Date }>;
-export type CaseSuspended = Event<
-  "case.suspended",
-  { readonly kind: SuspensionKind; readonly reason: string; readonly suspendedAt: Date }
->;
+export type CaseSuspended = Event<"case.suspended", { readonly kind: SuspensionKind; readonly reason: string; readonly suspendedAt: Date }>;
 /** `decisionDueAt` is recomputed without the working days of every suspension so far. */
 export type CaseResumed = Event<"case.resumed", { readonly resumedAt: Date; readonly decisionDueAt: Date }>;
 export type CaseDeadlineExtended = Event<
@@ -63,10 +60,7 @@ export type CaseDecided = Event<
 export type CaseResultSent = Event<"case.result_sent", { readonly channel: ResultChannel; readonly sentAt: Date }>;
 export type CaseDelivered = Event<"case.delivered", { readonly recordedBy: Actor; readonly deliveredAt: Date }>;
 export type CaseClosed = Event<"case.closed", { readonly closedAt: Date }>;
-export type CaseRated = Event<
-  "case.rated",
-  { readonly level: RatingLevel; readonly comment?: string; readonly ratedAt: Date }
->;
+export type CaseRated = Event<"case.rated", { readonly level: RatingLevel; readonly comment?: string; readonly ratedAt: Date }>;
 export type CaseWithdrawn = Event<
   "case.withdrawn",
   { readonly reason?: string; readonly fromStatus: CaseStatus; readonly withdrawnAt: Date }

@@ -2,16 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { CaseCommand } from "./caseCommand";
 import type { CaseState } from "./caseState";
 import { InvalidCommand } from "./invalidCommand";
-import {
-  apply,
-  at,
-  homeCommand,
-  receivingCommand,
-  run,
-  sampleCommand,
-  stateIn,
-  thrownBy,
-} from "./testing/caseFixtures";
+import { apply, at, homeCommand, receivingCommand, run, sampleCommand, stateIn, thrownBy } from "./testing/caseFixtures";
 
 function requestCorrection(items: string[]): CaseCommand {
   return { type: "RequestCorrection", actor: "home", data: { items } };
@@ -22,11 +13,7 @@ function submitCorrection(items: string[]): CaseCommand {
 
 describe("correction loop (补正)", () => {
   function twoRounds(): CaseState[] {
-    const received = run([
-      receivingCommand("SubmitCase"),
-      receivingCommand("MarkForwarded"),
-      homeCommand("ReceiveCase"),
-    ]);
+    const received = run([receivingCommand("SubmitCase"), receivingCommand("MarkForwarded"), homeCommand("ReceiveCase")]);
     const states: CaseState[] = [received.state];
     const steps: readonly (readonly [string, CaseCommand])[] = [
       ["2025-03-05T02:00:00Z", homeCommand("RequestCorrection")], // Wed
@@ -78,12 +65,8 @@ describe("correction loop (补正)", () => {
     const afterFirst = states[2];
     const afterSecond = states[4];
     // Fri 7 March + 5 working days = Fri 14 March; Wed 12 March + 5 = Wed 19 March.
-    expect(afterFirst?.status === "RECEIVED_BY_HOME" && afterFirst.due.correctionDueAt).toEqual(
-      at("2025-03-14T02:00:00Z"),
-    );
-    expect(afterSecond?.status === "RECEIVED_BY_HOME" && afterSecond.due.correctionDueAt).toEqual(
-      at("2025-03-19T02:00:00Z"),
-    );
+    expect(afterFirst?.status === "RECEIVED_BY_HOME" && afterFirst.due.correctionDueAt).toEqual(at("2025-03-14T02:00:00Z"));
+    expect(afterSecond?.status === "RECEIVED_BY_HOME" && afterSecond.due.correctionDueAt).toEqual(at("2025-03-19T02:00:00Z"));
   });
 
   it("when a correction request lists no items, then InvalidCommand names the items field", () => {

@@ -14,11 +14,7 @@ import { transitions } from "./transitions";
 import { validateCommand } from "./validateCommand";
 
 /** The state, if its status is one the command may be issued from; otherwise IllegalTransition. */
-function expectStatus<S extends CaseStatus>(
-  state: CaseState,
-  command: CaseCommandType,
-  from: readonly S[],
-): CaseStateIn<S> {
+function expectStatus<S extends CaseStatus>(state: CaseState, command: CaseCommandType, from: readonly S[]): CaseStateIn<S> {
   if (!isInStatus(state, from)) throw new IllegalTransition(state.status, command);
   return state;
 }
@@ -108,9 +104,7 @@ export function decide(command: CaseCommand, state: CaseState, ctx: DecideContex
       return [{ type: "case.review_started", data: { startedAt: now } }];
     case "Suspend":
       expectStatus(state, command.type, transitions.Suspend.from);
-      return [
-        { type: "case.suspended", data: { kind: command.data.kind, reason: command.data.reason, suspendedAt: now } },
-      ];
+      return [{ type: "case.suspended", data: { kind: command.data.kind, reason: command.data.reason, suspendedAt: now } }];
     case "Resume": {
       const current = expectStatus(state, command.type, transitions.Resume.from);
       const suspensions = closeOpenSuspension(current.suspensions, now);
@@ -171,8 +165,7 @@ export function decide(command: CaseCommand, state: CaseState, ctx: DecideContex
     case "SendResult": {
       expectStatus(state, command.type, transitions.SendResult.from);
       const c = command.data.channel;
-      const channel: ResultChannel =
-        c.kind === "mail" ? { kind: "mail", trackingNo: c.trackingNo } : { kind: "electronic" };
+      const channel: ResultChannel = c.kind === "mail" ? { kind: "mail", trackingNo: c.trackingNo } : { kind: "electronic" };
       return [{ type: "case.result_sent", data: { channel, sentAt: now } }];
     }
     case "RecordDelivery": {

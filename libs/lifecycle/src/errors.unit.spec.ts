@@ -31,9 +31,7 @@ describe("coded domain errors", () => {
   });
 
   it("when an InvalidCommand is built, then it lists the field violations and maps to INVALID_ARGUMENT", () => {
-    const error = new InvalidCommand("Refuse", [
-      { field: "reasons", description: "至少需要一项 / must list at least one entry" },
-    ]);
+    const error = new InvalidCommand("Refuse", [{ field: "reasons", description: "至少需要一项 / must list at least one entry" }]);
     expect(error).toMatchObject({
       name: "InvalidCommand",
       code: "INVALID_COMMAND",
@@ -46,8 +44,7 @@ describe("coded domain errors", () => {
 
 describe("command data checks", () => {
   const submit = sampleCommand("SubmitCase", "receiving");
-  const submitWith = (data: Record<string, unknown>): CaseCommand =>
-    ({ ...submit, data: { ...submit.data, ...data } }) as CaseCommand;
+  const submitWith = (data: Record<string, unknown>): CaseCommand => ({ ...submit, data: { ...submit.data, ...data } }) as CaseCommand;
 
   it("when the applicant's identity was not verified, then the window cannot register the case", () => {
     const { state } = stateIn("INITIAL");

@@ -6,11 +6,7 @@ import { isInStatus } from "./isInStatus";
 import { transitions } from "./transitions";
 
 /** The correction rounds with the last one answered. */
-function answerLastRound(
-  rounds: readonly CorrectionRound[],
-  items: readonly string[],
-  submittedAt: Date,
-): CorrectionRound[] {
+function answerLastRound(rounds: readonly CorrectionRound[], items: readonly string[], submittedAt: Date): CorrectionRound[] {
   return rounds.map((r, i) => (i === rounds.length - 1 ? { ...r, submittedAt, submittedItems: items } : r));
 }
 
@@ -72,10 +68,7 @@ export function evolve(state: CaseState, event: CaseEvent): CaseState {
       return {
         ...state,
         status: "CORRECTION_REQUESTED",
-        corrections: [
-          ...state.corrections,
-          { round: event.data.round, items: event.data.items, requestedAt: event.data.requestedAt },
-        ],
+        corrections: [...state.corrections, { round: event.data.round, items: event.data.items, requestedAt: event.data.requestedAt }],
       };
     case "case.correction_submitted":
       if (state.status !== "CORRECTION_REQUESTED") return state;
@@ -97,10 +90,7 @@ export function evolve(state: CaseState, event: CaseEvent): CaseState {
       return {
         ...state,
         status: "SUSPENDED",
-        suspensions: [
-          ...state.suspensions,
-          { kind: event.data.kind, reason: event.data.reason, from: event.data.suspendedAt },
-        ],
+        suspensions: [...state.suspensions, { kind: event.data.kind, reason: event.data.reason, from: event.data.suspendedAt }],
       };
     case "case.resumed":
       if (state.status !== "SUSPENDED") return state;

@@ -23,9 +23,7 @@ export class ForbiddenActor extends DomainError {
     const allowedEn = allowed.map((a) => actorLabels[a].en).join(" or ");
     super({
       zh: `「${actorLabels[actor].zh}」不能执行「${commandLabel.zh}」，只有${allowedZh}可以${reason ? `（${reason.zh}）` : ""}`,
-      en:
-        `The ${actorLabels[actor].en} may not ${commandLabel.en}; only the ${allowedEn} may` +
-        (reason ? ` (${reason.en})` : ""),
+      en: `The ${actorLabels[actor].en} may not ${commandLabel.en}; only the ${allowedEn} may` + (reason ? ` (${reason.en})` : ""),
     });
     this.actor = actor;
     this.command = command;

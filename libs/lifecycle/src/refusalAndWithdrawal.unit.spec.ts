@@ -37,17 +37,20 @@ describe("refusal (不予受理)", () => {
 });
 
 describe("withdrawal (撤回)", () => {
-  it.each(transitions.Withdraw.from)("when the applicant withdraws in %s, then the case is WITHDRAWN and remembers where it was", (status) => {
-    const { state, lastAt } = stateIn(status);
-    const withdrawnAt = new Date(lastAt.getTime() + 60_000);
-    const withdrawn = apply(state, receivingCommand("Withdraw"), withdrawnAt).state;
-    expect(withdrawn).toMatchObject({
-      status: "WITHDRAWN",
-      withdrawal: { reason: "申请人主动撤回", fromStatus: status },
-      timeline: { withdrawnAt },
-    });
-    expect(isTerminal(withdrawn)).toBe(true);
-  });
+  it.each(transitions.Withdraw.from)(
+    "when the applicant withdraws in %s, then the case is WITHDRAWN and remembers where it was",
+    (status) => {
+      const { state, lastAt } = stateIn(status);
+      const withdrawnAt = new Date(lastAt.getTime() + 60_000);
+      const withdrawn = apply(state, receivingCommand("Withdraw"), withdrawnAt).state;
+      expect(withdrawn).toMatchObject({
+        status: "WITHDRAWN",
+        withdrawal: { reason: "申请人主动撤回", fromStatus: status },
+        timeline: { withdrawnAt },
+      });
+      expect(isTerminal(withdrawn)).toBe(true);
+    },
+  );
 
   it("when the applicant withdraws under review, then the timeline up to the review is kept", () => {
     const { state } = stateIn("UNDER_REVIEW");
@@ -60,9 +63,7 @@ describe("withdrawal (撤回)", () => {
     const { state } = stateIn("DECIDED");
     const error = thrownBy(() => apply(state, receivingCommand("Withdraw"), later));
     expect(error).toBeInstanceOf(IllegalTransition);
-    expect((error as IllegalTransition).message).toBe(
-      "当前状态为「已决定」，不能执行「撤回」 / Cannot withdraw: case is in state DECIDED",
-    );
+    expect((error as IllegalTransition).message).toBe("当前状态为「已决定」，不能执行「撤回」 / Cannot withdraw: case is in state DECIDED");
   });
 
   it.each(["DECIDED", "RESULT_SENT", "DELIVERED", "CLOSED", "RATED", "NOT_ACCEPTED", "WITHDRAWN"] as const)(

@@ -108,15 +108,7 @@ export const transitions = {
   RecordRating: { actors: ["receiving"], from: ["CLOSED"], to: "RATED", event: "case.rated" },
   Withdraw: {
     actors: ["receiving"],
-    from: [
-      "SUBMITTED",
-      "FORWARDED",
-      "RECEIVED_BY_HOME",
-      "CORRECTION_REQUESTED",
-      "ACCEPTED",
-      "UNDER_REVIEW",
-      "SUSPENDED",
-    ],
+    from: ["SUBMITTED", "FORWARDED", "RECEIVED_BY_HOME", "CORRECTION_REQUESTED", "ACCEPTED", "UNDER_REVIEW", "SUSPENDED"],
     to: "WITHDRAWN",
     event: "case.withdrawn",
   },

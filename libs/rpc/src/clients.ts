@@ -27,8 +27,6 @@ export function callUnary<C extends Client, Req, Res>(
   metadata: Metadata = new Metadata(),
 ): Promise<Res> {
   return new Promise<Res>((resolve, reject) => {
-    method.call(client, req, metadata, { deadline: new Date(Date.now() + deadlineMs) }, (err, res) =>
-      err ? reject(err) : resolve(res),
-    );
+    method.call(client, req, metadata, { deadline: new Date(Date.now() + deadlineMs) }, (err, res) => (err ? reject(err) : resolve(res)));
   });
 }

@@ -22,7 +22,10 @@ export function toServiceError(err: unknown, log: Logger, method: string): Parti
     details.push({ typeUrl: BAD_REQUEST_URL, value: Buffer.from(BadRequest.encode({ fieldViolations: err.violations }).finish()) });
   }
   if (err.reason) {
-    details.push({ typeUrl: ERROR_INFO_URL, value: Buffer.from(ErrorInfo.encode({ reason: err.reason, domain: "tongban", metadata: {} }).finish()) });
+    details.push({
+      typeUrl: ERROR_INFO_URL,
+      value: Buffer.from(ErrorInfo.encode({ reason: err.reason, domain: "tongban", metadata: {} }).finish()),
+    });
   }
   const metadata = new Metadata();
   metadata.set(DETAILS_KEY, Buffer.from(RpcStatus.encode({ code: err.code, message: err.message, details }).finish()));
@@ -35,7 +38,5 @@ export function fieldViolationsOf(err: unknown): FieldViolation[] {
   const raw = md?.get(DETAILS_KEY)[0];
   if (!raw || typeof raw === "string") return [];
   const st = RpcStatus.decode(raw);
-  return st.details
-    .filter((d) => d.typeUrl === BAD_REQUEST_URL)
-    .flatMap((d) => BadRequest.decode(d.value).fieldViolations);
+  return st.details.filter((d) => d.typeUrl === BAD_REQUEST_URL).flatMap((d) => BadRequest.decode(d.value).fieldViolations);
 }

@@ -1,2 +1,3 @@
 export * from "./connectMongo";
 export * from "./outbox";
+export * from "./keyedMutex";

@@ -1,5 +1,6 @@
 import type { Binary, Collection, Document } from "mongodb";
 import type { Logger } from "pino";
+import { KeyedMutex } from "./keyedMutex";
 
 /**
  * An event waiting to leave the node, stored inside the document whose state change produced it
@@ -29,8 +30,8 @@ export interface OutboxRelayOptions {
   /** How often to look for pending entries the fast path missed (e.g. after a crash). */
   pollIntervalMs?: number;
   batchSize?: number;
-  /** Narrows which documents this relay serves, when several writers share a collection. */
-  filter?: Document;
+  /** Serialises the relay's write with other writers of the same document. */
+  lock?: KeyedMutex;
 }
 
 /**
@@ -44,7 +45,7 @@ export class OutboxRelay {
   private stopped = false;
   private readonly pollIntervalMs: number;
   private readonly batchSize: number;
-  private readonly filter: Document;
+  private readonly lock: KeyedMutex;
 
   constructor(
     private readonly collection: Collection<Document>,
@@ -54,7 +55,7 @@ export class OutboxRelay {
   ) {
     this.pollIntervalMs = opts.pollIntervalMs ?? 1_000;
     this.batchSize = opts.batchSize ?? 200;
-    this.filter = { ...opts.filter, outboxPending: true };
+    this.lock = opts.lock ?? new KeyedMutex();
   }
 
   static async ensureIndexes(collection: Collection<Document>): Promise<void> {
@@ -102,15 +103,13 @@ export class OutboxRelay {
   private async drain(): Promise<void> {
     for (;;) {
       const docs = (await this.collection
-        .find(this.filter, { projection: { _id: 1, rev: 1, outbox: 1 }, limit: this.batchSize })
+        .find({ outboxPending: true }, { projection: { _id: 1, rev: 1, outbox: 1 }, limit: this.batchSize })
         .toArray()) as unknown as Pick<WithOutbox, "_id" | "rev" | "outbox">[];
       if (docs.length === 0) return;
       await this.publish(
-        docs.flatMap((d) =>
-          d.outbox.map((e) => ({ topic: e.topic, key: e.key, value: Buffer.from(e.value.buffer), headers: e.headers })),
-        ),
+        docs.flatMap((d) => d.outbox.map((e) => ({ topic: e.topic, key: e.key, value: Buffer.from(e.value.buffer), headers: e.headers }))),
       );
-      await Promise.all(docs.map((d) => this.markSent(d)));
+      await Promise.all(docs.map((d) => this.lock.run(d._id, () => this.markSent(d))));
       if (docs.length < this.batchSize) return;
     }
   }
@@ -126,9 +125,12 @@ export class OutboxRelay {
         { $set: { outbox: rest, outboxPending: rest.length > 0 } },
       );
       if (r.matchedCount === 1) return;
-      const fresh = (await this.collection.findOne({ _id: current._id as never }, {
-        projection: { _id: 1, rev: 1, outbox: 1 },
-      })) as unknown as Pick<WithOutbox, "_id" | "rev" | "outbox"> | null;
+      const fresh = (await this.collection.findOne(
+        { _id: current._id as never },
+        {
+          projection: { _id: 1, rev: 1, outbox: 1 },
+        },
+      )) as unknown as Pick<WithOutbox, "_id" | "rev" | "outbox"> | null;
       if (!fresh) return;
       current = fresh;
     }

@@ -73,7 +73,10 @@ export function intakeGrpc(deps: SubmitDeps, log: Logger): IntakeServiceServer {
       return { caseId: out.caseId, duplicate: out.duplicate, acceptedAt: out.acceptedAt, warnings: out.warnings };
     }),
     submitCorrection: unary<SubmitCorrectionRequest, SubmitCorrectionResponse>("SubmitCorrection", log, async (req) => {
-      requireIds(req, req.items.length === 0 ? [{ field: "items", description: "补正内容不能为空 / at least one corrected item is required" }] : []);
+      requireIds(
+        req,
+        req.items.length === 0 ? [{ field: "items", description: "补正内容不能为空 / at least one corrected item is required" }] : [],
+      );
       return { ack: await command(req, { type: "SubmitCorrection", actor: "receiving", data: { items: req.items } }) };
     }),
     withdrawCase: unary<WithdrawCaseRequest, WithdrawCaseResponse>("WithdrawCase", log, async (req) => {
@@ -86,7 +89,12 @@ export function intakeGrpc(deps: SubmitDeps, log: Logger): IntakeServiceServer {
     }),
     recordRating: unary<RecordRatingRequest, RecordRatingResponse>("RecordRating", log, async (req) => {
       const ok = (ratingLevels as readonly string[]).includes(req.level);
-      requireIds(req, ok ? [] : [{ field: "level", description: `评价等级须为 ${ratingLevels.join(", ")} / level must be one of ${ratingLevels.join(", ")}` }]);
+      requireIds(
+        req,
+        ok
+          ? []
+          : [{ field: "level", description: `评价等级须为 ${ratingLevels.join(", ")} / level must be one of ${ratingLevels.join(", ")}` }],
+      );
       const data = { level: req.level as RatingLevel, ...(req.comment ? { comment: req.comment } : {}) };
       return { ack: await command(req, { type: "RecordRating", actor: "receiving", data }) };
     }),

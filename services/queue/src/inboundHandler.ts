@@ -4,7 +4,11 @@ import { type EventEnvelope, decodeEnvelope } from "@tongban/contracts";
 import { type ExchangeContext, applyInbound } from "@tongban/exchange";
 
 /** Turns an inbound Kafka record into an envelope and applies it; poison goes to the dead-letter topic. */
-export function inboundHandler(ctx: ExchangeContext, log: Logger, onApplied?: (env: EventEnvelope) => void): (record: InRecord) => Promise<void> {
+export function inboundHandler(
+  ctx: ExchangeContext,
+  log: Logger,
+  onApplied?: (env: EventEnvelope) => void,
+): (record: InRecord) => Promise<void> {
   return async (record) => {
     if (!record.value || record.value.length === 0) throw new PoisonMessage("empty message value", "UNDECODABLE");
     let env: EventEnvelope;

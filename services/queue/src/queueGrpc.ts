@@ -30,7 +30,8 @@ export function queueGrpc(ctx: ExchangeContext, changes: QueueChanges, log: Logg
   return {
     listQueue: unary<ListQueueRequest, ListQueueResponse>("ListQueue", log, async (req) => {
       const v: FieldViolation[] = [];
-      if (req.pageSize > MAX_PAGE) v.push({ field: "page_size", description: `每页最多 ${MAX_PAGE} 条 / page size is at most ${MAX_PAGE}` });
+      if (req.pageSize > MAX_PAGE)
+        v.push({ field: "page_size", description: `每页最多 ${MAX_PAGE} 条 / page size is at most ${MAX_PAGE}` });
       if (req.state && !(caseStatuses as readonly string[]).includes(req.state)) {
         v.push({ field: "state", description: `未知状态「${req.state}」/ unknown state '${req.state}'` });
       }
@@ -43,7 +44,11 @@ export function queueGrpc(ctx: ExchangeContext, changes: QueueChanges, log: Logg
       if (req.overdueOnly) filter.dueAt = { $lt: ctx.now() };
       // Case ids are ULIDs: sorting by _id is sorting by arrival, and the last id is the cursor.
       if (req.pageToken) filter._id = { $lt: req.pageToken };
-      const docs = await ctx.cases.find(filter).sort({ _id: -1 }).limit(size + 1).toArray();
+      const docs = await ctx.cases
+        .find(filter)
+        .sort({ _id: -1 })
+        .limit(size + 1)
+        .toArray();
       const page = docs.slice(0, size);
       return { items: page.map(item), nextPageToken: docs.length > size ? (page.at(-1)?._id ?? "") : "" };
     }),
@@ -90,4 +95,3 @@ export function queueGrpc(ctx: ExchangeContext, changes: QueueChanges, log: Logg
     }),
   };
 }
-

@@ -27,8 +27,7 @@ export const weekendCalendar: WorkingCalendar = {
 
 function addExcluding(from: Date, n: number, pauses: readonly ClockPause[]): Date | undefined {
   if (pauses.some((p) => p.to === undefined)) return undefined;
-  const paused = (day: number): boolean =>
-    pauses.some((p) => p.to !== undefined && day > dayOf(p.from) && day <= dayOf(p.to));
+  const paused = (day: number): boolean => pauses.some((p) => p.to !== undefined && day > dayOf(p.from) && day <= dayOf(p.to));
   let day = dayOf(from);
   let counted = 0;
   while (counted < n) {

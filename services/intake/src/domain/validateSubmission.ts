@@ -32,9 +32,7 @@ export interface CheckedSubmission extends Omit<SubmissionInput, "applicant"> {
   applicant: { kind: ApplicantKindName; name: string; idNumber: string; phone: string; address: string };
 }
 
-export type CheckResult =
-  | { ok: true; value: CheckedSubmission; warnings: string[] }
-  | { ok: false; violations: FieldViolation[] };
+export type CheckResult = { ok: true; value: CheckedSubmission; warnings: string[] } | { ok: false; violations: FieldViolation[] };
 
 const RECEIPT_NO = /^[A-Za-z0-9-]{4,40}$/;
 const PHONE = /^(1\d{10}|0\d{2,3}-?\d{7,8})$/;
@@ -55,15 +53,24 @@ export function validateSubmission(
   };
 
   if (need("receipt_no", input.receiptNo, "收件编号", "receipt number") && !RECEIPT_NO.test(input.receiptNo)) {
-    v.push({ field: "receipt_no", description: "收件编号须为4至40位字母、数字或连字符 / receipt number must be 4-40 letters, digits or dashes" });
+    v.push({
+      field: "receipt_no",
+      description: "收件编号须为4至40位字母、数字或连字符 / receipt number must be 4-40 letters, digits or dashes",
+    });
   }
 
   if (need("home_node", input.homeNode, "业务属地", "home node")) {
     if (!ctx.network.node(input.homeNode)) {
       const known = ctx.network.nodes.map((n) => n.id).join(", ");
-      v.push({ field: "home_node", description: `未知的业务属地城市「${input.homeNode}」/ unknown home city '${input.homeNode}' (known: ${known})` });
+      v.push({
+        field: "home_node",
+        description: `未知的业务属地城市「${input.homeNode}」/ unknown home city '${input.homeNode}' (known: ${known})`,
+      });
     } else if (input.homeNode === ctx.node.id) {
-      v.push({ field: "home_node", description: "业务属地与收件地为同一城市，无需异地代收 / home city equals the receiving city; remote receipt does not apply" });
+      v.push({
+        field: "home_node",
+        description: "业务属地与收件地为同一城市，无需异地代收 / home city equals the receiving city; remote receipt does not apply",
+      });
     }
   }
 
@@ -81,7 +88,10 @@ export function validateSubmission(
     if (!item) {
       v.push({ field: "item_code", description: `事项目录中没有「${input.itemCode}」/ item '${input.itemCode}' is not in the catalog` });
     } else if (!item.remoteReceipt) {
-      v.push({ field: "item_code", description: `事项「${item.name}」不支持异地代收 / item '${input.itemCode}' cannot be handled by remote receipt` });
+      v.push({
+        field: "item_code",
+        description: `事项「${item.name}」不支持异地代收 / item '${input.itemCode}' cannot be handled by remote receipt`,
+      });
     } else if (ctx.network.node(input.homeNode) && need("home_department", input.homeDepartment, "业务属地主管部门", "home department")) {
       const dept = ctx.catalog.homeDepartment(input.itemCode, input.homeNode);
       if (dept !== input.homeDepartment) {

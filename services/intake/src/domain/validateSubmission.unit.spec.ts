@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { Network } from "@tongban/config";
 import { sampleSubmission } from "@tongban/demo";
 import { makeCreditCode } from "@tongban/identifiers";
-import { catalogPort } from "../main";
+import { catalogPort } from "../catalogPort";
 import { toSubmissionInput } from "../intakeGrpc";
 import { type SubmissionInput, validateSubmission } from "./validateSubmission";
 

@@ -1,0 +1,4 @@
+export * from "./catalogPort";
+export * from "./intakeGrpc";
+export * from "./submitCase";
+export * from "./domain/validateSubmission";

@@ -1,0 +1,4 @@
+export * from "./inboundHandler";
+export * from "./queueChanges";
+export * from "./queueGrpc";
+export * from "./homeCommand";
