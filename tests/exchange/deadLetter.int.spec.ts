@@ -2,8 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Bus, type InRecord } from "@tongban/bus";
 import { EventEnvelope, encodeEnvelope, topics } from "@tongban/contracts";
 import { sampleSubmission } from "@tongban/demo";
-import { callUnary } from "@tongban/rpc";
-import { queuedIn } from "../support/clients";
+import { apis, queuedIn } from "../support/clients";
 import {
   type CityNode,
   type Isolation,
@@ -30,61 +29,79 @@ describe("poison messages on a node's inbound topic", () => {
     await stopCities(cities);
   });
 
-  it("when undecodable, unknown-type and misrouted messages arrive, then each is dead-lettered with its reason and the partition keeps moving", async () => {
+  it("when undecodable, unknown, misrouted, out-of-place and orphan messages arrive, then each is dead-lettered with its reason and the partitions keep moving", async () => {
     const [xm, qz] = cities as [CityNode, CityNode];
+    const xiamen = network.node("xiamen")!;
     const inbound = topics.inbound(iso.topicPrefix, "quanzhou");
-    const base = EventEnvelope.fromPartial({
-      eventId: "01POISON000000000000000001",
-      caseId: "CASE-P",
-      sourceNode: "xiamen",
-      targetNode: "quanzhou",
-      caseSeq: 1,
-    });
-    // All three share the key of the valid case below, so they sit in front of it in the same partition.
-    const req = sampleSubmission(network.node("xiamen")!, "quanzhou", 42);
-    const key = "same-partition";
-    await bus.publish([
+    const existing = (await apis(xm).submit(sampleSubmission(xiamen, "quanzhou", 40))).caseId;
+    const before = await queuedIn(qz, existing, "RECEIVED_BY_HOME");
+
+    const env = (over: Partial<EventEnvelope>) =>
+      encodeEnvelope(
+        EventEnvelope.fromPartial({
+          eventId: `01POISON${Math.random().toString(36).slice(2, 20)}`,
+          sourceNode: "xiamen",
+          targetNode: "quanzhou",
+          ...over,
+        }),
+      );
+    const poison = [
+      { key: "k1", value: Buffer.from("not a protobuf \xff\xfe"), headers: { "event-type": "case.submitted", "trace-id": "t-1" } },
+      { key: "k2", value: env({ caseId: existing, type: "case.teleported", caseSeq: 4 }) },
       {
-        topic: inbound,
-        key,
-        value: Buffer.from("not a protobuf \xff\xfe"),
-        headers: { "event-type": "case.submitted", "trace-id": "t-1" },
-      },
-      { topic: inbound, key, value: encodeEnvelope({ ...base, type: "case.teleported" }), headers: { "event-type": "case.teleported" } },
-      {
-        topic: inbound,
-        key,
-        value: encodeEnvelope({
-          ...base,
-          eventId: "01POISON000000000000000002",
-          targetNode: "zhangzhou",
+        key: "k3",
+        value: env({
+          caseId: existing,
           type: "case.closed",
+          targetNode: "zhangzhou",
+          caseSeq: 4,
           payload: { event: { $case: "closed", value: { closedAt: new Date() } } },
         }),
       },
-    ]);
+      // The case is RECEIVED_BY_HOME: "closed" cannot follow.
+      {
+        key: existing,
+        value: env({
+          caseId: existing,
+          type: "case.closed",
+          caseSeq: 4,
+          payload: { event: { $case: "closed", value: { closedAt: new Date() } } },
+        }),
+      },
+      {
+        key: "k5",
+        value: env({
+          caseId: "01NOSUCHCASE00000000000000",
+          type: "case.accepted",
+          caseSeq: 5,
+          payload: { event: { $case: "accepted", value: { acceptedAt: new Date(), decisionDueAt: new Date() } } },
+        }),
+      },
+    ];
+    await bus.publish(poison.map((p) => ({ topic: inbound, ...p })));
 
-    const res = await callUnary(xm.intakeClient, xm.intakeClient.submitCase, req);
-    await queuedIn(qz, res.caseId, "RECEIVED_BY_HOME");
+    // Valid cases behind the poison, spread over the partitions, still arrive.
+    const after = await Promise.all(Array.from({ length: 6 }, (_, i) => apis(xm).submit(sampleSubmission(xiamen, "quanzhou", 41 + i))));
+    await Promise.all(after.map((r) => queuedIn(qz, r.caseId, "RECEIVED_BY_HOME")));
 
     const dead: InRecord[] = [];
     const sub = await bus.consume({
       groupId: `${iso.topicPrefix}.dlq-reader`,
       topics: [topics.deadLetter(iso.topicPrefix, "quanzhou")],
       deadLetterTopic: `${iso.topicPrefix}.unused`,
-      handle: async (r) => {
-        dead.push(r);
-      },
+      handle: async (r) => void dead.push(r),
     });
-    await eventually("three dead letters", async () => (dead.length >= 3 ? true : undefined));
+    await eventually("five dead letters", async () => (dead.length >= poison.length ? true : undefined));
     await sub.stop();
 
     const byCode = Object.fromEntries(dead.map((d) => [d.headers["x-dlq-code"], d]));
-    expect(Object.keys(byCode).sort()).toEqual(["MISROUTED", "UNDECODABLE", "UNKNOWN_TYPE"]);
+    expect(Object.keys(byCode).sort()).toEqual(["ILLEGAL_TRANSITION", "MISROUTED", "UNDECODABLE", "UNKNOWN_CASE", "UNKNOWN_TYPE"]);
     expect(byCode.UNDECODABLE!.headers["trace-id"]).toBe("t-1");
     expect(byCode.UNDECODABLE!.headers["x-dlq-source-topic"]).toBe(inbound);
     expect(byCode.UNKNOWN_TYPE!.headers["x-dlq-reason"]).toContain("case.teleported");
     expect(byCode.MISROUTED!.headers["x-dlq-reason"]).toContain("zhangzhou");
-    expect(await qz.db.db.collection("queue").countDocuments({ _id: "CASE-P" as never })).toBe(0);
+    expect(byCode.ILLEGAL_TRANSITION!.headers["x-dlq-reason"]).toContain("RECEIVED_BY_HOME");
+    expect(byCode.UNKNOWN_CASE!.headers["x-dlq-reason"]).toContain("01NOSUCHCASE");
+    expect((await apis(qz).queued(existing))!.case!.seq).toBe(before.case!.seq);
   });
 });

@@ -55,13 +55,13 @@ export interface CityNode {
 }
 
 /** Starts an exchange node for each given city, in process, against the real broker and store. */
-export async function startCities(iso: Isolation, ids: string[] = nodeIds): Promise<CityNode[]> {
+export async function startCities(iso: Isolation, ids: string[] = nodeIds, now?: () => Date): Promise<CityNode[]> {
   await provisionTopics(iso);
   return Promise.all(
     ids.map(async (id) => {
       const cfg = nodeConfig(iso, id);
       const [node, db] = await Promise.all([
-        startNode({ config: cfg, network, logger: quietLogger("node") }),
+        startNode({ config: cfg, network, logger: quietLogger("node"), ...(now ? { now } : {}) }),
         connectMongo(iso.mongoUri, iso.dbName(id)),
       ]);
       return {

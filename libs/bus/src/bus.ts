@@ -240,6 +240,25 @@ export class Bus {
     };
   }
 
+  /** Records not yet committed by `groupId` on `topic`, summed over its partitions. */
+  async lag(groupId: string, topic: string): Promise<number> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const [ends, committed] = await Promise.all([admin.fetchTopicOffsets(topic), admin.fetchOffsets({ groupId, topics: [topic] })]);
+      const done = new Map((committed[0]?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]));
+      let lag = 0n;
+      for (const p of ends) {
+        const end = BigInt(p.high);
+        const at = done.get(p.partition) ?? -1n;
+        lag += at < 0n ? end - BigInt(p.low) : end - at;
+      }
+      return Number(lag);
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
   async close(): Promise<void> {
     await Promise.all([...this.consumers].map((c) => c.disconnect()));
     this.consumers.clear();

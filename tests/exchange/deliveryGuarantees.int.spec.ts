@@ -1,0 +1,171 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Bus, type InRecord } from "@tongban/bus";
+import { topics } from "@tongban/contracts";
+import { sampleSubmission } from "@tongban/demo";
+import { apis, queuedIn, sentCaseIn } from "../support/clients";
+import {
+  type CityNode,
+  type Isolation,
+  eventually,
+  isolation,
+  network,
+  provisionTopics,
+  quietLogger,
+  startCities,
+  stopCities,
+} from "../support/testNetwork";
+
+const repoRoot = join(import.meta.dirname, "../..");
+const groupOf = (iso: Isolation, node: string) => `${iso.topicPrefix}.${node}.node`;
+
+/** Reads every record currently on `topic` with a throwaway consumer group. */
+async function readAll(bus: Bus, iso: Isolation, topic: string): Promise<InRecord[]> {
+  const group = `${iso.topicPrefix}.reader.${Math.random().toString(36).slice(2)}`;
+  const records: InRecord[] = [];
+  const sub = await bus.consume({
+    groupId: group,
+    topics: [topic],
+    deadLetterTopic: `${topic}.unused`,
+    handle: async (r) => void records.push(r),
+  });
+  await eventually(`everything read from ${topic}`, async () => ((await bus.lag(group, topic)) === 0 ? true : undefined));
+  await sub.stop();
+  return records;
+}
+
+describe("delivery guarantees on the real broker and store", () => {
+  let iso: Isolation;
+  let bus: Bus;
+
+  beforeAll(async () => {
+    iso = isolation();
+    bus = new Bus({ clientId: "guarantees", brokers: iso.kafkaBrokers }, quietLogger("guarantees"));
+  });
+  afterAll(() => bus.close());
+
+  it("when every event of a case is delivered again, then neither side changes", async () => {
+    const cities = await startCities(iso, ["xiamen", "zhangzhou"]);
+    try {
+      const [xm, zz] = cities as [CityNode, CityNode];
+      const res = await apis(xm).submit(sampleSubmission(network.node("xiamen")!, "zhangzhou", 7001));
+      await queuedIn(zz, res.caseId, "RECEIVED_BY_HOME");
+      await apis(zz).claim(res.caseId);
+      await apis(zz).exec(res.caseId, { $case: "requestCorrection", value: { items: ["补充营业执照副本"] } });
+      await sentCaseIn(xm, res.caseId, "CORRECTION_REQUESTED");
+      await apis(xm).submitCorrection(res.caseId, ["营业执照副本"]);
+      await queuedIn(zz, res.caseId, "RECEIVED_BY_HOME");
+      await apis(zz).exec(res.caseId, { $case: "accept", value: {} });
+      await sentCaseIn(xm, res.caseId, "ACCEPTED");
+
+      const snapshot = async () => ({
+        xm: await xm.db.db.collection("cases").findOne({ _id: res.caseId as never }, { projection: { seq: 1, status: 1, rev: 1 } }),
+        zz: await zz.db.db.collection("cases").findOne({ _id: res.caseId as never }, { projection: { seq: 1, status: 1, rev: 1 } }),
+        inboxXm: await xm.db.db.collection("inbox").countDocuments({ caseId: res.caseId }),
+        inboxZz: await zz.db.db.collection("inbox").countDocuments({ caseId: res.caseId }),
+      });
+      const before = await snapshot();
+
+      let replayed = 0;
+      for (const node of ["xiamen", "zhangzhou"]) {
+        const topic = topics.inbound(iso.topicPrefix, node);
+        const history = (await readAll(bus, iso, topic)).filter((r) => r.key === res.caseId);
+        replayed += history.length;
+        await bus.publish(history.map((r) => ({ topic, key: r.key!, value: r.value!, headers: r.headers })));
+        await eventually(`${node} consumed the replay`, async () => ((await bus.lag(groupOf(iso, node), topic)) === 0 ? true : undefined));
+      }
+      // To the home: submitted, forwarded, the correction request; back: received, correction requested and submitted, accepted.
+      expect(replayed).toBeGreaterThanOrEqual(7);
+      expect(await snapshot()).toEqual(before);
+    } finally {
+      await stopCities(cities);
+    }
+  });
+
+  it("when the home node is killed mid-stream and restarted, then every case is applied exactly once", { timeout: 180_000 }, async () => {
+    await provisionTopics(iso);
+    const [xm] = (await startCities(iso, ["xiamen"])) as [CityNode];
+    const quanzhouDb = xm.db.client.db(iso.dbName("quanzhou"));
+    let child: ChildProcess | undefined;
+    const startQuanzhou = () => {
+      child = spawn(join(repoRoot, "node_modules/.bin/tsx"), [join(repoRoot, "services/node/src/main.ts")], {
+        cwd: repoRoot,
+        env: {
+          ...process.env,
+          TONGBAN_NODE: "quanzhou",
+          TONGBAN_TOPIC_PREFIX: iso.topicPrefix,
+          KAFKA_BROKERS: iso.kafkaBrokers.join(","),
+          MONGODB_URI: iso.mongoUri,
+          MONGODB_DB: iso.dbName("quanzhou"),
+          INTAKE_GRPC_PORT: "0",
+          QUEUE_GRPC_PORT: "0",
+          LOG_LEVEL: "warn",
+        },
+        stdio: "ignore",
+      });
+    };
+    try {
+      startQuanzhou();
+      const total = 150;
+      const caseIds: string[] = [];
+      const submitting = (async () => {
+        for (let i = 0; i < total; i += 10) {
+          const batch = await Promise.all(
+            Array.from({ length: 10 }, (_, j) =>
+              apis(xm).submit(sampleSubmission(network.node("xiamen")!, "quanzhou", 20_000 + i + j, "CRASH")),
+            ),
+          );
+          caseIds.push(...batch.map((b) => b.caseId));
+        }
+      })();
+      await eventually(
+        "quanzhou has applied some cases",
+        async () => ((await quanzhouDb.collection("cases").countDocuments()) >= 20 ? true : undefined),
+        60_000,
+      );
+      child!.kill("SIGKILL");
+      await new Promise((r) => child!.once("exit", r));
+      await submitting;
+      const atCrash = await quanzhouDb.collection("cases").countDocuments();
+      expect(atCrash).toBeLessThan(total);
+
+      startQuanzhou();
+      await eventually(
+        "every case received on both sides",
+        async () => {
+          const home = await quanzhouDb.collection("cases").countDocuments({ status: "RECEIVED_BY_HOME" });
+          const sent = await xm.db.db.collection("cases").countDocuments({ role: "receiving", status: "RECEIVED_BY_HOME" });
+          return home === total && sent === total ? true : undefined;
+        },
+        120_000,
+      );
+      for (const node of ["quanzhou", "xiamen"]) {
+        const topic = topics.inbound(iso.topicPrefix, node);
+        await eventually(`${node} caught up`, async () => ((await bus.lag(groupOf(iso, node), topic)) === 0 ? true : undefined), 60_000);
+      }
+
+      const home = await quanzhouDb
+        .collection("cases")
+        .find({}, { projection: { seq: 1, status: 1 } })
+        .toArray();
+      expect(home).toHaveLength(total);
+      expect(new Set(home.map((d) => d._id))).toEqual(new Set(caseIds));
+      expect(home.every((d) => d.seq === 3)).toBe(true);
+      expect(await quanzhouDb.collection("inbox").countDocuments()).toBe(2 * total);
+      const sent = await xm.db.db
+        .collection("cases")
+        .find({ role: "receiving" }, { projection: { seq: 1 } })
+        .toArray();
+      expect(sent.every((d) => d.seq === 3)).toBe(true);
+      expect(await xm.db.db.collection("inbox").countDocuments({ type: "case.received" })).toBe(total);
+    } finally {
+      if (child && child.exitCode === null) {
+        child.kill("SIGTERM");
+        await new Promise((r) => child!.once("exit", r));
+      }
+      await quanzhouDb.dropDatabase();
+      await stopCities([xm]);
+    }
+  });
+});
