@@ -40,12 +40,12 @@ await bus.ensureTopics(
 await bus.close();
 
 mkdirSync(logsDir, { recursive: true });
-const tsx = join(repoRoot, "node_modules/.bin/tsx");
 const children: Child[] = [];
 for (const node of network.nodes) {
   const label = `node-${node.id}`;
   const log = createWriteStream(join(logsDir, `${label}.log`), { flags: "a" });
-  const proc = spawn(tsx, [join(repoRoot, "services/node/src/main.ts")], {
+  // Node with the tsx loader in-process (not the tsx CLI, which would add a wrapper process).
+  const proc = spawn(process.execPath, ["--import", "tsx", join(repoRoot, "services/node/src/main.ts")], {
     cwd: repoRoot,
     env: {
       ...process.env,

@@ -89,7 +89,8 @@ describe("delivery guarantees on the real broker and store", () => {
     const quanzhouDb = xm.db.client.db(iso.dbName("quanzhou"));
     let child: ChildProcess | undefined;
     const startQuanzhou = () => {
-      child = spawn(join(repoRoot, "node_modules/.bin/tsx"), [join(repoRoot, "services/node/src/main.ts")], {
+      // The node itself, not a tsx wrapper process: SIGKILL must hit the process that consumes.
+      child = spawn(process.execPath, ["--import", "tsx", join(repoRoot, "services/node/src/main.ts")], {
         cwd: repoRoot,
         env: {
           ...process.env,

@@ -17,6 +17,7 @@ import type { CaseDoc } from "./caseDoc";
 import { type CaseChange, currentDueAt, updateCase } from "./caseWriter";
 import { type NonLifecycleCase, WireEventError, fromWire } from "./eventMapping";
 import { type ExchangeContext, decideContext } from "./exchangeContext";
+import { trackingEntry } from "./tracking";
 import type { ReceivingCommand } from "./requestCommand";
 
 /** Statuses from which each event type may be applied, derived from the transition table. */
@@ -140,14 +141,16 @@ async function createHomeCase(ctx: ExchangeContext, env: EventEnvelope): Promise
     updatedAt: now,
     rev: 1,
     outbox: [],
-    outboxPending: false,
+    outboxPending: true,
   };
+  doc.outbox.push(trackingEntry(ctx, doc, submitted, state, 1));
   try {
     await ctx.cases.insertOne(doc);
   } catch (err) {
     if (isDuplicateKey(err)) return "duplicate";
     throw err;
   }
+  ctx.onOutbox();
   ctx.onChange?.(doc, "created");
   return "applied";
 }
@@ -182,9 +185,9 @@ async function applyHistoryEvent(
     if (d.role === "home" && state.status === "FORWARDED") {
       const received = decide({ type: "ReceiveCase", actor: "home", data: {} }, state, decideContext(ctx, d.itemCode));
       state = received.reduce(evolve, state);
-      return { state, applied: 1, decided: received as never };
+      return { state, applied: [event], decided: received as never };
     }
-    return { state, applied: 1 };
+    return { state, applied: [event] };
   });
   if (!doc) throw new PoisonMessage(`${env.type} for unknown case ${env.caseId}`, "UNKNOWN_CASE");
   return outcome;

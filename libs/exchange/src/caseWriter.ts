@@ -1,10 +1,11 @@
 import { Binary } from "mongodb";
 import { type CaseEvent as WireEvent, type EventEnvelope, SCHEMA_VERSION, encodeEnvelope, eventTypeOf, topics } from "@tongban/contracts";
-import { type CaseEvent, type CaseState, isOverdue } from "@tongban/lifecycle";
+import { type CaseEvent, type CaseState, evolve, isOverdue } from "@tongban/lifecycle";
 import type { OutboxEntry } from "@tongban/store";
 import { type CaseDoc, type HandledRequest, MAX_REMEMBERED_REQUESTS } from "./caseDoc";
 import { toWire } from "./eventMapping";
 import type { ExchangeContext } from "./exchangeContext";
+import { trackingEntry } from "./tracking";
 
 const FAR_FUTURE = new Date(8.64e15);
 
@@ -41,8 +42,8 @@ export interface CaseChange {
   state: CaseState;
   /** Lifecycle events this node decided, appended to the history and sent to the peer. */
   decided?: Exclude<CaseEvent, { type: "case.submitted" }>[];
-  /** Lifecycle events received from the peer, appended to the history here. */
-  applied?: number;
+  /** Lifecycle events received from the peer, appended to the history here (before `decided`). */
+  applied?: CaseEvent[];
   /** Messages to the peer outside the history (command requests and rejections). */
   messages?: WireEvent[];
   request?: HandledRequest;
@@ -71,11 +72,18 @@ async function writeCase(ctx: ExchangeContext, caseId: string, mutate: Mutation)
     if (change === "unchanged") return doc;
 
     const decided = change.decided ?? [];
+    const applied = change.applied ?? [];
     const entries = [
-      ...decided.map((e, i) => outboxEntry(ctx, caseId, doc.peerNode, toWire(e), doc.seq + (change.applied ?? 0) + i + 1)),
+      ...decided.map((e, i) => outboxEntry(ctx, caseId, doc.peerNode, toWire(e), doc.seq + applied.length + i + 1)),
       ...(change.messages ?? []).map((m) => outboxEntry(ctx, caseId, doc.peerNode, m, 0)),
     ];
-    const seq = doc.seq + (change.applied ?? 0) + decided.length;
+    // One tracking record per step recorded here, with the state right after it.
+    let stepState = doc.state;
+    [...applied, ...decided].forEach((e, i) => {
+      stepState = evolve(stepState, e);
+      entries.push(trackingEntry(ctx, doc, e, stepState, doc.seq + i + 1));
+    });
+    const seq = doc.seq + applied.length + decided.length;
     const requests = change.request ? [...doc.requests, change.request].slice(-MAX_REMEMBERED_REQUESTS) : doc.requests;
     const now = ctx.now();
     const set = {

@@ -10,3 +10,4 @@ export * from "./claims";
 export * from "./caseView";
 export * from "./commandErrors";
 export * from "./openExchange";
+export * from "./tracking";

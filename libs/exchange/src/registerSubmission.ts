@@ -5,6 +5,7 @@ import type { CaseDoc } from "./caseDoc";
 import { currentDueAt, outboxEntry } from "./caseWriter";
 import { toWire } from "./eventMapping";
 import { type ExchangeContext, decideContext } from "./exchangeContext";
+import { trackingEntry } from "./tracking";
 
 export type RegisterOutcome = { created: true; doc: CaseDoc } | { created: false; existing: CaseDoc };
 
@@ -71,6 +72,11 @@ export async function registerSubmission(
     ],
     outboxPending: true,
   };
+  let stepState: CaseState = initialState;
+  events.forEach((e, i) => {
+    stepState = evolve(stepState, e);
+    doc.outbox.push(trackingEntry(ctx, doc, e, stepState, i + 1));
+  });
   try {
     await ctx.cases.insertOne(doc);
   } catch (err) {

@@ -1,0 +1,55 @@
+import { Binary } from "mongodb";
+import { TrackingEvent, topics } from "@tongban/contracts";
+import { type CaseEvent, type CaseState, isOverdue } from "@tongban/lifecycle";
+import type { OutboxEntry } from "@tongban/store";
+import type { ExchangeContext } from "./exchangeContext";
+
+const FAR_FUTURE = new Date(8.64e15);
+
+/** When a step happened: its `…At` field (not a due date). */
+export function occurredAtOf(e: CaseEvent): Date | undefined {
+  for (const [k, v] of Object.entries(e.data)) if (v instanceof Date && k.endsWith("At") && !k.endsWith("DueAt")) return v;
+  return undefined;
+}
+
+export interface TrackedCase {
+  _id: string;
+  itemCode: string;
+  receivingNode: string;
+  homeNode: string;
+  homeDepartment: string;
+}
+
+/**
+ * Outbox entry of the metadata-only tracking record for one step this node recorded. Built from
+ * the case's routing fields and lifecycle state only: the application (personal data) is never read.
+ */
+export function trackingEntry(ctx: ExchangeContext, c: TrackedCase, event: CaseEvent, state: CaseState, seq: number): OutboxEntry {
+  const due = isOverdue(state, FAR_FUTURE);
+  const file = state.status === "INITIAL" ? undefined : state;
+  const t: TrackingEvent = {
+    trackingId: ctx.ids(),
+    caseId: c._id,
+    itemCode: c.itemCode,
+    receivingNode: c.receivingNode,
+    homeNode: c.homeNode,
+    homeDepartment: c.homeDepartment,
+    step: event.type,
+    state: state.status,
+    seq,
+    occurredAt: occurredAtOf(event),
+    reportedBy: ctx.nodeId,
+    recordedAt: ctx.now(),
+    dueAt: due?.dueAt,
+    dueStage: due?.stage ?? "",
+    submittedAt: file?.timeline.submittedAt,
+    materialsSignedAt: file?.materialsSignedAt,
+  };
+  return {
+    eventId: t.trackingId,
+    topic: topics.tracking(ctx.topicPrefix),
+    key: c._id,
+    value: new Binary(TrackingEvent.encode(t).finish()),
+    headers: { "event-type": "tracking", step: event.type, "source-node": ctx.nodeId },
+  };
+}

@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Bus, type InRecord } from "@tongban/bus";
+import { TrackingEvent, topics } from "@tongban/contracts";
+import { sampleSubmission } from "@tongban/demo";
+import { apis, queuedIn, sentCaseIn } from "../support/clients";
+import {
+  type CityNode,
+  type Isolation,
+  eventually,
+  isolation,
+  network,
+  quietLogger,
+  startCities,
+  stopCities,
+} from "../support/testNetwork";
+
+describe("tracking events for operators", () => {
+  let iso: Isolation;
+  let cities: CityNode[];
+  let bus: Bus;
+
+  beforeAll(async () => {
+    iso = isolation();
+    cities = await startCities(iso, ["xiamen", "quanzhou"]);
+    bus = new Bus({ clientId: "tracking-test", brokers: iso.kafkaBrokers }, quietLogger("tracking-test"));
+  });
+  afterAll(async () => {
+    await bus.close();
+    await stopCities(cities);
+  });
+
+  it("when a case moves, then both nodes report each step they record, with no personal data", async () => {
+    const [xm, qz] = cities as [CityNode, CityNode];
+    const req = sampleSubmission(network.node("xiamen")!, "quanzhou", 3301);
+    const { caseId } = await apis(xm).submit(req);
+    await queuedIn(qz, caseId, "RECEIVED_BY_HOME");
+    await apis(qz).claim(caseId);
+    await apis(qz).exec(caseId, { $case: "accept", value: {} });
+    await sentCaseIn(xm, caseId, "ACCEPTED");
+
+    const records: InRecord[] = [];
+    const sub = await bus.consume({
+      groupId: `${iso.topicPrefix}.tracking-reader`,
+      topics: [topics.tracking(iso.topicPrefix)],
+      deadLetterTopic: `${iso.topicPrefix}.unused`,
+      handle: async (r) => void records.push(r),
+    });
+    const expected = [
+      "xiamen case.submitted",
+      "xiamen case.forwarded",
+      "quanzhou case.submitted",
+      "quanzhou case.forwarded",
+      "quanzhou case.received",
+      "xiamen case.received",
+      "quanzhou case.accepted",
+      "xiamen case.accepted",
+    ];
+    const steps = await eventually("tracking records", async () => {
+      const mine = records.map((r) => TrackingEvent.decode(r.value!)).filter((t) => t.caseId === caseId);
+      return mine.length >= expected.length ? mine : undefined;
+    });
+    await sub.stop();
+    expect(steps.map((t) => `${t.reportedBy} ${t.step}`).sort()).toEqual([...expected].sort());
+    const accepted = steps.find((t) => t.step === "case.accepted" && t.reportedBy === "quanzhou")!;
+    expect(accepted).toMatchObject({ state: "ACCEPTED", dueStage: "decision", receivingNode: "xiamen", homeNode: "quanzhou", seq: 4 });
+
+    const raw = Buffer.concat(records.map((r) => r.value!)).toString("utf8");
+    for (const secret of [req.applicant!.name, req.applicant!.idNumber, req.applicant!.phone, req.applicant!.address]) {
+      expect(raw).not.toContain(secret);
+    }
+  });
+});
