@@ -18,8 +18,10 @@ export interface ExchangeContext {
   log: Logger;
   /** Every write of a case document in this process goes through this per-case lock. */
   lock: KeyedMutex;
-  /** A write left events in the outbox: relay them now. */
-  onOutbox: () => void;
+  /** A write left events in case `caseId`'s outbox: relay them now. */
+  onOutbox: (caseId: string) => void;
+  /** The store applies a filtered update atomically (MongoDB), so `rev` can guard writes across processes. */
+  atomicUpdates: boolean;
   /** A case document changed (queue streams, metrics). */
   onChange?: (doc: CaseDoc, kind: "created" | "changed") => void;
 }

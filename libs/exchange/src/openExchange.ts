@@ -46,7 +46,8 @@ export async function openExchange(o: OpenExchangeOptions): Promise<OpenExchange
     calendar: WorkingDayCalendar.default(),
     log: o.log,
     lock,
-    onOutbox: () => relay.kick(),
+    onOutbox: (caseId) => relay.kick(caseId),
+    atomicUpdates: mongo.atomicConditionalUpdates,
     ...(o.onChange ? { onChange: o.onChange } : {}),
   };
   relay.start();

@@ -3,6 +3,13 @@ import { MongoClient, type Db } from "mongodb";
 export interface MongoHandle {
   client: MongoClient;
   db: Db;
+  /**
+   * Whether a filtered update is atomic (MongoDB) or a read-then-write-by-_id that can race
+   * (FerretDB v1). Where it is not, writers must be serialised by the caller (KeyedMutex) and
+   * filters should be `{ _id }` alone: FerretDB v1 pushes only an `_id` equality down to SQLite
+   * and scans the whole collection for any other filter.
+   */
+  atomicConditionalUpdates: boolean;
   close(): Promise<void>;
 }
 
@@ -13,7 +20,8 @@ export async function connectMongo(uri: string, dbName: string): Promise<MongoHa
   await client.connect();
   const db = client.db(dbName);
   await db.command({ ping: 1 });
-  return { client, db, close: () => client.close() };
+  const info = await db.admin().command({ buildInfo: 1 });
+  return { client, db, atomicConditionalUpdates: !("ferretdbVersion" in info), close: () => client.close() };
 }
 
 /** True for a unique-index violation (E11000), on MongoDB and FerretDB alike. */

@@ -17,33 +17,40 @@ export interface OutboxEntry {
 /** Fields a document carries to take part in the outbox. */
 export interface WithOutbox {
   _id: string;
-  /** Optimistic-concurrency revision, bumped by every write that changes the document. */
+  /** Revision, bumped by every write that changes the document. */
   rev: number;
   outbox: OutboxEntry[];
-  /** Indexed flag so the relay finds pending documents without scanning. */
+  /** Indexed flag so a sweep finds pending documents after a restart. */
   outboxPending: boolean;
 }
 
 export type Publish = (records: { topic: string; key: string; value: Buffer; headers: Record<string, string> }[]) => Promise<void>;
 
 export interface OutboxRelayOptions {
-  /** How often to look for pending entries the fast path missed (e.g. after a crash). */
-  pollIntervalMs?: number;
+  /** How often to sweep the collection for pending entries nobody announced (e.g. after a crash). */
+  sweepIntervalMs?: number;
   batchSize?: number;
   /** Serialises the relay's write with other writers of the same document. */
   lock?: KeyedMutex;
 }
 
+type Pending = Pick<WithOutbox, "_id" | "rev" | "outbox">;
+
 /**
- * Moves outbox entries to Kafka, then removes them from their documents. At-least-once:
- * a crash between publish and removal republishes, and consumers dedupe on event id.
+ * Moves outbox entries to Kafka, then removes them from their documents. At-least-once: a crash
+ * between publish and removal republishes, and consumers dedupe on event id.
+ *
+ * Writers announce the documents they gave entries (`kick(id)`), so a relay pass reads those
+ * documents by _id instead of querying the collection; a sweep at start and at intervals finds
+ * whatever was written but not announced (a crash between the write and the relay).
  */
 export class OutboxRelay {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private again = false;
   private stopped = false;
-  private readonly pollIntervalMs: number;
+  private readonly announced = new Set<string>();
+  private readonly sweepIntervalMs: number;
   private readonly batchSize: number;
   private readonly lock: KeyedMutex;
 
@@ -53,8 +60,8 @@ export class OutboxRelay {
     private readonly log: Logger,
     opts: OutboxRelayOptions = {},
   ) {
-    this.pollIntervalMs = opts.pollIntervalMs ?? 1_000;
-    this.batchSize = opts.batchSize ?? 200;
+    this.sweepIntervalMs = opts.sweepIntervalMs ?? 30_000;
+    this.batchSize = opts.batchSize ?? 500;
     this.lock = opts.lock ?? new KeyedMutex();
   }
 
@@ -64,15 +71,19 @@ export class OutboxRelay {
 
   start(): void {
     this.stopped = false;
-    const tick = () => {
-      this.kick();
-      if (!this.stopped) this.timer = setTimeout(tick, this.pollIntervalMs);
+    const sweep = () => {
+      this.sweep()
+        .catch((err) => this.log.error({ err }, "outbox sweep failed; will retry"))
+        .finally(() => {
+          if (!this.stopped) this.timer = setTimeout(sweep, this.sweepIntervalMs);
+        });
     };
-    this.timer = setTimeout(tick, 0);
+    this.timer = setTimeout(sweep, 0);
   }
 
-  /** Asks for a relay pass now (called right after a write that added outbox entries). */
-  kick(): void {
+  /** Announces that document `id` has new outbox entries, and asks for a relay pass now. */
+  kick(id?: string): void {
+    if (id !== undefined) this.announced.add(id);
     if (this.stopped) return;
     if (this.running) {
       this.again = true;
@@ -82,7 +93,7 @@ export class OutboxRelay {
       .catch((err) => this.log.error({ err }, "outbox relay pass failed; will retry"))
       .finally(() => {
         this.running = undefined;
-        if (this.again) {
+        if (this.again && !this.stopped) {
           this.again = false;
           this.kick();
         }
@@ -100,40 +111,44 @@ export class OutboxRelay {
     await this.idle();
   }
 
+  /** Announces every document with pending entries (a collection query: rare on purpose). */
+  private async sweep(): Promise<void> {
+    const docs = await this.collection.find({ outboxPending: true }, { projection: { _id: 1 } }).toArray();
+    for (const d of docs) this.announced.add(String(d._id));
+    if (docs.length > 0) this.kick();
+  }
+
   private async drain(): Promise<void> {
-    for (;;) {
-      const docs = (await this.collection
-        .find({ outboxPending: true }, { projection: { _id: 1, rev: 1, outbox: 1 }, limit: this.batchSize })
-        .toArray()) as unknown as Pick<WithOutbox, "_id" | "rev" | "outbox">[];
-      if (docs.length === 0) return;
-      await this.publish(
-        docs.flatMap((d) => d.outbox.map((e) => ({ topic: e.topic, key: e.key, value: Buffer.from(e.value.buffer), headers: e.headers }))),
-      );
-      await Promise.all(docs.map((d) => this.lock.run(d._id, () => this.markSent(d))));
-      if (docs.length < this.batchSize) return;
+    while (this.announced.size > 0) {
+      const ids = [...this.announced].slice(0, this.batchSize);
+      for (const id of ids) this.announced.delete(id);
+      try {
+        const found = await Promise.all(
+          ids.map((_id) => this.collection.findOne({ _id: _id as never }, { projection: { _id: 1, rev: 1, outbox: 1 } })),
+        );
+        const docs = found.filter((d) => d !== null && Array.isArray(d.outbox) && d.outbox.length > 0) as unknown as Pending[];
+        if (docs.length === 0) continue;
+        await this.publish(
+          docs.flatMap((d) =>
+            d.outbox.map((e) => ({ topic: e.topic, key: e.key, value: Buffer.from(e.value.buffer), headers: e.headers })),
+          ),
+        );
+        await Promise.all(docs.map((d) => this.lock.run(d._id, () => this.markSent(d))));
+      } catch (err) {
+        // Not published or not marked: announce again so the next pass retries them.
+        for (const id of ids) this.announced.add(id);
+        throw err;
+      }
     }
   }
 
-  /** Removes the sent entries; if the document changed meanwhile, keeps entries added since. */
-  private async markSent(sent: Pick<WithOutbox, "_id" | "rev" | "outbox">): Promise<void> {
+  /** Removes the sent entries, keeping any added since they were read. Runs under the document's lock. */
+  private async markSent(sent: Pending): Promise<void> {
     const sentIds = new Set(sent.outbox.map((e) => e.eventId));
-    let current = sent;
-    for (let attempt = 0; attempt < 10; attempt++) {
-      const rest = current.outbox.filter((e) => !sentIds.has(e.eventId));
-      const r = await this.collection.updateOne(
-        { _id: current._id as never, rev: current.rev },
-        { $set: { outbox: rest, outboxPending: rest.length > 0 } },
-      );
-      if (r.matchedCount === 1) return;
-      const fresh = (await this.collection.findOne(
-        { _id: current._id as never },
-        {
-          projection: { _id: 1, rev: 1, outbox: 1 },
-        },
-      )) as unknown as Pick<WithOutbox, "_id" | "rev" | "outbox"> | null;
-      if (!fresh) return;
-      current = fresh;
-    }
-    this.log.warn({ caseId: sent._id }, "outbox entries not marked sent after retries; they will be republished");
+    const current = (await this.collection.findOne({ _id: sent._id as never }, { projection: { _id: 1, outbox: 1 } })) as Pending | null;
+    if (!current) return;
+    const rest = current.outbox.filter((e) => !sentIds.has(e.eventId));
+    await this.collection.updateOne({ _id: sent._id as never }, { $set: { outbox: rest, outboxPending: rest.length > 0 } });
+    if (rest.length > 0) this.announced.add(sent._id);
   }
 }

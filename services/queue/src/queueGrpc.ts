@@ -69,8 +69,9 @@ export function queueGrpc(ctx: ExchangeContext, changes: QueueChanges, log: Logg
     },
 
     getQueueItem: unary<GetQueueItemRequest, GetQueueItemResponse>("GetQueueItem", log, async (req) => {
-      const doc = await ctx.cases.findOne({ _id: req.caseId, role: "home" });
-      if (!doc) throw caseNotFound(req.caseId);
+      // By _id alone: FerretDB v1 resolves only that without a collection scan.
+      const doc = await ctx.cases.findOne({ _id: req.caseId });
+      if (!doc || doc.role !== "home") throw caseNotFound(req.caseId);
       return { item: item(doc) };
     }),
 
