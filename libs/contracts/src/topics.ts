@@ -6,4 +6,6 @@ export const topics = {
   deadLetter: (prefix: string, node: string) => `${prefix}.${node}.dlq`,
   /** Metadata-only tracking events for operators (no personal data). */
   tracking: (prefix: string) => `${prefix}.tracking`,
+  /** Certificate revocations from every city's registry (CertificateRevoked, keyed by certificate id). */
+  certsRevoked: (prefix: string) => `${prefix}.certs.revoked`,
 };

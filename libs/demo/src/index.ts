@@ -1,1 +1,2 @@
 export * from "./sampleSubmission";
+export * from "./certificates";

@@ -2,6 +2,7 @@ import { homeDepartment, items } from "@tongban/catalog";
 import type { NodeConfig } from "@tongban/config";
 import { ApplicantKind, type SubmitCaseRequest } from "@tongban/contracts";
 import { makeResidentId } from "@tongban/identifiers";
+import type { DemoCertificate } from "./certificates";
 
 const SURNAMES = ["陈", "林", "黄", "张", "李", "王", "吴", "郑", "蔡", "许"];
 const GIVEN = ["晓明", "丽华", "建国", "秀英", "志强", "美玲", "文辉", "雅婷", "国栋", "淑芬"];
@@ -11,17 +12,33 @@ export function eligibleItems(homeNode: string) {
   return items().filter((i) => i.remoteReceipt && homeDepartment(i.code, homeNode) !== undefined);
 }
 
+export interface SampleOptions {
+  /**
+   * Certificates the application references (by identifier and number); the applicant becomes
+   * the holder of the first one, so the others match only if they have the same holder.
+   */
+  certificates?: readonly DemoCertificate[];
+}
+
 /**
  * A realistic, valid submission from a window in `from` for a matter whose home is `to`:
  * a catalog item eligible for remote receipt, its home department, a valid 居民身份证号码.
  * Deterministic in `n`, so runs are reproducible.
  */
-export function sampleSubmission(from: NodeConfig, to: string, n: number, receiptPrefix = "WIN"): SubmitCaseRequest {
+export function sampleSubmission(
+  from: NodeConfig,
+  to: string,
+  n: number,
+  receiptPrefix = "WIN",
+  opts: SampleOptions = {},
+): SubmitCaseRequest {
   const candidates = eligibleItems(to);
   const item = candidates[n % candidates.length];
   if (!item) throw new Error(`no remote-receipt item has a home department in ${to}`);
   const district = from.districts[n % from.districts.length] ?? from.districts[0]!;
   const birth = new Date(Date.UTC(1960 + (n % 40), n % 12, 1 + (n % 28)));
+  const certs = opts.certificates ?? [];
+  const holder = certs[0];
   return {
     receiptNo: `${receiptPrefix}-${from.id.slice(0, 2).toUpperCase()}-${String(n).padStart(8, "0")}`,
     itemCode: item.code,
@@ -29,9 +46,9 @@ export function sampleSubmission(from: NodeConfig, to: string, n: number, receip
     homeNode: to,
     homeDepartment: homeDepartment(item.code, to)!.code,
     applicant: {
-      kind: ApplicantKind.APPLICANT_KIND_PERSON,
-      name: `${SURNAMES[n % SURNAMES.length]}${GIVEN[(n >> 3) % GIVEN.length]}`,
-      idNumber: makeResidentId(district.code, birth, (n % 900) + 100, n % 2 === 0),
+      kind: holder?.holderIdType === "CREDIT_CODE" ? ApplicantKind.APPLICANT_KIND_ORGANIZATION : ApplicantKind.APPLICANT_KIND_PERSON,
+      name: holder?.holderName ?? `${SURNAMES[n % SURNAMES.length]}${GIVEN[(n >> 3) % GIVEN.length]}`,
+      idNumber: holder?.holderId ?? makeResidentId(district.code, birth, (n % 900) + 100, n % 2 === 0),
       phone: `139${String(50_000_000 + (n % 49_999_999)).padStart(8, "0")}`,
       address: `${from.name.zh}${district.zh}示范路${(n % 200) + 1}号`,
     },
@@ -39,7 +56,7 @@ export function sampleSubmission(from: NodeConfig, to: string, n: number, receip
       { name: "申请表", copies: 1 },
       { name: "身份证复印件", copies: 1 },
     ],
-    certificates: [],
+    certificates: certs.map((c) => ({ certificateId: c.certificateId, number: c.number })),
     mailTrackingNo: `1${String(100_000_000_000 + n).slice(-12)}`,
     windowClerk: `clerk-${from.id}-${(n % 5) + 1}`,
     identityVerified: true,

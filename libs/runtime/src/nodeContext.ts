@@ -27,7 +27,7 @@ export const dbNameOf = (cfg: Common) => cfg.mongoDb ?? `tongban_${cfg.node}`;
 
 export const tlsOf = (cfg: Common) => ({ cert: cfg.grpcTlsCert, key: cfg.grpcTlsKey, ca: cfg.grpcTlsCa });
 
-/** Topics a network needs: per node an inbound and a dead-letter topic, plus the tracking topic. */
+/** Topics a network needs: per node an inbound and a dead-letter topic, plus the tracking and certificate-revocation topics. */
 export function networkTopicSpecs(prefix: string, nodeIds: readonly string[], partitions = 3): TopicSpec[] {
   return [
     ...nodeIds.flatMap((id) => [
@@ -35,5 +35,6 @@ export function networkTopicSpecs(prefix: string, nodeIds: readonly string[], pa
       { topic: topics.deadLetter(prefix, id), partitions: 1 },
     ]),
     { topic: topics.tracking(prefix), partitions },
+    { topic: topics.certsRevoked(prefix), partitions },
   ];
 }

@@ -100,8 +100,9 @@ export function intakeGrpc(deps: SubmitDeps, log: Logger): IntakeServiceServer {
     }),
     getCase: unary<GetCaseRequest, GetCaseResponse>("GetCase", log, async (req) => {
       if (!req.caseId) throw AppError.invalid([{ field: "case_id", description: "案件编号不能为空 / case id is required" }]);
-      const doc = await ctx.cases.findOne({ _id: req.caseId, role: "receiving" });
-      if (!doc) throw caseNotFound(req.caseId);
+      // By _id alone: FerretDB v1 resolves only that without a collection scan.
+      const doc = await ctx.cases.findOne({ _id: req.caseId });
+      if (!doc || doc.role !== "receiving") throw caseNotFound(req.caseId);
       return { case: caseView(doc, ctx.now()) };
     }),
   };

@@ -4,6 +4,7 @@ import { type Network, type NodeConfig } from "@tongban/config";
 import { ApplicantKind, type CaseSubmitted } from "@tongban/contracts";
 import { type ExchangeContext, registerSubmission, toAppError } from "@tongban/exchange";
 import { AppError } from "@tongban/rpc";
+import type { CertificateVerifier } from "./certificateVerifier";
 import { type CatalogPort, type SubmissionInput, validateSubmission } from "./domain/validateSubmission";
 
 export interface SubmitDeps {
@@ -11,6 +12,10 @@ export interface SubmitDeps {
   node: NodeConfig;
   network: Network;
   catalog: CatalogPort;
+  /** Verifies referenced certificates with their issuing registries; without it, none are verified. */
+  certificates?: CertificateVerifier;
+  /** A case was forwarded with UNVERIFIED certificates (to be re-verified). */
+  onUnverified?: (caseId: string) => void;
 }
 
 export interface SubmitOutcome {
@@ -32,6 +37,22 @@ export async function submitCase(input: SubmissionInput, deps: SubmitDeps): Prom
   if (!checked.ok) throw AppError.invalid(checked.violations);
   const s = checked.value;
   const requestHash = fingerprint(s);
+  const caseId = deps.ctx.ids();
+  // A retried submission returns the case registered the first time: no second lookup.
+  const retried =
+    s.certificates.length > 0 &&
+    (await deps.ctx.cases.findOne({ receiptKey: `${deps.node.id}:${s.receiptNo}` }, { projection: { _id: 1 } }));
+  const certificateChecks =
+    deps.certificates && s.certificates.length > 0 && !retried
+      ? await deps.certificates.verify({
+          caseId,
+          itemCode: s.itemCode,
+          requestingNode: deps.node.id,
+          operator: s.windowClerk,
+          holder: { name: s.applicant.name, idNumber: s.applicant.idNumber },
+          refs: s.certificates,
+        })
+      : [];
   const submission: CaseSubmitted = {
     receiptNo: s.receiptNo,
     itemCode: s.itemCode,
@@ -51,13 +72,15 @@ export async function submitCase(input: SubmissionInput, deps: SubmitDeps): Prom
     mailTrackingNo: s.mailTrackingNo,
     receivedAt: now,
     windowClerk: s.windowClerk,
+    certificateChecks,
   };
   let result;
   try {
-    result = await registerSubmission(deps.ctx, { caseId: deps.ctx.ids(), submission, identityVerified: s.identityVerified, requestHash });
+    result = await registerSubmission(deps.ctx, { caseId, submission, identityVerified: s.identityVerified, requestHash });
   } catch (err) {
     throw toAppError(err);
   }
+  if (result.created && result.doc.certificatesPending) deps.onUnverified?.(result.doc._id);
   if (result.created) return { caseId: result.doc._id, duplicate: false, acceptedAt: now, warnings: checked.warnings };
   if (result.existing.requestHash !== requestHash) {
     throw new AppError(

@@ -1,0 +1,4 @@
+export * from "./certsClient";
+export * from "./positiveCache";
+export * from "./registryNodeOf";
+export * from "./verifyReferences";

@@ -1,0 +1,60 @@
+import { describe, expect, it } from "vitest";
+import { type AuditEntry, type AuditRecord, GENESIS_HASH, chainLink, verifyAuditChain } from "./auditChain";
+
+const entry = (i: number): AuditEntry => ({
+  at: new Date(Date.UTC(2025, 0, 1, 8, 0, i)),
+  action: "verify",
+  certificateId: `1.2.156.3005.2.11100.X.${i}.1.0`,
+  outcome: i % 2 ? "VALID" : "HOLDER_MISMATCH",
+  purpose: { caseId: `case-${i}`, itemCode: "TB-2020-010", requestingNode: "xiamen", operator: "clerk-1" },
+});
+
+function chain(n: number): AuditRecord[] {
+  const out: AuditRecord[] = [];
+  for (let i = 1; i <= n; i++) {
+    const prev = out.at(-1);
+    out.push(chainLink(prev && { seq: prev._id, hash: prev.hash }, entry(i)));
+  }
+  return out;
+}
+
+describe("audit hash chain", () => {
+  it("when records are chained, then each points at its predecessor and the first at the genesis hash", () => {
+    const c = chain(3);
+    expect(c.map((r) => r._id)).toEqual([1, 2, 3]);
+    expect(c[0]!.prevHash).toBe(GENESIS_HASH);
+    expect(c[1]!.prevHash).toBe(c[0]!.hash);
+    expect(c[2]!.prevHash).toBe(c[1]!.hash);
+  });
+
+  it("when nothing was changed, then verification passes and reports the head", () => {
+    const c = chain(5);
+    expect(verifyAuditChain(c)).toEqual({ ok: true, checked: 5, headHash: c[4]!.hash });
+    expect(verifyAuditChain([])).toEqual({ ok: true, checked: 0, headHash: GENESIS_HASH });
+  });
+
+  it("when a stored field of a record is altered, then that record is the first broken link", () => {
+    const c = chain(5);
+    c[2] = { ...c[2]!, outcome: "VALID", purpose: { ...c[2]!.purpose, operator: "someone-else" } };
+    expect(verifyAuditChain(c)).toMatchObject({ ok: false, brokenSeq: 3, reason: expect.stringContaining("altered") });
+  });
+
+  it("when a record is altered and its hash recomputed, then the next record no longer links to it", () => {
+    const c = chain(5);
+    const forged = chainLink({ seq: 2, hash: c[1]!.hash }, { ...entry(3), outcome: "REVOKED" });
+    c[2] = forged;
+    expect(verifyAuditChain(c)).toMatchObject({ ok: false, brokenSeq: 4, reason: expect.stringContaining("does not link") });
+  });
+
+  it("when a record is deleted, then the gap is the first broken link", () => {
+    const c = chain(5);
+    c.splice(1, 1);
+    expect(verifyAuditChain(c)).toMatchObject({ ok: false, brokenSeq: 2, reason: expect.stringContaining("missing") });
+  });
+
+  it("when the time of a record is changed by a millisecond, then it is detected", () => {
+    const c = chain(2);
+    c[0] = { ...c[0]!, at: new Date(c[0]!.at.getTime() + 1) };
+    expect(verifyAuditChain(c)).toMatchObject({ ok: false, brokenSeq: 1 });
+  });
+});

@@ -1,0 +1,131 @@
+import { fileURLToPath } from "node:url";
+import { Bus } from "@tongban/bus";
+import { type ConfigOf, Network, commonKeys, loadConfig } from "@tongban/config";
+import { CertificateRegistryServiceService, type IdGenerator, topics, ulidGenerator } from "@tongban/contracts";
+import { demoCertificates } from "@tongban/demo";
+import { type Logger, createLogger } from "@tongban/log";
+import { type RunningGrpcServer, startGrpcServer } from "@tongban/rpc";
+import { busConnection, dbNameOf, runMain, thisNode, tlsOf } from "@tongban/runtime";
+import { KeyedMutex, OutboxRelay, connectMongo } from "@tongban/store";
+import { z } from "zod";
+import { AuditLog } from "./auditLog";
+import { CERTIFICATES, CertificateStore } from "./certificateStore";
+import { Registry } from "./registry";
+import { registryGrpc } from "./registryGrpc";
+
+export const certsConfigSpec = {
+  ...commonKeys,
+  certsPort: {
+    env: "CERTS_GRPC_PORT",
+    doc: "certificate registry API port; default from deploy/network.json, 0 picks a free one",
+    schema: z.coerce.number().int().min(0).optional(),
+  },
+  seedDemo: {
+    env: "CERTS_SEED_DEMO",
+    doc: "load the demo certificates of this city when the registry is empty",
+    schema: z
+      .enum(["true", "false", "1", "0"])
+      .default("true")
+      .transform((v) => v === "true" || v === "1"),
+  },
+  recordCacheMs: {
+    env: "CERTS_RECORD_CACHE_MS",
+    doc: "how long the registry reuses a certificate record it read (its own revocations take effect at once); 0 reads every time",
+    schema: z.coerce.number().int().min(0).default(2_000),
+  },
+};
+export type CertsServiceConfig = ConfigOf<typeof certsConfigSpec>;
+
+export interface CertsOptions {
+  config?: Partial<CertsServiceConfig>;
+  network?: Network;
+  now?: () => Date;
+  ids?: IdGenerator;
+  logger?: Logger;
+}
+
+export interface RunningCerts {
+  nodeId: string;
+  port: number;
+  address: string;
+  log: Logger;
+  registry: Registry;
+  audit: AuditLog;
+  store: CertificateStore;
+  relay: OutboxRelay;
+  stop(): Promise<void>;
+}
+
+/**
+ * Composition root of a city's certificate registry (证照库): config → logger → store and Kafka →
+ * gRPC API. It owns the `certificates` and `cert_audit` collections of the node's database and
+ * never writes the node's cases; revocations leave through the certificates' outbox.
+ */
+export async function startCerts(opts: CertsOptions = {}): Promise<RunningCerts> {
+  const cfg = loadConfig(certsConfigSpec, process.env, opts.config);
+  const network = opts.network ?? Network.load();
+  const node = thisNode(network, cfg.node);
+  const log = opts.logger ?? createLogger({ service: "certs", node: node.id, level: cfg.logLevel });
+  const now = opts.now ?? (() => new Date());
+  const ids = opts.ids ?? ulidGenerator;
+
+  const bus = new Bus(busConnection(cfg, `tongban-certs-${node.id}`), log);
+  await bus.ensureTopics([{ topic: topics.certsRevoked(cfg.topicPrefix), partitions: 3 }]);
+  const mongo = await connectMongo(cfg.mongoUri, dbNameOf(cfg));
+  const lock = new KeyedMutex();
+  const store = await CertificateStore.open(mongo.db, lock, cfg.recordCacheMs);
+  if (cfg.seedDemo) {
+    const added = await store.seedIfEmpty(demoCertificates(network.nodes).filter((c) => c.registryNode === node.id));
+    if (added > 0) log.info({ added }, "demo certificates loaded");
+  }
+  const audit = AuditLog.open(mongo.db);
+  const relay = new OutboxRelay(mongo.db.collection(CERTIFICATES), (records) => bus.publish(records), log.child({ component: "outbox" }), {
+    lock,
+  });
+  relay.start();
+  const registry = new Registry({
+    nodeId: node.id,
+    topicPrefix: cfg.topicPrefix,
+    knownNodes: network.nodes.map((n) => n.id),
+    store,
+    audit,
+    now,
+    ids,
+    onOutbox: (certificateId) => relay.kick(certificateId),
+  });
+
+  const server: RunningGrpcServer = await startGrpcServer({
+    host: cfg.grpcHost,
+    port: cfg.certsPort ?? node.ports.certs,
+    tls: tlsOf(cfg),
+    services: [
+      {
+        name: "tongban.v1.CertificateRegistryService",
+        definition: CertificateRegistryServiceService,
+        implementation: registryGrpc(registry, log.child({ api: "certs" })),
+      },
+    ],
+  });
+  log.info({ certs: server.address }, "certificate registry listening");
+
+  return {
+    nodeId: node.id,
+    port: server.port,
+    address: server.address,
+    log,
+    registry,
+    audit,
+    store,
+    relay,
+    stop: async () => {
+      server.setServing(false);
+      await server.stop();
+      await audit.idle();
+      await relay.stop();
+      await mongo.close();
+      await bus.close();
+    },
+  };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) runMain("certs", () => startCerts());

@@ -1,0 +1,52 @@
+import { credentials } from "@grpc/grpc-js";
+import { type RunningCerts, startCerts } from "@tongban/certs";
+import { CertificateRegistryServiceClient } from "@tongban/contracts";
+import { type Isolation, network, nodeIds, quietLogger } from "./testNetwork";
+
+export interface CityRegistry {
+  id: string;
+  certs: RunningCerts;
+  port: number;
+  client: CertificateRegistryServiceClient;
+}
+
+/** Starts one city's certificate registry in process on a real gRPC port, in the city's test database, seeded with the demo certificates. */
+export async function startRegistry(iso: Isolation, id: string, port = 0): Promise<CityRegistry> {
+  const certs = await startCerts({
+    config: {
+      node: id,
+      topicPrefix: iso.topicPrefix,
+      kafkaBrokers: iso.kafkaBrokers,
+      mongoUri: iso.mongoUri,
+      mongoDb: iso.dbName(id),
+      certsPort: port,
+      seedDemo: true,
+      logLevel: "silent",
+    },
+    network,
+    logger: quietLogger("certs"),
+  });
+  return {
+    id,
+    certs,
+    port: certs.port,
+    client: new CertificateRegistryServiceClient(`127.0.0.1:${certs.port}`, credentials.createInsecure()),
+  };
+}
+
+export function startRegistries(iso: Isolation, ids: string[] = nodeIds): Promise<CityRegistry[]> {
+  return Promise.all(ids.map((id) => startRegistry(iso, id)));
+}
+
+/** CERTS_TARGETS for nodes under test: every city's registry at its test port. */
+export const certsTargetsOf = (regs: readonly CityRegistry[]): Record<string, string> =>
+  Object.fromEntries(regs.map((r) => [r.id, `127.0.0.1:${r.port}`]));
+
+export async function stopRegistry(r: CityRegistry): Promise<void> {
+  r.client.close();
+  await r.certs.stop();
+}
+
+export async function stopRegistries(regs: readonly CityRegistry[]): Promise<void> {
+  await Promise.all(regs.map(stopRegistry));
+}
