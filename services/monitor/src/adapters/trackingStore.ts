@@ -1,0 +1,38 @@
+import type { Collection, Db } from "mongodb";
+import { isDuplicateKey } from "@tongban/store";
+import type { TrackingRecord } from "../domain/trackingRecord";
+
+export const TRACKING = "tracking";
+
+/**
+ * The monitor's tracking records: insert-only, one document per tracking id (the unique _id
+ * dedupes redelivered events), so no document ever has two writers.
+ */
+export class TrackingStore {
+  private constructor(private readonly records: Collection<TrackingRecord>) {}
+
+  static async open(db: Db): Promise<TrackingStore> {
+    const records = db.collection<TrackingRecord>(TRACKING);
+    await records.createIndex({ caseId: 1 }, { name: "by_case" });
+    return new TrackingStore(records);
+  }
+
+  /** Stores a record; false when it was stored before. */
+  async insert(r: TrackingRecord): Promise<boolean> {
+    try {
+      await this.records.insertOne(r);
+      return true;
+    } catch (err) {
+      if (isDuplicateKey(err)) return false;
+      throw err;
+    }
+  }
+
+  all(): AsyncIterable<TrackingRecord> {
+    return this.records.find({});
+  }
+
+  byCase(caseId: string): Promise<TrackingRecord[]> {
+    return this.records.find({ caseId }).toArray();
+  }
+}

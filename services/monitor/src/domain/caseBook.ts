@@ -1,0 +1,59 @@
+import { type CaseSummary, summariseCase } from "./caseSummary";
+import type { TrackedCase } from "./pairStats";
+import type { TrackingRecord } from "./trackingRecord";
+
+/**
+ * The monitor's in-memory projection of every case it has tracking records for, rebuilt from the
+ * store at start and fed by the tracking consumer. Order-independent: records may arrive in any
+ * order and more than once.
+ */
+export class CaseBook {
+  private readonly records = new Map<string, TrackingRecord[]>();
+  private readonly summaries = new Map<string, CaseSummary>();
+
+  /** Adds a record; false when it was already known (same tracking id). */
+  add(r: TrackingRecord): boolean {
+    const list = this.records.get(r.caseId) ?? [];
+    if (list.some((x) => x._id === r._id)) return false;
+    list.push(r);
+    this.records.set(r.caseId, list);
+    this.summaries.delete(r.caseId);
+    return true;
+  }
+
+  get size(): number {
+    return this.records.size;
+  }
+
+  summary(caseId: string): CaseSummary | undefined {
+    let s = this.summaries.get(caseId);
+    if (!s) {
+      s = summariseCase(this.records.get(caseId) ?? []);
+      if (s) this.summaries.set(caseId, s);
+    }
+    return s;
+  }
+
+  recordsOf(caseId: string): readonly TrackingRecord[] {
+    return this.records.get(caseId) ?? [];
+  }
+
+  *cases(): Iterable<TrackedCase> {
+    for (const [caseId, records] of this.records) yield { summary: this.summary(caseId)!, records };
+  }
+
+  *allSummaries(): Iterable<CaseSummary> {
+    for (const caseId of this.records.keys()) yield this.summary(caseId)!;
+  }
+
+  /** Case ids starting with `prefix` (case-insensitive), at most `limit`. */
+  search(prefix: string, limit = 20): string[] {
+    const p = prefix.trim().toUpperCase();
+    const out: string[] = [];
+    for (const id of this.records.keys()) {
+      if (id.toUpperCase().startsWith(p)) out.push(id);
+      if (out.length >= limit) break;
+    }
+    return out;
+  }
+}

@@ -1,0 +1,74 @@
+import type { TrackingRecord } from "./trackingRecord";
+
+/** Statuses after which a case is no longer in flight between the cities. */
+export const finishedStates: ReadonlySet<string> = new Set(["CLOSED", "RATED", "NOT_ACCEPTED", "WITHDRAWN"]);
+
+/** Where one case stands, folded from every tracking record either node reported for it. */
+export interface CaseSummary {
+  caseId: string;
+  itemCode: string;
+  receivingNode: string;
+  homeNode: string;
+  homeDepartment: string;
+  /** State after the latest step (highest position in the case's history). */
+  state: string;
+  seq: number;
+  lastStep: string;
+  lastAt?: Date;
+  /** Due date and stage of the time limit now running, if one runs. */
+  dueAt?: Date;
+  dueStage: string;
+  /** Accepted at the window (收件). */
+  submittedAt?: Date;
+  /** When the home node recorded the case as received: it is in the home authority's queue. */
+  inHomeQueueAt?: Date;
+  /** When the home authority received the case electronically (starts the paper-materials leg). */
+  receivedAtHome?: Date;
+  materialsSignedAt?: Date;
+  finished: boolean;
+}
+
+const earliest = (a: Date | undefined, b: Date | undefined) => (!a ? b : !b ? a : a.getTime() <= b.getTime() ? a : b);
+
+/**
+ * Folds a case's tracking records (in any order, duplicates allowed) into its summary. Both nodes
+ * report the same step at the same position; the latest position wins, the home node's report
+ * first, since the home node orders the history.
+ */
+export function summariseCase(records: readonly TrackingRecord[]): CaseSummary | undefined {
+  const first = records[0];
+  if (!first) return undefined;
+  let latest = first;
+  let submittedAt: Date | undefined;
+  let inHomeQueueAt: Date | undefined;
+  let receivedAtHome: Date | undefined;
+  let materialsSignedAt: Date | undefined;
+  for (const r of records) {
+    const later = r.seq > latest.seq || (r.seq === latest.seq && r.reportedBy === r.homeNode && latest.reportedBy !== latest.homeNode);
+    if (later) latest = r;
+    submittedAt = earliest(submittedAt, r.submittedAt);
+    materialsSignedAt = earliest(materialsSignedAt, r.materialsSignedAt);
+    if (r.step === "case.received") {
+      receivedAtHome = earliest(receivedAtHome, r.occurredAt ?? r.recordedAt);
+      if (r.reportedBy === r.homeNode) inHomeQueueAt = earliest(inHomeQueueAt, r.recordedAt);
+    }
+  }
+  return {
+    caseId: latest.caseId,
+    itemCode: latest.itemCode,
+    receivingNode: latest.receivingNode,
+    homeNode: latest.homeNode,
+    homeDepartment: latest.homeDepartment,
+    state: latest.state,
+    seq: latest.seq,
+    lastStep: latest.step,
+    lastAt: latest.occurredAt ?? latest.recordedAt,
+    dueAt: latest.dueAt,
+    dueStage: latest.dueStage,
+    submittedAt,
+    inHomeQueueAt,
+    receivedAtHome,
+    materialsSignedAt,
+    finished: finishedStates.has(latest.state),
+  };
+}

@@ -1,0 +1,138 @@
+import { decodeEnvelope } from "@tongban/contracts";
+
+/** Headers the bus adds when it dead-letters a record; a replay strips them. */
+export const DLQ_HEADER_PREFIX = "x-dlq-";
+/** Headers the monitor adds to a replayed record, so a re-dead-lettered replay is recognised. */
+export const REPLAY_ID_HEADER = "x-replay-id";
+export const REPLAY_OF_HEADER = "x-replay-of";
+
+/** Routing metadata of a dead-lettered event envelope; never its payload, which may hold personal data. */
+export interface EnvelopeMeta {
+  eventId: string;
+  caseId: string;
+  type: string;
+  caseSeq: number;
+  sourceNode: string;
+  targetNode: string;
+  occurredAt?: Date;
+}
+
+/**
+ * A message a node could not process, as the monitor keeps it: where it sits on the dead-letter
+ * topic, why it failed and its routing metadata. The value itself stays in Kafka (it may carry
+ * personal data) and is read from there only to replay it.
+ */
+export interface DeadLetter {
+  /** `<dead-letter topic>:<partition>:<offset>`. */
+  _id: string;
+  node: string;
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string;
+  reason: string;
+  code: string;
+  sourceTopic: string;
+  sourcePartition: number;
+  sourceOffset: string;
+  group: string;
+  deadLetteredAt?: Date;
+  receivedAt: Date;
+  /** Original headers, without the dead-letter ones, as name/value pairs (header names may hold dots). */
+  headers: { name: string; value: string }[];
+  event?: EnvelopeMeta;
+  size: number;
+  /** Set when this is a replay that failed again: the replay's id. */
+  replayId?: string;
+}
+
+/** One replay of a dead letter. */
+export interface Replay {
+  _id: string;
+  deadLetterId: string;
+  node: string;
+  sourceTopic: string;
+  group: string;
+  caseId?: string;
+  caseSeq?: number;
+  replayedAt: Date;
+}
+
+/** How a replay ended: applied (the node recorded the step or consumed it without error) or dead-lettered again. */
+export interface ReplayOutcome {
+  /** The replay's id: one outcome per replay. */
+  _id: string;
+  deadLetterId: string;
+  outcome: "delivered" | "failed";
+  detail: string;
+  at: Date;
+}
+
+export const deadLetterId = (topic: string, partition: number, offset: string) => `${topic}:${partition}:${offset}`;
+
+function envelopeMeta(value: Buffer | null): EnvelopeMeta | undefined {
+  if (!value || value.length === 0) return undefined;
+  try {
+    const e = decodeEnvelope(value);
+    return {
+      eventId: e.eventId,
+      caseId: e.caseId,
+      type: e.type,
+      caseSeq: e.caseSeq,
+      sourceNode: e.sourceNode,
+      targetNode: e.targetNode,
+      occurredAt: e.occurredAt,
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+const dateOf = (iso: string | undefined) => {
+  const d = iso ? new Date(iso) : undefined;
+  return d && !Number.isNaN(d.getTime()) ? d : undefined;
+};
+
+/** The monitor's record of one record read from `node`'s dead-letter topic. */
+export function toDeadLetter(
+  node: string,
+  r: { topic: string; partition: number; offset: string; key: string | undefined; value: Buffer | null; headers: Record<string, string> },
+  receivedAt: Date,
+  defaultGroup: string,
+): DeadLetter {
+  const h = r.headers;
+  return {
+    _id: deadLetterId(r.topic, r.partition, r.offset),
+    node,
+    topic: r.topic,
+    partition: r.partition,
+    offset: r.offset,
+    key: r.key ?? "",
+    reason: h["x-dlq-reason"] ?? "",
+    code: h["x-dlq-code"] ?? "",
+    sourceTopic: h["x-dlq-source-topic"] ?? "",
+    sourcePartition: Number(h["x-dlq-source-partition"] ?? -1),
+    sourceOffset: h["x-dlq-source-offset"] ?? "",
+    group: h["x-dlq-group"] ?? defaultGroup,
+    deadLetteredAt: dateOf(h["x-dlq-at"]),
+    receivedAt,
+    headers: Object.entries(h)
+      .filter(([name]) => !name.startsWith(DLQ_HEADER_PREFIX))
+      .map(([name, value]) => ({ name, value })),
+    event: envelopeMeta(r.value),
+    size: r.value?.length ?? 0,
+    replayId: h[REPLAY_ID_HEADER],
+  };
+}
+
+/** Headers of a replayed record: the original ones, without the dead-letter and earlier replay headers, plus this replay's. */
+export function replayHeaders(original: Record<string, string>, replayId: string, deadLetterId: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(original)) {
+    if (k.startsWith(DLQ_HEADER_PREFIX) || k === REPLAY_ID_HEADER || k === REPLAY_OF_HEADER) continue;
+    out[k] = v;
+  }
+  out[REPLAY_ID_HEADER] = replayId;
+  out[REPLAY_OF_HEADER] = deadLetterId;
+  return out;
+}

@@ -1,0 +1,193 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Bus } from "@tongban/bus";
+import { sampleSubmission } from "@tongban/demo";
+import type { RunningMonitor } from "@tongban/monitor";
+import { connectMongo } from "@tongban/store";
+import { apis, queuedIn, sentCaseIn } from "../support/clients";
+import { type CityNode, type Isolation, isolation, network, nodeIds, quietLogger, startCities, stopCities } from "../support/testNetwork";
+import { awaitJson, databaseBytes, getJson, orphanCase, startTestMonitor, trackingTopicBytes } from "./monitorSupport";
+
+const DAY = 24 * 3600 * 1000;
+
+describe("the operators' monitor", () => {
+  const clock = { offsetMs: 0 };
+  const now = () => new Date(Date.now() + clock.offsetMs);
+  let iso: Isolation;
+  let cities: CityNode[];
+  let monitor: RunningMonitor;
+  let bus: Bus;
+  const city = (id: string) => cities.find((c) => c.id === id)!;
+  const submissions: ReturnType<typeof sampleSubmission>[] = [];
+  const caseOf = new Map<string, string>();
+
+  beforeAll(async () => {
+    iso = isolation();
+    cities = await startCities(iso, nodeIds, now);
+    monitor = await startTestMonitor(iso, cities, now);
+    bus = new Bus({ clientId: "monitor-test", brokers: iso.kafkaBrokers }, quietLogger("monitor-test"));
+  });
+  afterAll(async () => {
+    clock.offsetMs = 0;
+    await bus?.close();
+    await monitor?.stop();
+    const mongo = await connectMongo(iso.mongoUri, iso.dbName("monitor"));
+    await mongo.db.dropDatabase();
+    await mongo.close();
+    await stopCities(cities);
+  });
+
+  it("when cases travel between all three cities, then each directed pair shows them in flight with delivery latency and stage durations", async () => {
+    let n = 7100;
+    for (const from of nodeIds) {
+      for (const to of nodeIds) {
+        if (from === to) continue;
+        const req = sampleSubmission(network.node(from)!, to, n++, "MON");
+        submissions.push(req);
+        caseOf.set(`${from}>${to}`, (await apis(city(from)).submit(req)).caseId);
+      }
+    }
+    await Promise.all([...caseOf].map(([pair, caseId]) => queuedIn(city(pair.split(">")[1]!), caseId, "RECEIVED_BY_HOME")));
+
+    const pairs = await awaitJson(monitor, "/api/overview?windowMinutes=60", "every pair in flight", (o) =>
+      o.pairs.length === 6 && o.pairs.every((p: any) => p.inFlight.RECEIVED_BY_HOME >= 1 && p.latencyMs.count >= 1) ? o.pairs : undefined,
+    );
+    for (const p of pairs) {
+      expect(p.from).not.toBe(p.to);
+      expect(p.latencyMs.p50).toBeGreaterThanOrEqual(0);
+      expect(p.latencyMs.p99).toBeGreaterThanOrEqual(p.latencyMs.p50);
+      expect(p.latencyMs.p50).toBeLessThan(60_000);
+      expect(p.stages.map((s: any) => s.state)).toEqual(expect.arrayContaining(["SUBMITTED", "FORWARDED"]));
+    }
+    const overview = await getJson(monitor, "/api/overview");
+    expect(overview.recent.map((c: any) => c.caseId)).toEqual(expect.arrayContaining([...caseOf.values()]));
+  });
+
+  it("when a case is accepted and searched by id, then its timeline shows every step as both cities recorded it", async () => {
+    const caseId = caseOf.get("zhangzhou>xiamen")!;
+    await apis(city("xiamen")).claim(caseId);
+    await apis(city("xiamen")).exec(caseId, { $case: "accept", value: {} });
+    await sentCaseIn(city("zhangzhou"), caseId, "ACCEPTED");
+
+    const detail = await awaitJson(monitor, `/api/cases/${caseId}`, "accepted timeline", (d) =>
+      d.timeline.some((s: any) => s.step === "case.accepted" && s.reports.length === 2) ? d : undefined,
+    );
+    expect(detail.summary).toMatchObject({
+      caseId,
+      receivingNode: "zhangzhou",
+      homeNode: "xiamen",
+      state: "ACCEPTED",
+      dueStage: "decision",
+    });
+    expect(detail.timeline.map((s: any) => `${s.seq} ${s.step}`)).toEqual([
+      "1 case.submitted",
+      "2 case.forwarded",
+      "3 case.received",
+      "4 case.accepted",
+    ]);
+    for (const step of detail.timeline) expect(step.reports.map((r: any) => r.node).sort()).toEqual(["xiamen", "zhangzhou"]);
+    expect((await getJson(monitor, `/api/cases?q=${caseId.slice(0, 20)}`)).caseIds).toContain(caseId);
+    expect((await fetch(new URL("/api/cases/01NOSUCHCASE0000000000000", monitor.url))).status).toBe(404);
+  });
+
+  it("when working days pass, then cases show as due soon, then overdue per stage, city and department, and unsigned materials as late", async () => {
+    const signed = caseOf.get("xiamen>quanzhou")!;
+    const open = caseOf.get("quanzhou>zhangzhou")!;
+    await apis(city("quanzhou")).claim(signed);
+    await apis(city("quanzhou")).exec(signed, { $case: "signForMaterials", value: {} });
+    await awaitJson(monitor, `/api/cases/${signed}`, "materials signed", (d) => (d.summary.materialsSignedAt ? true : undefined));
+
+    const due = new Date((await getJson(monitor, `/api/cases/${open}`)).summary.dueAt);
+    clock.offsetMs = due.getTime() - 3_600_000 - Date.now();
+    const soon = (await getJson(monitor, "/api/overview")).deadlines;
+    expect(soon.dueSoon.find((e: any) => e.caseId === open)).toMatchObject({ stage: "correction", workingDays: 0, homeNode: "zhangzhou" });
+    expect(soon.overdue.map((e: any) => e.caseId)).not.toContain(open);
+
+    clock.offsetMs = 30 * DAY;
+    const late = (await getJson(monitor, "/api/overview")).deadlines;
+    const overdue = late.overdue.find((e: any) => e.caseId === open);
+    expect(overdue).toMatchObject({ stage: "correction", homeNode: "zhangzhou", receivingNode: "quanzhou" });
+    expect(overdue.workingDays).toBeGreaterThan(10);
+    expect(late.overdue.map((e: any) => e.caseId)).toEqual(
+      expect.arrayContaining([...caseOf.values()].filter((id) => id !== caseOf.get("zhangzhou>xiamen"))),
+    );
+    const dept = late.byDepartment.find((c: any) => c.homeNode === "zhangzhou" && c.homeDepartment === overdue.homeDepartment);
+    expect(dept.overdue).toBeGreaterThanOrEqual(1);
+    const materials = late.materialsLate.map((e: any) => e.caseId);
+    expect(materials).toContain(open);
+    expect(materials).not.toContain(signed);
+    expect((await getJson(monitor, `/api/cases/${open}`)).overdue).toMatchObject({ stage: "correction" });
+    clock.offsetMs = 0;
+  });
+
+  it("when a message is dead-lettered, then it is listed with its reason; a replay before the fix fails again, a replay after it is delivered", async () => {
+    const req = sampleSubmission(network.node("xiamen")!, "quanzhou", 7199, "ORPHAN");
+    submissions.push(req);
+    const caseId = "01MONITORORPHAN00000000001";
+    const orphan = orphanCase(req, "xiamen", "quanzhou", caseId, iso.topicPrefix);
+    await bus.publish([orphan.forwarded]);
+
+    const first = await awaitJson(monitor, "/api/dead-letters?node=quanzhou", "the dead letter", (b) =>
+      b.deadLetters.find((d: any) => d.event?.caseId === caseId),
+    );
+    expect(first).toMatchObject({ node: "quanzhou", code: "UNKNOWN_CASE", status: "dead", event: { type: "case.forwarded", caseSeq: 2 } });
+    expect(first.reason).toContain(caseId);
+    expect(first.sourceTopic).toBe(`${iso.topicPrefix}.quanzhou.inbound`);
+
+    await getJson(monitor, `/api/dead-letters/${encodeURIComponent(first._id)}/replay`, { method: "POST" });
+    const failed = await awaitJson(monitor, `/api/dead-letters/${encodeURIComponent(first._id)}`, "the failed replay", (d) =>
+      d.status === "failed" ? d : undefined,
+    );
+    expect(failed.replays[0].outcome.detail).toContain("UNKNOWN_CASE");
+    const again = await awaitJson(monitor, "/api/dead-letters?node=quanzhou", "the second dead letter", (b) =>
+      b.deadLetters.find((d: any) => d.event?.caseId === caseId && d._id !== first._id),
+    );
+    expect(again.replayId).toBe(failed.replays[0]._id);
+
+    await bus.publish([orphan.submitted]);
+    await awaitJson(monitor, `/api/cases/${caseId}`, "the orphan case registered at home", (d) => d.summary);
+    const replayed = await getJson(monitor, "/api/dead-letters/replay-all?node=quanzhou", { method: "POST" });
+    expect(replayed.replays.map((r: any) => r.deadLetterId)).toEqual([again._id]);
+    const delivered = await awaitJson(monitor, `/api/dead-letters/${encodeURIComponent(again._id)}`, "the delivered replay", (d) =>
+      d.status === "delivered" ? d : undefined,
+    );
+    expect(delivered.replays[0].outcome.detail).toContain("quanzhou");
+    await queuedIn(city("quanzhou"), caseId, "RECEIVED_BY_HOME");
+  });
+
+  it("when lag and health are asked for, then every node's consumer group and every API of every node are listed", async () => {
+    const { lag } = await getJson(monitor, "/api/lag");
+    expect(lag.map((l: any) => l.group)).toEqual(expect.arrayContaining(nodeIds.map((id) => `${iso.topicPrefix}.${id}.node`)));
+    for (const l of lag) expect(l.lag).toEqual(expect.any(Number));
+    const { health } = await getJson(monitor, "/api/health");
+    expect(health).toHaveLength(nodeIds.length * 3);
+    for (const h of health.filter((x: any) => x.api !== "certs")) expect(h.state).toBe("SERVING");
+    expect(health.filter((x: any) => x.api === "certs").map((x: any) => x.state)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^(SERVING|NOT_SERVING|UNREACHABLE|SERVICE_UNKNOWN|UNKNOWN)$/)]),
+    );
+  });
+
+  it("when cases have moved, then neither the tracking topic nor any collection of the monitor's database holds personal data", async () => {
+    const secrets = submissions.flatMap((s) => [s.applicant!.name, s.applicant!.idNumber, s.applicant!.phone, s.applicant!.address]);
+    expect(secrets.every((s) => s.length >= 2)).toBe(true);
+
+    const topic = Buffer.concat(await trackingTopicBytes(iso, 36));
+    const mongo = await connectMongo(iso.mongoUri, iso.dbName("monitor"));
+    const collections = await databaseBytes(mongo.db);
+    await mongo.close();
+    expect(Object.fromEntries(collections.map((c) => [c.collection, c.count > 0]))).toMatchObject({
+      tracking: true,
+      deadLetters: true,
+      replays: true,
+    });
+
+    // The scan finds what it looks for: the home node's own database does hold the applicants.
+    const home = await databaseBytes(city("quanzhou").db.db);
+    expect(Buffer.concat(home.map((c) => c.bytes)).includes(Buffer.from(submissions[0]!.applicant!.idNumber))).toBe(true);
+
+    for (const secret of secrets) {
+      const needle = Buffer.from(secret, "utf8");
+      expect(topic.includes(needle), `tracking topic holds ${secret}`).toBe(false);
+      for (const c of collections) expect(c.bytes.includes(needle), `monitor collection ${c.collection} holds ${secret}`).toBe(false);
+    }
+  });
+});

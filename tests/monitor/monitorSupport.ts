@@ -1,0 +1,121 @@
+import { BSON, type Db } from "mongodb";
+import { Bus } from "@tongban/bus";
+import { Network } from "@tongban/config";
+import { EventEnvelope, type SubmitCaseRequest, encodeEnvelope, topics } from "@tongban/contracts";
+import { type RunningMonitor, startMonitor } from "@tongban/monitor";
+import { type CityNode, type Isolation, eventually, network, quietLogger } from "../support/testNetwork";
+
+/** The network as the test runs it: each city's APIs on the ports its in-process node picked. */
+export function runningNetwork(cities: CityNode[]): Network {
+  return new Network(
+    network.nodes.map((n) => {
+      const c = cities.find((x) => x.id === n.id);
+      return c ? { ...n, ports: { ...n.ports, intake: c.node.intakePort, queue: c.node.queuePort } } : n;
+    }),
+  );
+}
+
+/** A monitor on a free port, in the spec file's own topic prefix and database. */
+export function startTestMonitor(iso: Isolation, cities: CityNode[], now?: () => Date): Promise<RunningMonitor> {
+  return startMonitor({
+    config: {
+      topicPrefix: iso.topicPrefix,
+      kafkaBrokers: iso.kafkaBrokers,
+      mongoUri: iso.mongoUri,
+      mongoDb: iso.dbName("monitor"),
+      httpPort: 0,
+      logLevel: "silent",
+    },
+    network: runningNetwork(cities),
+    logger: quietLogger("monitor"),
+    ...(now ? { now } : {}),
+  });
+}
+
+export async function getJson<T = any>(m: RunningMonitor, path: string, init?: RequestInit): Promise<T> {
+  const res = await fetch(new URL(path, m.url), init);
+  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+/** Polls a monitor endpoint until `pick` finds what it waits for. */
+export function awaitJson<T>(m: RunningMonitor, path: string, what: string, pick: (body: any) => T | undefined, timeoutMs = 30_000) {
+  return eventually(what, async () => pick(await getJson(m, path)), timeoutMs);
+}
+
+/**
+ * Messages of a case the receiving node `from` never registered, addressed to `to`: sending the
+ * forwarding before the submission makes the home node dead-letter it (UNKNOWN_CASE); once the
+ * submission is in, replaying the forwarding applies it.
+ */
+export function orphanCase(req: SubmitCaseRequest, from: string, to: string, caseId: string, prefix: string) {
+  const base = { caseId, sourceNode: from, targetNode: to, schemaVersion: 1, occurredAt: new Date() };
+  const message = (env: Partial<EventEnvelope>) => ({
+    topic: topics.inbound(prefix, to),
+    key: caseId,
+    value: encodeEnvelope(EventEnvelope.fromPartial({ ...base, ...env })),
+    headers: { "event-type": env.type ?? "", "event-id": env.eventId ?? "", "source-node": from },
+  });
+  return {
+    forwarded: message({
+      eventId: `${caseId}-2`,
+      type: "case.forwarded",
+      caseSeq: 2,
+      payload: { event: { $case: "forwarded", value: { trackingNo: req.mailTrackingNo, forwardedAt: new Date() } } },
+    }),
+    submitted: message({
+      eventId: `${caseId}-1`,
+      type: "case.submitted",
+      caseSeq: 1,
+      payload: {
+        event: {
+          $case: "submitted",
+          value: {
+            receiptNo: req.receiptNo,
+            itemCode: req.itemCode,
+            receivingNode: from,
+            receivingDivision: req.receivingDivision,
+            homeNode: to,
+            homeDepartment: req.homeDepartment,
+            applicant: req.applicant,
+            materials: req.materials,
+            certificates: [],
+            mailTrackingNo: req.mailTrackingNo,
+            receivedAt: new Date(),
+            windowClerk: req.windowClerk,
+            certificateChecks: [],
+          },
+        },
+      },
+    }),
+  };
+}
+
+/** Every raw value on the tracking topic, read from the beginning with a group of its own. */
+export async function trackingTopicBytes(iso: Isolation, atLeast: number): Promise<Buffer[]> {
+  const bus = new Bus({ clientId: "scan", brokers: iso.kafkaBrokers }, quietLogger("scan"));
+  const values: Buffer[] = [];
+  try {
+    const sub = await bus.consume({
+      groupId: `${iso.topicPrefix}.scan`,
+      topics: [topics.tracking(iso.topicPrefix)],
+      deadLetterTopic: `${iso.topicPrefix}.unused`,
+      handle: async (r) => void values.push(Buffer.concat([r.value ?? Buffer.alloc(0), Buffer.from(JSON.stringify(r.headers))])),
+    });
+    await eventually("the tracking topic read", async () => (values.length >= atLeast ? true : undefined));
+    await sub.stop();
+  } finally {
+    await bus.close();
+  }
+  return values;
+}
+
+/** Every document of every collection of a database, as raw BSON (strings appear in UTF-8, binaries as they are). */
+export async function databaseBytes(db: Db): Promise<{ collection: string; count: number; bytes: Buffer }[]> {
+  const out = [];
+  for (const { name } of await db.listCollections({}, { nameOnly: true }).toArray()) {
+    const docs = await db.collection(name).find({}).toArray();
+    out.push({ collection: name, count: docs.length, bytes: Buffer.concat(docs.map((d) => Buffer.from(BSON.serialize(d)))) });
+  }
+  return out;
+}
