@@ -10,6 +10,7 @@ import {
   logLevel as kafkaLogLevel,
 } from "kafkajs";
 import type { Logger } from "pino";
+import { type BusObserver, type BusOptions, type ConsumeOutcome, eventTypeOf } from "./busObserver";
 import { type BusConnection, kafkaConfig } from "./kafkaOptions";
 
 /** A record to publish: key orders it (case id), headers carry type and trace. */
@@ -87,11 +88,14 @@ export class Bus {
   private readonly kafka: Kafka;
   private producer: Producer | undefined;
   private readonly consumers = new Set<Consumer>();
+  private readonly observer: BusObserver | undefined;
 
   constructor(
     conn: BusConnection,
     private readonly log: Logger,
+    options: BusOptions = {},
   ) {
+    this.observer = options.observer;
     const child = log.child({ component: "kafkajs" });
     this.kafka = new Kafka({
       ...kafkaConfig(conn),
@@ -160,6 +164,31 @@ export class Bus {
         messages: rs.map((r) => ({ key: r.key, value: r.value, headers: r.headers ?? {} })),
       })),
     });
+    this.notify((o) => {
+      const counts = new Map<string, { topic: string; type: string; n: number }>();
+      for (const r of records) {
+        const type = eventTypeOf(r.headers);
+        const c = counts.get(`${r.topic}\n${type}`) ?? { topic: r.topic, type, n: 0 };
+        c.n += 1;
+        counts.set(`${r.topic}\n${type}`, c);
+      }
+      for (const c of counts.values()) o.published(c.topic, c.type, c.n);
+    });
+  }
+
+  /** Calls the observer, if any; its failures never reach delivery. */
+  private notify(fn: (o: BusObserver) => void): void {
+    if (!this.observer) return;
+    try {
+      fn(this.observer);
+    } catch (err) {
+      this.log.debug({ err }, "bus observer failed");
+    }
+  }
+
+  private observeConsumed(record: InRecord, outcome: ConsumeOutcome, startedMs: number): void {
+    const seconds = (performance.now() - startedMs) / 1000;
+    this.notify((o) => o.consumed(record.topic, eventTypeOf(record.headers), outcome, seconds));
   }
 
   /**
@@ -202,9 +231,12 @@ export class Bus {
             headers: headersOf(m.headers),
             timestamp: m.timestamp,
           };
+          const started = performance.now();
           try {
             await opts.handle(record);
+            this.observeConsumed(record, "ok", started);
           } catch (err) {
+            this.observeConsumed(record, err instanceof PoisonMessage ? "dead_lettered" : "error", started);
             if (!(err instanceof PoisonMessage)) throw err;
             log.warn({ topic: record.topic, partition: record.partition, offset: record.offset, reason: err.reason }, "dead-lettered");
             await this.publish([
@@ -224,6 +256,7 @@ export class Bus {
                 },
               },
             ]);
+            this.notify((o) => o.deadLettered(record.topic, err.code));
           }
           resolveOffset(m.offset);
           done = m.offset;

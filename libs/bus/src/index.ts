@@ -1,2 +1,4 @@
 export * from "./bus";
+export * from "./busObserver";
 export * from "./kafkaOptions";
+export * from "./readRecords";

@@ -1,3 +1,4 @@
 export * from "./loadConfig";
 export * from "./commonKeys";
+export * from "./metricsKeys";
 export * from "./network";

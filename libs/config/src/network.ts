@@ -8,7 +8,13 @@ const nodeSchema = z.object({
   name: label,
   division: z.string().regex(/^\d{6}$/),
   districts: z.array(z.object({ code: z.string().regex(/^\d{6}$/), zh: z.string(), en: z.string() })).min(1),
-  ports: z.object({ intake: z.number().int(), queue: z.number().int(), certs: z.number().int() }),
+  ports: z.object({
+    intake: z.number().int(),
+    queue: z.number().int(),
+    certs: z.number().int(),
+    /** Prometheus endpoint of the node process (intake, queue and the inbound consumer). */
+    metrics: z.number().int().optional(),
+  }),
 });
 
 const networkSchema = z.object({ nodes: z.array(nodeSchema).min(1) });

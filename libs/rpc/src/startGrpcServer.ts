@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { Server, ServerCredentials, type ServiceDefinition, type UntypedServiceImplementation } from "@grpc/grpc-js";
 import { HealthImplementation, type ServingStatus } from "grpc-health-check";
+import { type RpcObserver, observeUnary } from "./rpcObserver";
 
 export interface TlsFiles {
   cert?: string | undefined;
@@ -14,6 +15,8 @@ export interface GrpcServerOptions {
   port: number;
   tls?: TlsFiles;
   services: { name: string; definition: ServiceDefinition; implementation: UntypedServiceImplementation }[];
+  /** Told of every unary call of these services when it is answered (metrics); health checks are not reported. */
+  observer?: RpcObserver;
 }
 
 export interface RunningGrpcServer {
@@ -39,7 +42,7 @@ export async function startGrpcServer(opts: GrpcServerOptions): Promise<RunningG
   const server = new Server({ "grpc.keepalive_permit_without_calls": 1 });
   const statuses: Record<string, ServingStatus> = { "": "SERVING" };
   for (const s of opts.services) {
-    server.addService(s.definition, s.implementation);
+    server.addService(s.definition, opts.observer ? observeUnary(s.definition, s.implementation, opts.observer) : s.implementation);
     statuses[s.name] = "SERVING";
   }
   const health = new HealthImplementation(statuses);

@@ -1,0 +1,5 @@
+export * from "./metrics";
+export * from "./safeLabel";
+export * from "./startMetricsServer";
+export * from "./serveMetrics";
+export * from "./parseExposition";

@@ -1,0 +1,55 @@
+import { type Server, createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Metrics } from "./metrics";
+
+export interface MetricsServerOptions {
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+  metrics: Metrics;
+}
+
+export interface RunningMetricsServer {
+  port: number;
+  /** Stops listening and ends open (keep-alive) scrape connections. */
+  close(): Promise<void>;
+}
+
+/** Serves `GET /metrics` in the Prometheus text format over plain HTTP. */
+export async function startMetricsServer(opts: MetricsServerOptions): Promise<RunningMetricsServer> {
+  const server: Server = createServer((req, res) => {
+    const path = (req.url ?? "/").split("?")[0];
+    if (path !== "/metrics") {
+      res.writeHead(404, { "content-type": "text/plain; charset=utf-8" }).end("未找到 / not found: try GET /metrics\n");
+      return;
+    }
+    if (req.method !== "GET" && req.method !== "HEAD") {
+      res.writeHead(405, { allow: "GET, HEAD", "content-type": "text/plain; charset=utf-8" }).end("仅支持 GET / only GET\n");
+      return;
+    }
+    opts.metrics.scrape().then(
+      (body) => {
+        res.writeHead(200, { "content-type": opts.metrics.contentType });
+        res.end(req.method === "HEAD" ? undefined : body);
+      },
+      (err: unknown) => {
+        res.writeHead(500, { "content-type": "text/plain; charset=utf-8" }).end(`指标采集失败 / scrape failed: ${String(err)}\n`);
+      },
+    );
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(opts.port, opts.host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,34 @@
+import type { BusConnection } from "@tongban/bus";
+import { type ConfigOf, commonKeys } from "@tongban/config";
+
+/** The CLI's configuration: where Kafka and the nodes are, and the topic prefix; no node identity. */
+export const cliConfigSpec = {
+  topicPrefix: commonKeys.topicPrefix,
+  kafkaBrokers: commonKeys.kafkaBrokers,
+  kafkaSsl: commonKeys.kafkaSsl,
+  kafkaSaslMechanism: commonKeys.kafkaSaslMechanism,
+  kafkaSaslUsername: commonKeys.kafkaSaslUsername,
+  kafkaSaslPassword: commonKeys.kafkaSaslPassword,
+  grpcTlsCert: { ...commonKeys.grpcTlsCert, doc: "PEM client certificate file for mTLS health checks" },
+  grpcTlsKey: { ...commonKeys.grpcTlsKey, doc: "PEM client private key file" },
+  grpcTlsCa: { ...commonKeys.grpcTlsCa, doc: "PEM CA bundle; when set, health checks use TLS" },
+  nodesHost: {
+    env: "TONGBAN_NODES_HOST",
+    doc: "host of the nodes' gRPC servers for `tongban health` (ports come from deploy/network.json)",
+    schema: commonKeys.grpcHost.schema,
+  },
+  logLevel: { ...commonKeys.logLevel, schema: commonKeys.logLevel.schema.unwrap().default("warn") },
+};
+export type CliConfig = ConfigOf<typeof cliConfigSpec>;
+
+/** Kafka settings of the CLI's bus (TLS and SASL from configuration, as everywhere). */
+export function cliBusConnection(cfg: CliConfig): BusConnection {
+  const conn: BusConnection = { clientId: "tongban-cli", brokers: cfg.kafkaBrokers, ssl: cfg.kafkaSsl };
+  if (cfg.kafkaSaslMechanism) {
+    if (!cfg.kafkaSaslUsername || !cfg.kafkaSaslPassword) {
+      throw new Error("KAFKA_SASL_MECHANISM 已设置但缺少用户名或密码 / KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD are required");
+    }
+    conn.sasl = { mechanism: cfg.kafkaSaslMechanism, username: cfg.kafkaSaslUsername, password: cfg.kafkaSaslPassword };
+  }
+  return conn;
+}

@@ -1,0 +1,41 @@
+import { fileURLToPath } from "node:url";
+import { Bus } from "@tongban/bus";
+import { ConfigError, Network, loadConfig } from "@tongban/config";
+import { createLogger } from "@tongban/log";
+import { channelCredentials } from "@tongban/rpc";
+import { cliBusConnection, cliConfigSpec } from "./cliConfig";
+import { runCli } from "./program";
+
+/** `tongban …` (npm run tongban -- …): configuration from the environment, output to stdout. */
+export async function main(argv: readonly string[]): Promise<number> {
+  let cfg;
+  try {
+    cfg = loadConfig(cliConfigSpec);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`配置无效 / ${err.message}\n`);
+    return 2;
+  }
+  // Logs go to stderr so they never mix with the command's output.
+  const log = createLogger({ service: "cli", level: cfg.logLevel, destination: process.stderr });
+  const bus = new Bus(cliBusConnection(cfg), log);
+  try {
+    return await runCli(argv, {
+      bus,
+      network: Network.load(),
+      topicPrefix: cfg.topicPrefix,
+      nodesHost: cfg.nodesHost,
+      grpcCredentials: channelCredentials({ cert: cfg.grpcTlsCert, key: cfg.grpcTlsKey, ca: cfg.grpcTlsCa }),
+      out: process.stdout,
+    });
+  } catch (err) {
+    process.stderr.write(`失败 / failed: ${(err as Error).message}\n`);
+    return 1;
+  } finally {
+    await bus.close();
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  main(process.argv.slice(2)).then((code) => process.exit(code));
+}

@@ -1,0 +1,105 @@
+import { Command, CommanderError, InvalidArgumentError } from "commander";
+import type { CliContext } from "./cliContext";
+import { listDeadLetters } from "./listDeadLetters";
+import { replayDeadLetters } from "./replayDeadLetters";
+import { healthTargets, showHealth } from "./showHealth";
+import { showLag } from "./showLag";
+import { traceCase } from "./traceCase";
+
+const offsetArg = (v: string) => {
+  if (!/^\d+$/.test(v)) throw new InvalidArgumentError("偏移量须为非负整数 / offset must be a non-negative integer");
+  return v;
+};
+const intArg = (v: string) => Number(offsetArg(v));
+
+/** A usage mistake found after parsing (unknown node, conflicting options): exit code 2. */
+class UsageError extends Error {}
+
+/**
+ * The `tongban` operator CLI. Each command is a plain function of the context (see the
+ * command modules); this only parses arguments. Resolves to the process exit code:
+ * 0 ok, 1 the answer is bad news (unknown case, unhealthy service, skipped replays), 2 usage.
+ */
+export async function runCli(argv: readonly string[], ctx: CliContext): Promise<number> {
+  let exitCode = 0;
+  const known = ctx.network.nodes.map((n) => n.id);
+  const nodesOf = (node: string | undefined): string[] => {
+    if (node === undefined) return known;
+    if (!known.includes(node)) throw new UsageError(`未知节点 / unknown node ${node} (known: ${known.join(", ")})`);
+    return [node];
+  };
+
+  const program = new Command()
+    .name("tongban")
+    .description("通办交换运维工具 / Tongban Exchange operator CLI")
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => void ctx.out.write(s), writeErr: (s) => void ctx.out.write(s) })
+    .showHelpAfterError();
+
+  program
+    .command("trace")
+    .description("办件跨城轨迹 / the cross-city timeline of a case")
+    .argument("<caseId>", "办件编号 / case id")
+    .action(async (caseId: string) => {
+      const steps = await traceCase(ctx, caseId);
+      if (steps.length === 0) exitCode = 1;
+    });
+
+  const dlq = program.command("dlq").description("死信 / dead letters");
+  dlq
+    .command("list")
+    .description("列出死信 / list dead letters with reason, code and source")
+    .option("--node <node>", "仅此节点 / only this node")
+    .action(async (o: { node?: string }) => {
+      await listDeadLetters(ctx, nodesOf(o.node));
+    });
+  dlq
+    .command("replay")
+    .description("重放死信到来源主题 / publish dead letters again to their source topic")
+    .option("--node <node>", "仅此节点 / only this node")
+    .option("--all", "全部死信 / every dead letter")
+    .option("--offset <offset>", "此偏移量的死信 / the dead letter at this offset", offsetArg)
+    .option("--partition <partition>", "死信主题分区 / partition of the dead-letter topic (with --offset)", intArg, 0)
+    .option("--code <code>", "仅此代码 / only dead letters with this code")
+    .action(async (o: { node?: string; all?: boolean; offset?: string; partition: number; code?: string }) => {
+      if (Boolean(o.all) === (o.offset !== undefined)) {
+        throw new UsageError("请指定 --all 或 --offset 之一 / give exactly one of --all and --offset");
+      }
+      const r = await replayDeadLetters(ctx, nodesOf(o.node), {
+        ...(o.all ? { all: true } : { offset: o.offset!, partition: o.partition }),
+        ...(o.code ? { code: o.code } : {}),
+      });
+      if (r.skipped.length > 0 || (r.replayed === 0 && !o.all)) exitCode = 1;
+    });
+
+  program
+    .command("lag")
+    .description("各节点消费积压 / consumer lag per node")
+    .option("--node <node>", "仅此节点 / only this node")
+    .action(async (o: { node?: string }) => {
+      const rows = await showLag(ctx, nodesOf(o.node));
+      if (rows.some((r) => r.error)) exitCode = 1;
+    });
+
+  program
+    .command("health")
+    .description("各节点各服务健康检查 / grpc.health.v1 of every service of every node")
+    .option("--node <node>", "仅此节点 / only this node")
+    .action(async (o: { node?: string }) => {
+      const reports = await showHealth(ctx, healthTargets(ctx.network, ctx.nodesHost, nodesOf(o.node)));
+      if (reports.some((r) => r.state !== "SERVING")) exitCode = 1;
+    });
+
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+  } catch (err) {
+    // Commander has already printed its own errors (and help).
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
+    if (err instanceof UsageError) {
+      ctx.out.write(`${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  return exitCode;
+}

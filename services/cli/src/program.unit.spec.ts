@@ -1,0 +1,54 @@
+import { describe, expect, it } from "vitest";
+import type { Bus } from "@tongban/bus";
+import { Network } from "@tongban/config";
+import { bufferOutput } from "./output";
+import { runCli } from "./program";
+import { healthTargets } from "./showHealth";
+
+const network = Network.load();
+// These paths stop at argument checks, before any Kafka call.
+const offline = () => {
+  const out = bufferOutput();
+  return { ctx: { bus: {} as Bus, network, topicPrefix: "t", nodesHost: "127.0.0.1", out }, out };
+};
+
+describe("the tongban command line", () => {
+  it("when asked for help, then the commands are listed bilingually and the exit code is 0", async () => {
+    const { ctx, out } = offline();
+    expect(await runCli(["--help"], ctx)).toBe(0);
+    expect(out.text()).toContain("办件跨城轨迹 / the cross-city timeline of a case");
+    expect(out.text()).toMatch(/health/);
+  });
+
+  it("when replay gets both or neither of --all and --offset, then a usage error with exit code 2", async () => {
+    for (const args of [
+      ["dlq", "replay", "--all", "--offset", "3"],
+      ["dlq", "replay"],
+    ]) {
+      const { ctx, out } = offline();
+      expect(await runCli(args, ctx)).toBe(2);
+      expect(out.text()).toContain("请指定 --all 或 --offset 之一 / give exactly one of --all and --offset");
+    }
+  });
+
+  it("when a node is unknown or an offset is not a number, then exit code 2 and the reason", async () => {
+    const a = offline();
+    expect(await runCli(["lag", "--node", "fuzhou"], a.ctx)).toBe(2);
+    expect(a.out.text()).toContain("未知节点 / unknown node fuzhou (known: xiamen, quanzhou, zhangzhou)");
+    const b = offline();
+    expect(await runCli(["dlq", "replay", "--offset", "-1"], b.ctx)).toBe(2);
+    const c = offline();
+    expect(await runCli(["dlq", "replay", "--offset", "x1"], c.ctx)).toBe(2);
+    expect(c.out.text()).toContain("偏移量须为非负整数");
+  });
+
+  it("when health targets are derived from the network, then every node has its intake, queue and certs service", () => {
+    const targets = healthTargets(network, "10.0.0.5", ["quanzhou"]);
+    expect(targets).toEqual([
+      { node: "quanzhou", service: "tongban.v1.IntakeService", address: "10.0.0.5:50120" },
+      { node: "quanzhou", service: "tongban.v1.AuthorityQueueService", address: "10.0.0.5:50121" },
+      { node: "quanzhou", service: "tongban.v1.CertificateRegistryService", address: "10.0.0.5:50122" },
+    ]);
+    expect(healthTargets(network, "127.0.0.1")).toHaveLength(9);
+  });
+});

@@ -1,0 +1,107 @@
+import { status } from "@grpc/grpc-js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Bus } from "@tongban/bus";
+import { topics } from "@tongban/contracts";
+import { sampleSubmission } from "@tongban/demo";
+import { type Sample, parseExposition, samplesOf, sumOf } from "@tongban/metrics";
+import { apis, queuedIn, sentCaseIn } from "../support/clients";
+import {
+  type CityNode,
+  type Isolation,
+  eventually,
+  isolation,
+  network,
+  quietLogger,
+  startCities,
+  stopCities,
+} from "../support/testNetwork";
+
+const scrape = async (city: CityNode): Promise<{ text: string; samples: Sample[] }> => {
+  const res = await fetch(`http://127.0.0.1:${city.node.metricsPort}/metrics`);
+  expect(res.status).toBe(200);
+  const text = await res.text();
+  return { text, samples: parseExposition(text) };
+};
+
+describe("the metrics endpoint of an exchange node", () => {
+  let iso: Isolation;
+  let cities: CityNode[];
+  let bus: Bus;
+
+  beforeAll(async () => {
+    iso = isolation();
+    cities = await startCities(iso, ["xiamen", "quanzhou"]);
+    bus = new Bus({ clientId: "metrics-test", brokers: iso.kafkaBrokers }, quietLogger("metrics-test"));
+  });
+  afterAll(async () => {
+    await bus.close();
+    await stopCities(cities);
+  });
+
+  it("when a case crosses cities and a poison message arrives, then both nodes' scrapes hold events, DLQ, latency, gRPC and lag series, and no personal data", async () => {
+    const [xm, qz] = cities as [CityNode, CityNode];
+    const req = sampleSubmission(network.node("xiamen")!, "quanzhou", 5101);
+    const { caseId } = await apis(xm).submit(req);
+    const invalid: unknown = await apis(xm)
+      .submit({ ...req, receiptNo: "", homeNode: "fuzhou" })
+      .catch((e: unknown) => e);
+    expect((invalid as { code?: number }).code).toBe(status.INVALID_ARGUMENT);
+    await queuedIn(qz, caseId, "RECEIVED_BY_HOME");
+    await sentCaseIn(xm, caseId, "RECEIVED_BY_HOME");
+    const inbound = (node: string) => topics.inbound(iso.topicPrefix, node);
+    await bus.publish([
+      { topic: inbound("quanzhou"), key: "poison", value: Buffer.from("not a protobuf \xff"), headers: { "event-type": "case.submitted" } },
+    ]);
+
+    const q = await eventually("quanzhou's scrape shows the dead letter and no lag", async () => {
+      const s = await scrape(qz);
+      const lag = samplesOf(s.samples, "tongban_consumer_lag", { group: `${iso.topicPrefix}.quanzhou.node`, topic: inbound("quanzhou") });
+      return sumOf(s.samples, "tongban_dead_letters_total", { code: "UNDECODABLE" }) >= 1 && lag[0]?.value === 0 ? s : undefined;
+    });
+    const x = await eventually("xiamen's scrape shows the forwarded case and its receipt", async () => {
+      const s = await scrape(xm);
+      return sumOf(s.samples, "tongban_events_in_total", { topic: inbound("xiamen"), outcome: "ok" }) >= 1 ? s : undefined;
+    });
+
+    // Events out: the case to the home city, tracking records to operators.
+    expect(sumOf(x.samples, "tongban_events_out_total", { service: "node", node: "xiamen", topic: inbound("quanzhou") })).toBeGreaterThan(
+      0,
+    );
+    expect(sumOf(x.samples, "tongban_events_out_total", { topic: topics.tracking(iso.topicPrefix), type: "tracking" })).toBeGreaterThan(0);
+    expect(sumOf(q.samples, "tongban_events_out_total", { topic: topics.deadLetter(iso.topicPrefix, "quanzhou") })).toBe(1);
+    // Events in, by outcome, and the handler latency histogram.
+    expect(sumOf(q.samples, "tongban_events_in_total", { node: "quanzhou", topic: inbound("quanzhou"), outcome: "ok" })).toBeGreaterThan(0);
+    expect(sumOf(q.samples, "tongban_events_in_total", { outcome: "dead_lettered", type: "case.submitted" })).toBe(1);
+    const okIn = sumOf(q.samples, "tongban_events_in_total", { outcome: "ok" });
+    const inTotal = sumOf(q.samples, "tongban_events_in_total");
+    expect(sumOf(q.samples, "tongban_handler_duration_seconds_bucket", { le: "+Inf" })).toBe(inTotal);
+    expect(sumOf(q.samples, "tongban_handler_duration_seconds_count")).toBe(okIn + 1);
+    expect(samplesOf(q.samples, "tongban_handler_duration_seconds_bucket").length).toBeGreaterThan(10);
+    expect(sumOf(q.samples, "tongban_handler_duration_seconds_sum")).toBeGreaterThan(0);
+    // gRPC calls by method and code, and their latency.
+    const submit = "tongban.v1.IntakeService/SubmitCase";
+    expect(sumOf(x.samples, "tongban_grpc_server_calls_total", { method: submit, code: "OK" })).toBeGreaterThanOrEqual(1);
+    expect(sumOf(x.samples, "tongban_grpc_server_calls_total", { method: submit, code: "INVALID_ARGUMENT" })).toBe(1);
+    expect(sumOf(x.samples, "tongban_grpc_server_calls_total", { method: "tongban.v1.IntakeService/GetCase", code: "OK" })).toBeGreaterThan(
+      0,
+    );
+    expect(
+      sumOf(q.samples, "tongban_grpc_server_calls_total", { method: "tongban.v1.AuthorityQueueService/GetQueueItem" }),
+    ).toBeGreaterThan(0);
+    expect(sumOf(x.samples, "tongban_grpc_server_duration_seconds_count", { method: submit })).toBe(
+      sumOf(x.samples, "tongban_grpc_server_calls_total", { method: submit }),
+    );
+    // Consumer lag and the outbox, refreshed on scrape.
+    expect(
+      samplesOf(x.samples, "tongban_consumer_lag", { group: `${iso.topicPrefix}.xiamen.node`, topic: inbound("xiamen") }),
+    ).toHaveLength(1);
+    expect(samplesOf(x.samples, "tongban_outbox_pending", { node: "xiamen" })).toHaveLength(1);
+    expect(samplesOf(x.samples, "process_cpu_user_seconds_total", { service: "node", node: "xiamen" })).toHaveLength(1);
+
+    for (const { text } of [x, q]) {
+      for (const secret of [req.applicant!.name, req.applicant!.idNumber, req.applicant!.phone, req.applicant!.address, caseId]) {
+        expect(text).not.toContain(secret);
+      }
+    }
+  });
+});
