@@ -68,6 +68,47 @@ for (const node of network.nodes) {
   });
 }
 
+// The operators' monitor (dashboard, JSON API, dead-letter replay): one process for the whole network.
+const monitorPort = Number(process.env.MONITOR_HTTP_PORT ?? 8080);
+const monitorUrl = `http://127.0.0.1:${monitorPort}/`;
+{
+  const log = createWriteStream(join(logsDir, "monitor.log"), { flags: "a" });
+  const proc = spawn(process.execPath, ["--import", "tsx", join(repoRoot, "services/monitor/src/main.ts")], {
+    cwd: repoRoot,
+    env: {
+      ...process.env,
+      TONGBAN_TOPIC_PREFIX: topicPrefix,
+      KAFKA_BROKERS: infra.kafkaBrokers.join(","),
+      MONGODB_URI: infra.mongoUri,
+      MONITOR_HTTP_PORT: String(monitorPort),
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  proc.stdout?.pipe(log);
+  proc.stderr?.pipe(log);
+  children.push({ label: "monitor", proc, apis: [] });
+}
+
+// Each city's certificate registry (证照库): its own process, seeded with the demo certificates when empty.
+for (const node of network.nodes) {
+  const label = `certs-${node.id}`;
+  const log = createWriteStream(join(logsDir, `${label}.log`), { flags: "a" });
+  const proc = spawn(process.execPath, ["--import", "tsx", join(repoRoot, "services/certs/src/main.ts")], {
+    cwd: repoRoot,
+    env: {
+      ...process.env,
+      TONGBAN_NODE: node.id,
+      TONGBAN_TOPIC_PREFIX: topicPrefix,
+      KAFKA_BROKERS: infra.kafkaBrokers.join(","),
+      MONGODB_URI: infra.mongoUri,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  proc.stdout?.pipe(log);
+  proc.stderr?.pipe(log);
+  children.push({ label, proc, apis: [{ address: `127.0.0.1:${node.ports.certs}`, service: "tongban.v1.CertificateRegistryService" }] });
+}
+
 let stopping = false;
 async function stopAll(code: number): Promise<never> {
   stopping = true;
@@ -99,6 +140,18 @@ for (const c of children) {
     }
   }
 }
+const monitorAnswers = () =>
+  fetch(`${monitorUrl}healthz`).then(
+    (r) => r.ok,
+    () => false,
+  );
+while (!(await monitorAnswers())) {
+  if (Date.now() > deadline) {
+    console.error(`monitor not answering after 120 s; see ${join(logsDir, "monitor.log")}`);
+    await stopAll(1);
+  }
+  await new Promise((r) => setTimeout(r, 200));
+}
 
 console.log("\nTongban Exchange (通办交换) is running:");
 for (const node of network.nodes) {
@@ -106,6 +159,8 @@ for (const node of network.nodes) {
     `  ${node.name.zh} ${node.name.en.padEnd(10)} intake grpc://127.0.0.1:${node.ports.intake}  queue grpc://127.0.0.1:${node.ports.queue}`,
   );
 }
+console.log(`  运行监控 Monitor    ${monitorUrl}`);
+for (const node of network.nodes) console.log(`  ${node.name.zh} ${node.name.en.padEnd(10)} certs  grpc://127.0.0.1:${node.ports.certs}`);
 console.log(`Logs: ${logsDir}`);
 console.log("Submit a sample case: npm run demo:submit -- xiamen quanzhou");
 console.log("Ctrl-C stops the network.");

@@ -7,7 +7,7 @@ import { AuthorityQueueServiceClient, IntakeServiceClient } from "@tongban/contr
 import { createLogger } from "@tongban/log";
 import { networkTopicSpecs } from "@tongban/runtime";
 import { connectMongo, type MongoHandle } from "@tongban/store";
-import { type RunningNode, startNode } from "@tongban/node";
+import { type NodeServiceConfig, type RunningNode, startNode } from "@tongban/node";
 
 export const network = Network.load();
 export const nodeIds = network.nodes.map((n) => n.id);
@@ -36,6 +36,7 @@ export function nodeConfig(iso: Isolation, node: string) {
     mongoDb: iso.dbName(node),
     intakePort: 0,
     queuePort: 0,
+    metricsPort: 0,
     logLevel: "silent" as const,
   };
 }
@@ -55,11 +56,16 @@ export interface CityNode {
 }
 
 /** Starts an exchange node for each given city, in process, against the real broker and store. */
-export async function startCities(iso: Isolation, ids: string[] = nodeIds, now?: () => Date): Promise<CityNode[]> {
+export async function startCities(
+  iso: Isolation,
+  ids: string[] = nodeIds,
+  now?: () => Date,
+  extra: Partial<NodeServiceConfig> = {},
+): Promise<CityNode[]> {
   await provisionTopics(iso);
   return Promise.all(
     ids.map(async (id) => {
-      const cfg = nodeConfig(iso, id);
+      const cfg = { ...nodeConfig(iso, id), ...extra };
       const [node, db] = await Promise.all([
         startNode({ config: cfg, network, logger: quietLogger("node"), ...(now ? { now } : {}) }),
         connectMongo(iso.mongoUri, iso.dbName(id)),

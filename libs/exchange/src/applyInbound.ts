@@ -14,6 +14,7 @@ import {
 } from "@tongban/lifecycle";
 import { isDuplicateKey } from "@tongban/store";
 import type { CaseDoc } from "./caseDoc";
+import { applyCertificatesVerified, certificateIdsOf } from "./certificateChecks";
 import { type CaseChange, currentDueAt, updateCase } from "./caseWriter";
 import { type NonLifecycleCase, WireEventError, fromWire } from "./eventMapping";
 import { type ExchangeContext, decideContext } from "./exchangeContext";
@@ -90,6 +91,9 @@ export async function applyInbound(ctx: ExchangeContext, env: EventEnvelope): Pr
       outcome = "applied";
       break;
     }
+    case "certificatesVerified":
+      outcome = await applyCertificatesVerified(ctx, env.caseId, w.value.checks);
+      break;
     default:
       outcome = await applyHistoryEvent(ctx, env, w);
   }
@@ -137,6 +141,8 @@ async function createHomeCase(ctx: ExchangeContext, env: EventEnvelope): Promise
     dueAt: currentDueAt(state),
     submission: s,
     requests: [],
+    certificateIds: certificateIdsOf(s),
+    certificateChecks: s.certificateChecks,
     createdAt: now,
     updatedAt: now,
     rev: 1,
@@ -150,7 +156,7 @@ async function createHomeCase(ctx: ExchangeContext, env: EventEnvelope): Promise
     if (isDuplicateKey(err)) return "duplicate";
     throw err;
   }
-  ctx.onOutbox();
+  ctx.onOutbox(doc._id);
   ctx.onChange?.(doc, "created");
   return "applied";
 }

@@ -1,5 +1,5 @@
 import type { Db } from "mongodb";
-import type { CaseSubmitted } from "@tongban/contracts";
+import type { CaseSubmitted, CertificateAlert, CertificateCheck } from "@tongban/contracts";
 import type { CaseState, CaseStatus } from "@tongban/lifecycle";
 import { OutboxRelay, type OutboxEntry } from "@tongban/store";
 
@@ -41,8 +41,16 @@ export interface CaseDoc {
   requestHash?: string;
   requests: HandledRequest[];
   lastRejection?: string;
-  claimedBy?: string;
-  claimUntil?: Date;
+  claimedBy?: string | null;
+  claimUntil?: Date | null;
+  /** Identifiers of the certificates the application references, normalized (revocation lookup). */
+  certificateIds?: string[];
+  /** Latest verification of each referenced certificate (starts as the submission's checks). */
+  certificateChecks?: CertificateCheck[];
+  /** Receiving side: some certificates are still UNVERIFIED and wait for their registry. */
+  certificatesPending?: boolean;
+  /** Certificates the case relies on that were revoked after intake. */
+  certificateAlerts?: CertificateAlert[];
   createdAt: Date;
   updatedAt: Date;
   rev: number;
@@ -60,6 +68,8 @@ export async function ensureCaseIndexes(db: Db): Promise<void> {
   await c.createIndex({ role: 1, homeDepartment: 1, status: 1 }, { name: "role_dept_status" });
   await c.createIndex({ role: 1, dueAt: 1 }, { name: "role_due" });
   await OutboxRelay.ensureIndexes(c);
+  await c.createIndex({ certificateIds: 1 }, { name: "certificate_ids" });
+  await c.createIndex({ certificatesPending: 1 }, { name: "certificates_pending" });
   await db.collection(INBOX).createIndex({ caseId: 1 }, { name: "case" });
 }
 

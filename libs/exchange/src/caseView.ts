@@ -1,6 +1,7 @@
 import type { CaseView, QueueItem } from "@tongban/contracts";
 import { isOverdue, stateLabels } from "@tongban/lifecycle";
 import type { CaseDoc } from "./caseDoc";
+import { checksOf, isPendingCheck } from "./certificateChecks";
 
 /** The node's view of a case, without personal data. */
 export function caseView(doc: CaseDoc, now: Date): CaseView {
@@ -33,6 +34,8 @@ export function caseView(doc: CaseDoc, now: Date): CaseView {
     decision: decision?.outcome ?? "",
     decisionRef: decision?.documentRef ?? "",
     rating: rating?.level ?? "",
+    certificateAlerts: doc.certificateAlerts ?? [],
+    certificatesUnverified: checksOf(doc).filter(isPendingCheck).length,
   };
 }
 
@@ -48,5 +51,6 @@ export function queueItem(doc: CaseDoc, now: Date): QueueItem {
     certificates: s.certificates,
     receivingDivision: s.receivingDivision,
     windowClerk: s.windowClerk,
+    certificateChecks: checksOf(doc),
   };
 }

@@ -47,7 +47,9 @@ export interface CaseChange {
   /** Messages to the peer outside the history (command requests and rejections). */
   messages?: WireEvent[];
   request?: HandledRequest;
-  set?: Partial<Pick<CaseDoc, "lastRejection" | "claimedBy" | "claimUntil">>;
+  set?: Partial<
+    Pick<CaseDoc, "lastRejection" | "claimedBy" | "claimUntil" | "certificateChecks" | "certificatesPending" | "certificateAlerts">
+  >;
 }
 
 export type Mutation = (doc: CaseDoc) => CaseChange | "unchanged";
@@ -97,13 +99,15 @@ async function writeCase(ctx: ExchangeContext, caseId: string, mutate: Mutation)
       rev: doc.rev + 1,
       ...(entries.length > 0 ? { outboxPending: true } : {}),
     };
+    // Within this process the case lock orders writers; on MongoDB `rev` also guards against
+    // another process. FerretDB v1 cannot honour it atomically and would scan for it.
     const r = await ctx.cases.updateOne(
-      { _id: caseId, rev: doc.rev },
+      ctx.atomicUpdates ? { _id: caseId, rev: doc.rev } : { _id: caseId },
       entries.length > 0 ? { $set: set, $push: { outbox: { $each: entries } } } : { $set: set },
     );
     if (r.matchedCount === 1) {
       const written: CaseDoc = { ...doc, ...set, outbox: [...doc.outbox, ...entries] };
-      if (entries.length > 0) ctx.onOutbox();
+      if (entries.length > 0) ctx.onOutbox(caseId);
       ctx.onChange?.(written, "changed");
       return written;
     }

@@ -12,8 +12,8 @@ import {
   suspensionKinds,
 } from "@tongban/lifecycle";
 
-/** A wire payload that is not a lifecycle fact (the submission itself, command requests and rejections). */
-export type NonLifecycleCase = "submitted" | "commandRequested" | "commandRejected";
+/** A wire payload that is not a lifecycle fact (the submission itself, command requests and rejections, certificate re-verifications). */
+export type NonLifecycleCase = "submitted" | "commandRequested" | "commandRejected" | "certificatesVerified";
 
 /** Thrown when a wire event cannot be turned into a domain event (missing or out-of-range fields). */
 export class WireEventError extends Error {}

@@ -11,7 +11,7 @@ export interface CommandOutcome {
 }
 
 const leaseHeldByOther = (doc: CaseDoc, clerk: string, now: Date) =>
-  doc.claimedBy !== undefined && doc.claimedBy !== null && doc.claimedBy !== clerk && doc.claimUntil !== undefined && doc.claimUntil > now;
+  Boolean(doc.claimedBy) && doc.claimedBy !== clerk && doc.claimUntil != null && doc.claimUntil > now;
 
 /**
  * Home side: a clerk of the home authority runs a lifecycle command. The clerk must hold the

@@ -11,3 +11,4 @@ export * from "./caseView";
 export * from "./commandErrors";
 export * from "./openExchange";
 export * from "./tracking";
+export * from "./certificateChecks";

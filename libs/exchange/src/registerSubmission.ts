@@ -3,6 +3,7 @@ import { type CaseEvent, type CaseState, decide, evolve, initialState } from "@t
 import { isDuplicateKey } from "@tongban/store";
 import type { CaseDoc } from "./caseDoc";
 import { currentDueAt, outboxEntry } from "./caseWriter";
+import { certificateIdsOf, isPendingCheck } from "./certificateChecks";
 import { toWire } from "./eventMapping";
 import { type ExchangeContext, decideContext } from "./exchangeContext";
 import { trackingEntry } from "./tracking";
@@ -63,6 +64,9 @@ export async function registerSubmission(
     submission: s,
     requestHash: input.requestHash,
     requests: [],
+    certificateIds: certificateIdsOf(s),
+    certificateChecks: s.certificateChecks,
+    certificatesPending: s.certificateChecks.some(isPendingCheck),
     createdAt: now,
     updatedAt: now,
     rev: 1,
@@ -85,7 +89,7 @@ export async function registerSubmission(
     if (!existing) throw err;
     return { created: false, existing };
   }
-  ctx.onOutbox();
+  ctx.onOutbox(doc._id);
   ctx.onChange?.(doc, "created");
   return { created: true, doc };
 }

@@ -1,18 +1,21 @@
 import { fileURLToPath } from "node:url";
 import { Bus, type Subscription } from "@tongban/bus";
-import { type ConfigOf, Network, commonKeys, loadConfig } from "@tongban/config";
+import { CertsClient, verifyReferences } from "@tongban/certs-client";
+import { type ConfigOf, Network, commonKeys, loadConfig, metricsKeys } from "@tongban/config";
 import { AuthorityQueueServiceService, type IdGenerator, IntakeServiceService, topics } from "@tongban/contracts";
 import { type ExchangeContext, openExchange } from "@tongban/exchange";
-import { catalogPort, intakeGrpc } from "@tongban/intake";
+import { CertificateReverifier, type CertificateVerifier, catalogPort, intakeGrpc } from "@tongban/intake";
 import { type Logger, createLogger } from "@tongban/log";
-import { QueueChanges, inboundHandler, queueGrpc } from "@tongban/queue";
-import { type RunningGrpcServer, startGrpcServer } from "@tongban/rpc";
+import { Metrics, startMetricsServer } from "@tongban/metrics";
+import { QueueChanges, inboundHandler, queueGrpc, revokedHandler } from "@tongban/queue";
+import { type RunningGrpcServer, channelCredentials, startGrpcServer } from "@tongban/rpc";
 import { busConnection, dbNameOf, networkTopicSpecs, runMain, thisNode, tlsOf } from "@tongban/runtime";
 import type { OutboxRelay } from "@tongban/store";
 import { z } from "zod";
 
 export const nodeConfigSpec = {
   ...commonKeys,
+  ...metricsKeys,
   intakePort: {
     env: "INTAKE_GRPC_PORT",
     doc: "intake API port; default from deploy/network.json, 0 picks a free one",
@@ -22,6 +25,50 @@ export const nodeConfigSpec = {
     env: "QUEUE_GRPC_PORT",
     doc: "authority queue API port; default from deploy/network.json, 0 picks a free one",
     schema: z.coerce.number().int().min(0).optional(),
+  },
+  certsTargets: {
+    env: "CERTS_TARGETS",
+    doc: "certificate registries as node=host:port,…; default 127.0.0.1:<ports.certs> of each node in deploy/network.json",
+    schema: z
+      .string()
+      .optional()
+      .transform((s, c) => {
+        const out: Record<string, string> = {};
+        for (const pair of (s ?? "")
+          .split(",")
+          .map((x) => x.trim())
+          .filter(Boolean)) {
+          const m = /^([a-z][a-z0-9-]*)=(.+:\d+)$/.exec(pair);
+          if (m) out[m[1]!] = m[2]!;
+          else c.addIssue({ code: "custom", message: `'${pair}' is not node=host:port` });
+        }
+        return out;
+      }),
+  },
+  certsBudgetMs: {
+    env: "CERTS_VERIFY_BUDGET_MS",
+    doc: "longest a submission waits for certificate registries; what is not answered by then is forwarded UNVERIFIED",
+    schema: z.coerce.number().int().min(50).default(1_500),
+  },
+  certsDeadlineMs: {
+    env: "CERTS_DEADLINE_MS",
+    doc: "deadline of each call to a certificate registry",
+    schema: z.coerce.number().int().min(10).default(1_000),
+  },
+  certsHalfOpenMs: {
+    env: "CERTS_BREAKER_HALF_OPEN_MS",
+    doc: "how long a failing registry's circuit stays open before a probe call",
+    schema: z.coerce.number().int().min(10).default(2_000),
+  },
+  certsCacheTtlMs: {
+    env: "CERTS_CACHE_TTL_MS",
+    doc: "how long a VALID answer is reused for the same certificate, number and holder (0 disables)",
+    schema: z.coerce.number().int().min(0).default(30_000),
+  },
+  certsReverifyMs: {
+    env: "CERTS_REVERIFY_INTERVAL_MS",
+    doc: "how often UNVERIFIED certificates of forwarded cases are verified again",
+    schema: z.coerce.number().int().min(50).default(5_000),
   },
 };
 export type NodeServiceConfig = ConfigOf<typeof nodeConfigSpec>;
@@ -38,6 +85,7 @@ export interface RunningNode {
   nodeId: string;
   intakePort: number;
   queuePort: number;
+  metricsPort: number;
   log: Logger;
   ctx: ExchangeContext;
   relay: OutboxRelay;
@@ -59,7 +107,15 @@ export async function startNode(opts: NodeOptions = {}): Promise<RunningNode> {
   const node = thisNode(network, cfg.node);
   const log = opts.logger ?? createLogger({ service: "node", node: node.id, level: cfg.logLevel });
 
-  const bus = new Bus(busConnection(cfg, `tongban-node-${node.id}`), log);
+  const inboundGroup = `${cfg.topicPrefix}.${node.id}.node`;
+  const inboundTopic = topics.inbound(cfg.topicPrefix, node.id);
+  const metrics: Metrics = new Metrics({
+    service: "node",
+    node: node.id,
+    lag: async () => [{ group: inboundGroup, topic: inboundTopic, lag: await bus.lag(inboundGroup, inboundTopic) }],
+    outboxPending: () => exchange.ctx.cases.countDocuments({ outboxPending: true }),
+  });
+  const bus = new Bus(busConnection(cfg, `tongban-node-${node.id}`), log, { observer: metrics });
   await bus.ensureTopics(networkTopicSpecs(cfg.topicPrefix, [node.id]));
   const changes = new QueueChanges();
   const exchange = await openExchange({
@@ -75,17 +131,32 @@ export async function startNode(opts: NodeOptions = {}): Promise<RunningNode> {
   });
   const { ctx } = exchange;
   const tls = tlsOf(cfg);
+  const certs = new CertsClient({
+    network,
+    targets: cfg.certsTargets,
+    credentials: channelCredentials(tls),
+    deadlineMs: cfg.certsDeadlineMs,
+    halfOpenAfterMs: cfg.certsHalfOpenMs,
+    cacheTtlMs: cfg.certsCacheTtlMs,
+    log: log.child({ component: "certs-client" }),
+  });
+  const verifier: CertificateVerifier = { verify: (lookup) => verifyReferences(certs, lookup, cfg.certsBudgetMs) };
+  const reverifier = new CertificateReverifier(ctx, verifier, log.child({ component: "reverify" }), { intervalMs: cfg.certsReverifyMs });
 
   const servers: RunningGrpcServer[] = [];
   const intake = await startGrpcServer({
     host: cfg.grpcHost,
     port: cfg.intakePort ?? node.ports.intake,
     tls,
+    observer: metrics,
     services: [
       {
         name: "tongban.v1.IntakeService",
         definition: IntakeServiceService,
-        implementation: intakeGrpc({ ctx, node, network, catalog: catalogPort }, log.child({ api: "intake" })),
+        implementation: intakeGrpc(
+          { ctx, node, network, catalog: catalogPort, certificates: verifier, onUnverified: (id) => reverifier.announce(id) },
+          log.child({ api: "intake" }),
+        ),
       },
     ],
   });
@@ -94,6 +165,7 @@ export async function startNode(opts: NodeOptions = {}): Promise<RunningNode> {
     host: cfg.grpcHost,
     port: cfg.queuePort ?? node.ports.queue,
     tls,
+    observer: metrics,
     services: [
       {
         name: "tongban.v1.AuthorityQueueService",
@@ -118,12 +190,23 @@ export async function startNode(opts: NodeOptions = {}): Promise<RunningNode> {
     subscription = undefined;
   };
   await startConsumer();
+  // Every node reads every registry's revocations and flags its own open cases that relied on them.
+  const revocations = await bus.consume({
+    groupId: `${cfg.topicPrefix}.${node.id}.certs-revoked`,
+    topics: [topics.certsRevoked(cfg.topicPrefix)],
+    deadLetterTopic: topics.deadLetter(cfg.topicPrefix, node.id),
+    handle: revokedHandler(ctx, log.child({ component: "revocations" }), (r) => certs.forget(r.certificateId)),
+  });
+  reverifier.start();
+  const metricsServer = await startMetricsServer({ host: cfg.metricsHost, port: cfg.metricsPort ?? node.ports.metrics ?? 0, metrics });
+  log.info({ metrics: `http://${cfg.metricsHost}:${metricsServer.port}/metrics` }, "metrics endpoint listening");
   log.info({ intake: intake.address, queue: queue.address }, "exchange node listening");
 
   return {
     nodeId: node.id,
     intakePort: intake.port,
     queuePort: queue.port,
+    metricsPort: metricsServer.port,
     log,
     ctx,
     relay: exchange.relay,
@@ -131,8 +214,12 @@ export async function startNode(opts: NodeOptions = {}): Promise<RunningNode> {
     startConsumer,
     stop: async () => {
       for (const s of servers) s.setServing(false);
+      await metricsServer.close();
+      await reverifier.stop();
       await stopConsumer();
+      await revocations.stop();
       await Promise.all(servers.map((s) => s.stop()));
+      certs.close();
       await exchange.close();
       await bus.close();
     },

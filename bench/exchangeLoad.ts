@@ -1,0 +1,222 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { createServer } from "node:net";
+import { join } from "node:path";
+import { credentials } from "@grpc/grpc-js";
+import { Bus } from "@tongban/bus";
+import { Network } from "@tongban/config";
+import { AuthorityQueueServiceClient, IntakeServiceClient, type WatchQueueResponse } from "@tongban/contracts";
+import { sampleSubmission } from "@tongban/demo";
+import { createLogger } from "@tongban/log";
+import { callUnary, checkHealth } from "@tongban/rpc";
+import { networkTopicSpecs } from "@tongban/runtime";
+import { MongoClient } from "mongodb";
+import { ProcSampler } from "./procStats";
+import { type Percentiles, percentiles } from "./stats";
+
+const repoRoot = join(import.meta.dirname, "..");
+
+export interface PhaseResult {
+  name: string;
+  offeredPerSec: number | "max";
+  submitted: number;
+  visible: number;
+  seconds: number;
+  throughput: number;
+  latencyMs: Percentiles;
+  errors: number;
+}
+
+export interface ExchangeBenchResult {
+  phases: PhaseResult[];
+  processes: { name: string; peakRssMb: number; avgCpuPct: number }[];
+  counts: { submitted: number; queued: number; duplicates: number; lost: number };
+}
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = createServer();
+    s.listen(0, "127.0.0.1", () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+
+interface City {
+  id: string;
+  proc: ChildProcess;
+  intake: IntakeServiceClient;
+  queue: AuthorityQueueServiceClient;
+}
+
+/**
+ * End-to-end load through the real exchange: one node process per city, window systems in all
+ * three cities submitting realistic cases over gRPC to every other city, and the time each case
+ * becomes visible in its home queue (observed on the queue's WatchQueue stream).
+ */
+export async function runExchangeBench(opts: {
+  brokers: string[];
+  mongoUri: string;
+  prefix: string;
+  phaseMs: number;
+  concurrency: number;
+  progress: (line: string) => void;
+}): Promise<ExchangeBenchResult> {
+  const network = Network.load();
+  const bus = new Bus({ clientId: "bench-admin", brokers: opts.brokers }, createLogger({ service: "bench", level: "warn" }));
+  await bus.ensureTopics(
+    networkTopicSpecs(
+      opts.prefix,
+      network.nodes.map((n) => n.id),
+    ),
+  );
+  await bus.close();
+
+  const cities: City[] = [];
+  for (const node of network.nodes) {
+    const [intakePort, queuePort] = [await freePort(), await freePort()];
+    const proc = spawn(process.execPath, ["--import", "tsx", join(repoRoot, "services/node/src/main.ts")], {
+      cwd: repoRoot,
+      env: {
+        ...process.env,
+        TONGBAN_NODE: node.id,
+        TONGBAN_TOPIC_PREFIX: opts.prefix,
+        KAFKA_BROKERS: opts.brokers.join(","),
+        MONGODB_URI: opts.mongoUri,
+        MONGODB_DB: `${opts.prefix}_${node.id}`,
+        INTAKE_GRPC_PORT: String(intakePort),
+        QUEUE_GRPC_PORT: String(queuePort),
+        LOG_LEVEL: "warn",
+      },
+      stdio: ["ignore", "ignore", "inherit"],
+    });
+    cities.push({
+      id: node.id,
+      proc,
+      intake: new IntakeServiceClient(`127.0.0.1:${intakePort}`, credentials.createInsecure()),
+      queue: new AuthorityQueueServiceClient(`127.0.0.1:${queuePort}`, credentials.createInsecure()),
+    });
+    const deadline = Date.now() + 60_000;
+    while ((await checkHealth(`127.0.0.1:${queuePort}`, "tongban.v1.AuthorityQueueService")) !== "SERVING") {
+      if (Date.now() > deadline) throw new Error(`node ${node.id} did not start`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
+  const visibleAt = new Map<string, number>();
+  const streams = cities.map((c) => {
+    const s = c.queue.watchQueue({ department: "" });
+    s.on("data", (m: WatchQueueResponse) => {
+      const id = m.item?.case?.caseId;
+      if (id && m.change === "created" && !visibleAt.has(id)) visibleAt.set(id, performance.now());
+    });
+    s.on("error", () => undefined);
+    return s;
+  });
+  const sampler = new ProcSampler(new Map(cities.map((c) => [`node-${c.id}`, c.proc.pid!])));
+  sampler.start();
+
+  const pairs = cities.flatMap((a) => cities.filter((b) => b !== a).map((b) => [a, b] as const));
+  let n = 0;
+  let errors = 0;
+  const repliedAt = new Map<string, number>();
+  const submitOne = async () => {
+    const i = n++;
+    const [from, to] = pairs[i % pairs.length]!;
+    try {
+      const res = await callUnary(
+        from.intake,
+        from.intake.submitCase,
+        sampleSubmission(network.node(from.id)!, to.id, i, `B${opts.prefix.slice(-6)}`),
+        10_000,
+      );
+      repliedAt.set(res.caseId, performance.now());
+    } catch {
+      errors++;
+    }
+  };
+
+  const phase = async (name: string, offered: number | "max"): Promise<PhaseResult> => {
+    const startCount = repliedAt.size;
+    const startErrors = errors;
+    const ids = new Set<string>();
+    const before = new Set(repliedAt.keys());
+    const started = performance.now();
+    const until = started + opts.phaseMs;
+    const tick = setInterval(() => {
+      const mine = [...repliedAt.keys()].filter((k) => !before.has(k));
+      opts.progress(`${name}: submitted ${mine.length}, visible ${mine.filter((k) => visibleAt.has(k)).length}`);
+    }, 1000);
+    if (offered === "max") {
+      await Promise.all(
+        Array.from({ length: opts.concurrency }, async () => {
+          while (performance.now() < until) await submitOne();
+        }),
+      );
+    } else {
+      const inflight: Promise<void>[] = [];
+      const interval = 1000 / offered;
+      let next = started;
+      while (performance.now() < until) {
+        while (next <= performance.now()) {
+          inflight.push(submitOne());
+          next += interval;
+        }
+        await new Promise((r) => setTimeout(r, Math.max(0, next - performance.now())));
+      }
+      await Promise.all(inflight);
+    }
+    for (const k of repliedAt.keys()) if (!before.has(k)) ids.add(k);
+    const drainDeadline = performance.now() + 120_000;
+    while ([...ids].some((k) => !visibleAt.has(k)) && performance.now() < drainDeadline) await new Promise((r) => setTimeout(r, 50));
+    clearInterval(tick);
+    const lastVisible = Math.max(...[...ids].map((k) => visibleAt.get(k) ?? 0));
+    const visible = [...ids].filter((k) => visibleAt.has(k));
+    const seconds = (lastVisible - started) / 1000;
+    return {
+      name,
+      offeredPerSec: offered,
+      submitted: repliedAt.size - startCount,
+      visible: visible.length,
+      seconds,
+      throughput: visible.length / seconds,
+      latencyMs: percentiles(visible.map((k) => visibleAt.get(k)! - repliedAt.get(k)!)),
+      errors: errors - startErrors,
+    };
+  };
+
+  const phases: PhaseResult[] = [];
+  try {
+    const max = await phase("max rate", "max");
+    phases.push(max);
+    phases.push(await phase("half of max", Math.max(1, Math.round(max.throughput / 2))));
+  } finally {
+    sampler.stop();
+    for (const s of streams) s.cancel();
+  }
+
+  // Counts straight from the home nodes' stores: every acknowledged case queued once.
+  const mongo = new MongoClient(opts.mongoUri);
+  await mongo.connect();
+  let queued = 0;
+  let distinct = 0;
+  for (const c of cities) {
+    const cases = mongo.db(`${opts.prefix}_${c.id}`).collection("cases");
+    queued += await cases.countDocuments({ role: "home" });
+    distinct += (await cases.distinct("receiptKey", { role: "home" })).length;
+  }
+  const acknowledged = new Set(repliedAt.keys());
+  for (const c of cities) {
+    c.intake.close();
+    c.queue.close();
+    c.proc.kill("SIGTERM");
+    await new Promise((r) => c.proc.once("exit", r));
+  }
+  for (const c of cities) await mongo.db(`${opts.prefix}_${c.id}`).dropDatabase();
+  await mongo.close();
+
+  return {
+    phases,
+    processes: sampler.summary(),
+    counts: { submitted: acknowledged.size, queued, duplicates: queued - distinct, lost: acknowledged.size - distinct },
+  };
+}

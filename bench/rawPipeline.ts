@@ -1,0 +1,77 @@
+import { randomBytes } from "node:crypto";
+import { CompressionTypes, Kafka, logLevel } from "kafkajs";
+import { MongoClient } from "mongodb";
+import { percentiles, type Percentiles } from "./stats";
+
+export interface RawResult {
+  messages: number;
+  seconds: number;
+  throughput: number;
+  latencyMs: Percentiles;
+}
+
+/**
+ * The physical limit of this stack on this machine: kafkajs produce → consume (eachBatch) →
+ * insertMany into the same store, with payloads of the same size as a case event, and no
+ * validation, gRPC, lifecycle or outbox. Offered as fast as the producer can send.
+ */
+export async function runRawPipeline(opts: {
+  brokers: string[];
+  mongoUri: string;
+  prefix: string;
+  payloadBytes: number;
+  durationMs: number;
+}): Promise<RawResult> {
+  const kafka = new Kafka({ clientId: "bench-raw", brokers: opts.brokers, logLevel: logLevel.NOTHING });
+  const topic = `${opts.prefix}.raw`;
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic, numPartitions: 3, replicationFactor: 1 }], waitForLeaders: true });
+  await admin.disconnect();
+
+  const mongo = new MongoClient(opts.mongoUri);
+  await mongo.connect();
+  const coll = mongo.db(`${opts.prefix}_raw`).collection<{ _id: string; sentAt: number; value: Buffer | null }>("events");
+
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  const consumer = kafka.consumer({ groupId: `${opts.prefix}.raw`, maxWaitTimeInMs: 50 });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+
+  const latencies: number[] = [];
+  let persisted = 0;
+  let sent = 0;
+  await consumer.run({
+    autoCommit: false,
+    eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
+      const docs = batch.messages.map((m) => ({ _id: m.key!.toString(), sentAt: Number(m.headers!.t!.toString()), value: m.value }));
+      if (docs.length === 0) return;
+      await coll.insertMany(docs, { ordered: false });
+      const now = Date.now();
+      for (const d of docs) latencies.push(now - d.sentAt);
+      persisted += docs.length;
+      const last = batch.messages.at(-1)!.offset;
+      resolveOffset(last);
+      await consumer.commitOffsets([{ topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);
+      await heartbeat();
+    },
+  });
+
+  const payload = randomBytes(opts.payloadBytes);
+  const started = Date.now();
+  const until = started + opts.durationMs;
+  // Keep a bounded number of produce requests in flight, like a relay would.
+  while (Date.now() < until) {
+    const batch = Array.from({ length: 100 }, () => ({ key: `raw-${sent++}`, value: payload, headers: { t: String(Date.now()) } }));
+    await producer.send({ topic, acks: -1, compression: CompressionTypes.None, messages: batch });
+  }
+  const deadline = Date.now() + 60_000;
+  while (persisted < sent && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  const seconds = (Date.now() - started) / 1000;
+  await consumer.disconnect();
+  await producer.disconnect();
+  await mongo.db(`${opts.prefix}_raw`).dropDatabase();
+  await mongo.close();
+  return { messages: persisted, seconds, throughput: persisted / seconds, latencyMs: percentiles(latencies) };
+}

@@ -1,0 +1,78 @@
+/**
+ * `npm run bench [-- --quick] [-- --seconds N]`: end-to-end throughput and latency of the
+ * exchange against the raw kafkajs → store pipeline measured in the same run on the same broker
+ * and store. Prints a table and writes results/bench-<time>.json.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { resolveInfra } from "../deploy/local/infra";
+import { runExchangeBench } from "./exchangeLoad";
+import { runRawPipeline } from "./rawPipeline";
+
+const { values } = parseArgs({
+  options: { quick: { type: "boolean", default: false }, seconds: { type: "string" }, concurrency: { type: "string", default: "64" } },
+});
+const phaseMs = (values.seconds ? Number(values.seconds) : values.quick ? 8 : 60) * 1000;
+const prefix = `bench${Date.now().toString(36)}`;
+const progress = (line: string) => process.stderr.write(`\r\x1b[2K  ${line}`);
+
+const infra = await resolveInfra();
+console.log(`infra (${infra.source}): Kafka ${infra.kafkaBrokers.join(",")}, store ${infra.mongoUri}; ${phaseMs / 1000} s per phase`);
+try {
+  console.log("raw pipeline (kafkajs produce → consume → insertMany) …");
+  const raw = await runRawPipeline({
+    brokers: infra.kafkaBrokers,
+    mongoUri: infra.mongoUri,
+    prefix,
+    payloadBytes: 700,
+    durationMs: phaseMs,
+  });
+  console.log("exchange (3 nodes, gRPC intake → Kafka → home queue) …");
+  const exchange = await runExchangeBench({
+    brokers: infra.kafkaBrokers,
+    mongoUri: infra.mongoUri,
+    prefix,
+    phaseMs,
+    concurrency: Number(values.concurrency),
+    progress,
+  });
+  process.stderr.write("\n");
+
+  const max = exchange.phases[0]!;
+  const half = exchange.phases[1]!;
+  const f = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : "-");
+  const rows: [string, string][] = [
+    ["raw pipeline throughput (msg/s)", f(raw.throughput)],
+    ["raw pipeline latency p50 / p99 (ms)", `${f(raw.latencyMs.p50)} / ${f(raw.latencyMs.p99)}`],
+    ["exchange max throughput (cases/s)", f(max.throughput)],
+    ["exchange / raw throughput", `${((max.throughput / raw.throughput) * 100).toFixed(1)} %`],
+    [
+      `exchange at half max (${half.offeredPerSec}/s) p50 / p95 / p99 / max (ms)`,
+      `${f(half.latencyMs.p50)} / ${f(half.latencyMs.p95)} / ${f(half.latencyMs.p99)} / ${f(half.latencyMs.max)}`,
+    ],
+    ["exchange p50 / raw p50 latency", `${(half.latencyMs.p50 / raw.latencyMs.p50).toFixed(2)}×`],
+    ["exchange at max rate p50 / p99 (ms)", `${f(max.latencyMs.p50)} / ${f(max.latencyMs.p99)}`],
+    ...exchange.processes.map((p): [string, string] => [`${p.name} peak RSS (MB) / avg CPU (%)`, `${f(p.peakRssMb)} / ${f(p.avgCpuPct)}`]),
+    [
+      "cases acknowledged / queued / duplicates / lost",
+      `${exchange.counts.submitted} / ${exchange.counts.queued} / ${exchange.counts.duplicates} / ${exchange.counts.lost}`,
+    ],
+    ["submit errors (max, half)", `${max.errors}, ${half.errors}`],
+  ];
+  const width = Math.max(...rows.map((r) => r[0].length));
+  console.log("\nTongban Exchange benchmark");
+  for (const [k, v] of rows) console.log(`  ${k.padEnd(width)}  ${v}`);
+
+  const dir = join(import.meta.dirname, "..", "results");
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `bench-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
+  writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), phaseMs, raw, exchange }, null, 2));
+  console.log(`\nresults: ${file}`);
+  if (exchange.counts.lost !== 0 || exchange.counts.duplicates !== 0 || exchange.counts.queued !== exchange.counts.submitted) {
+    console.error("counts do not match: cases were lost or duplicated");
+    process.exitCode = 1;
+  }
+} finally {
+  await infra.release();
+}
