@@ -61,6 +61,8 @@ export interface ConsumeOptions {
    * other error is treated as transient and the batch is retried from the last commit.
    */
   handle: (record: InRecord) => Promise<void>;
+  /** Runs after a batch's records were handled and before its offset is committed (e.g. to flush buffered writes). */
+  beforeCommit?: () => Promise<void>;
   fromBeginning?: boolean;
 }
 
@@ -218,6 +220,7 @@ export class Bus {
         // the offset after the last record made durable, and only that.
         const commit = async () => {
           if (done === undefined) return;
+          await opts.beforeCommit?.();
           await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(done) + 1n).toString() }]);
         };
         for (const m of batch.messages) {

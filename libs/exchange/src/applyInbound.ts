@@ -65,7 +65,8 @@ function commandFromWire(c: CommandRequested["command"]): ReceivingCommand {
  */
 export async function applyInbound(ctx: ExchangeContext, env: EventEnvelope): Promise<Outcome> {
   if (env.targetNode !== ctx.nodeId) throw new PoisonMessage(`event for node '${env.targetNode}' arrived at '${ctx.nodeId}'`, "MISROUTED");
-  if (await ctx.inbox.findOne({ _id: env.eventId }, { projection: { _id: 1 } })) return "duplicate";
+  // History events are deduplicated by their position; only messages outside the history need the inbox.
+  if (env.caseSeq === 0 && (await ctx.inbox.findOne({ _id: env.eventId }, { projection: { _id: 1 } }))) return "duplicate";
   const w = env.payload?.event;
   if (!w) throw new PoisonMessage(`unknown event type '${env.type}'`, "UNKNOWN_TYPE");
 
@@ -97,10 +98,14 @@ export async function applyInbound(ctx: ExchangeContext, env: EventEnvelope): Pr
     default:
       outcome = await applyHistoryEvent(ctx, env, w);
   }
-  try {
-    await ctx.inbox.insertOne({ _id: env.eventId, caseId: env.caseId, type: env.type, sourceNode: env.sourceNode, appliedAt: ctx.now() });
-  } catch (err) {
-    if (!isDuplicateKey(err)) throw err;
+  const entry = { _id: env.eventId, caseId: env.caseId, type: env.type, sourceNode: env.sourceNode, appliedAt: ctx.now() };
+  if (ctx.inboxWriter) ctx.inboxWriter.add(entry);
+  else {
+    try {
+      await ctx.inbox.insertOne(entry);
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+    }
   }
   return outcome;
 }
@@ -156,6 +161,7 @@ async function createHomeCase(ctx: ExchangeContext, env: EventEnvelope): Promise
     if (isDuplicateKey(err)) return "duplicate";
     throw err;
   }
+  ctx.cache.set(doc);
   ctx.onOutbox(doc._id);
   ctx.onChange?.(doc, "created");
   return "applied";

@@ -4,7 +4,7 @@ import { type CaseEvent, type CaseState, evolve, isOverdue } from "@tongban/life
 import type { OutboxEntry } from "@tongban/store";
 import { type CaseDoc, type HandledRequest, MAX_REMEMBERED_REQUESTS } from "./caseDoc";
 import { toWire } from "./eventMapping";
-import type { ExchangeContext } from "./exchangeContext";
+import { type ExchangeContext, loadCase } from "./exchangeContext";
 import { trackingEntry } from "./tracking";
 
 const FAR_FUTURE = new Date(8.64e15);
@@ -68,7 +68,7 @@ export function updateCase(ctx: ExchangeContext, caseId: string, mutate: Mutatio
 
 async function writeCase(ctx: ExchangeContext, caseId: string, mutate: Mutation): Promise<CaseDoc | undefined> {
   for (let attempt = 0; attempt < 20; attempt++) {
-    const doc = await ctx.cases.findOne({ _id: caseId });
+    const doc = await loadCase(ctx, caseId);
     if (!doc) return undefined;
     const change = mutate(doc);
     if (change === "unchanged") return doc;
@@ -107,10 +107,13 @@ async function writeCase(ctx: ExchangeContext, caseId: string, mutate: Mutation)
     );
     if (r.matchedCount === 1) {
       const written: CaseDoc = { ...doc, ...set, outbox: [...doc.outbox, ...entries] };
+      ctx.cache.set(written);
       if (entries.length > 0) ctx.onOutbox(caseId);
       ctx.onChange?.(written, "changed");
       return written;
     }
+    // Another process wrote it (possible on MongoDB only): forget our copy and read again.
+    ctx.cache.delete(caseId);
   }
   throw new WriteConflict(`case ${caseId} kept changing; giving up after 20 attempts`);
 }

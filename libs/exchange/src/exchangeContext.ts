@@ -4,6 +4,8 @@ import { timeLimits as itemTimeLimits } from "@tongban/catalog";
 import type { IdGenerator } from "@tongban/contracts";
 import { type DecideContext, type WorkingCalendar, statutoryTimeLimits } from "@tongban/lifecycle";
 import type { KeyedMutex } from "@tongban/store";
+import type { CaseCache } from "./caseCache";
+import type { InboxWriter } from "./inboxWriter";
 import type { CaseDoc, InboxEntry } from "./caseDoc";
 
 /** Everything the exchange core needs from its node, injected. */
@@ -18,6 +20,10 @@ export interface ExchangeContext {
   log: Logger;
   /** Every write of a case document in this process goes through this per-case lock. */
   lock: KeyedMutex;
+  /** What this process last wrote of each recent case (it is the only writer). */
+  cache: CaseCache;
+  /** Batches inbox records per consumed batch; without it each is inserted at once. */
+  inboxWriter?: InboxWriter;
   /** A write left events in case `caseId`'s outbox: relay them now. */
   onOutbox: (caseId: string) => void;
   /** The store applies a filtered update atomically (MongoDB), so `rev` can guard writes across processes. */
@@ -41,4 +47,13 @@ export function decideContext(ctx: ExchangeContext, itemCode: string): DecideCon
         }
       : statutoryTimeLimits,
   };
+}
+
+/** A case document: from the cache when this process wrote it recently, else from the store. */
+export async function loadCase(ctx: ExchangeContext, caseId: string): Promise<CaseDoc | undefined> {
+  const cached = ctx.cache.get(caseId);
+  if (cached) return cached;
+  const doc = await ctx.cases.findOne({ _id: caseId });
+  if (doc) ctx.cache.set(doc);
+  return doc ?? undefined;
 }

@@ -12,3 +12,5 @@ export * from "./commandErrors";
 export * from "./openExchange";
 export * from "./tracking";
 export * from "./certificateChecks";
+export * from "./caseCache";
+export * from "./inboxWriter";

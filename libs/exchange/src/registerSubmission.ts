@@ -89,6 +89,7 @@ export async function registerSubmission(
     if (!existing) throw err;
     return { created: false, existing };
   }
+  ctx.cache.set(doc);
   ctx.onOutbox(doc._id);
   ctx.onChange?.(doc, "created");
   return { created: true, doc };

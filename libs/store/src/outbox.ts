@@ -32,9 +32,13 @@ export interface OutboxRelayOptions {
   batchSize?: number;
   /** Serialises the relay's write with other writers of the same document. */
   lock?: KeyedMutex;
+  /** Reads a document the writer may hold in memory (defaults to the store). */
+  load?: (id: string) => Promise<Pending | null | undefined>;
+  /** Tells the writer what the relay wrote, so an in-memory copy stays exact. */
+  onMarked?: (id: string, outbox: OutboxEntry[]) => void;
 }
 
-type Pending = Pick<WithOutbox, "_id" | "rev" | "outbox">;
+export type Pending = Pick<WithOutbox, "_id" | "outbox">;
 
 /**
  * Moves outbox entries to Kafka, then removes them from their documents. At-least-once: a crash
@@ -53,6 +57,8 @@ export class OutboxRelay {
   private readonly sweepIntervalMs: number;
   private readonly batchSize: number;
   private readonly lock: KeyedMutex;
+  private readonly load: (id: string) => Promise<Pending | null | undefined>;
+  private readonly onMarked: (id: string, outbox: OutboxEntry[]) => void;
 
   constructor(
     private readonly collection: Collection<Document>,
@@ -63,6 +69,10 @@ export class OutboxRelay {
     this.sweepIntervalMs = opts.sweepIntervalMs ?? 30_000;
     this.batchSize = opts.batchSize ?? 500;
     this.lock = opts.lock ?? new KeyedMutex();
+    this.load =
+      opts.load ??
+      ((id) => this.collection.findOne({ _id: id as never }, { projection: { _id: 1, outbox: 1 } }) as Promise<Pending | null>);
+    this.onMarked = opts.onMarked ?? (() => undefined);
   }
 
   static async ensureIndexes(collection: Collection<Document>): Promise<void> {
@@ -145,10 +155,11 @@ export class OutboxRelay {
   /** Removes the sent entries, keeping any added since they were read. Runs under the document's lock. */
   private async markSent(sent: Pending): Promise<void> {
     const sentIds = new Set(sent.outbox.map((e) => e.eventId));
-    const current = (await this.collection.findOne({ _id: sent._id as never }, { projection: { _id: 1, outbox: 1 } })) as Pending | null;
+    const current = await this.load(sent._id);
     if (!current) return;
     const rest = current.outbox.filter((e) => !sentIds.has(e.eventId));
     await this.collection.updateOne({ _id: sent._id as never }, { $set: { outbox: rest, outboxPending: rest.length > 0 } });
+    this.onMarked(sent._id, rest);
     if (rest.length > 0) this.announced.add(sent._id);
   }
 }

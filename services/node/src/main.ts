@@ -183,6 +183,7 @@ export async function startNode(opts: NodeOptions = {}): Promise<RunningNode> {
       topics: [topics.inbound(cfg.topicPrefix, node.id)],
       deadLetterTopic: topics.deadLetter(cfg.topicPrefix, node.id),
       handle: inboundHandler(ctx, log),
+      beforeCommit: () => ctx.inboxWriter?.flush() ?? Promise.resolve(),
     });
   };
   const stopConsumer = async () => {

@@ -1,0 +1,35 @@
+import type { Collection } from "mongodb";
+import type { InboxEntry } from "./caseDoc";
+
+/**
+ * Buffers inbox records and writes them in one insert per consumed batch, before its offset is
+ * committed. Flushes are chained, so a flush resolves only after every earlier one (which may
+ * have taken this batch's records) has been written.
+ */
+export class InboxWriter {
+  private pending: InboxEntry[] = [];
+  private tail: Promise<void> = Promise.resolve();
+
+  constructor(private readonly inbox: Collection<InboxEntry>) {}
+
+  add(entry: InboxEntry): void {
+    this.pending.push(entry);
+  }
+
+  flush(): Promise<void> {
+    const batch = this.pending;
+    this.pending = [];
+    const write = async () => {
+      if (batch.length === 0) return;
+      try {
+        await this.inbox.insertMany(batch, { ordered: false });
+      } catch (err) {
+        // Entries already there (a replayed batch) are fine; anything else is not.
+        const errors = (err as { writeErrors?: { code?: number }[] }).writeErrors;
+        if (!errors || errors.some((e) => e.code !== 11000)) throw err;
+      }
+    };
+    this.tail = this.tail.then(write, write);
+    return this.tail;
+  }
+}
