@@ -60,6 +60,8 @@ export async function runExchangeBench(opts: {
   phaseMs: number;
   concurrency: number;
   progress: (line: string) => void;
+  /** Broker and store processes to sample as well, when they run locally. */
+  infraPids?: [string, number][];
 }): Promise<ExchangeBenchResult> {
   const network = Network.load();
   const bus = new Bus({ clientId: "bench-admin", brokers: opts.brokers }, createLogger({ service: "bench", level: "warn" }));
@@ -112,7 +114,9 @@ export async function runExchangeBench(opts: {
     s.on("error", () => undefined);
     return s;
   });
-  const sampler = new ProcSampler(new Map(cities.map((c) => [`node-${c.id}`, c.proc.pid!])));
+  const sampler = new ProcSampler(
+    new Map([...cities.map((c): [string, number] => [`node-${c.id}`, c.proc.pid!]), ...(opts.infraPids ?? [])]),
+  );
   sampler.start();
 
   const pairs = cities.flatMap((a) => cities.filter((b) => b !== a).map((b) => [a, b] as const));

@@ -21,9 +21,11 @@ export async function runRawPipeline(opts: {
   prefix: string;
   payloadBytes: number;
   durationMs: number;
+  /** Offered rate in messages per second; as fast as the producer can send when absent. */
+  ratePerSec?: number;
 }): Promise<RawResult> {
   const kafka = new Kafka({ clientId: "bench-raw", brokers: opts.brokers, logLevel: logLevel.NOTHING });
-  const topic = `${opts.prefix}.raw`;
+  const topic = `${opts.prefix}.raw${opts.ratePerSec ? `-${opts.ratePerSec}` : ""}`;
   const admin = kafka.admin();
   await admin.connect();
   await admin.createTopics({ topics: [{ topic, numPartitions: 3, replicationFactor: 1 }], waitForLeaders: true });
@@ -31,11 +33,12 @@ export async function runRawPipeline(opts: {
 
   const mongo = new MongoClient(opts.mongoUri);
   await mongo.connect();
-  const coll = mongo.db(`${opts.prefix}_raw`).collection<{ _id: string; sentAt: number; value: Buffer | null }>("events");
+  const dbName = `${opts.prefix}_raw${opts.ratePerSec ? `_${opts.ratePerSec}` : ""}`;
+  const coll = mongo.db(dbName).collection<{ _id: string; sentAt: number; value: Buffer | null }>("events");
 
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
-  const consumer = kafka.consumer({ groupId: `${opts.prefix}.raw`, maxWaitTimeInMs: 50 });
+  const consumer = kafka.consumer({ groupId: `${topic}.group`, maxWaitTimeInMs: 50 });
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
 
@@ -61,17 +64,19 @@ export async function runRawPipeline(opts: {
   const payload = randomBytes(opts.payloadBytes);
   const started = Date.now();
   const until = started + opts.durationMs;
-  // Keep a bounded number of produce requests in flight, like a relay would.
+  // One produce request in flight at a time, like the relay; at a fixed rate, a small batch every 10 ms.
   while (Date.now() < until) {
-    const batch = Array.from({ length: 100 }, () => ({ key: `raw-${sent++}`, value: payload, headers: { t: String(Date.now()) } }));
+    const size = opts.ratePerSec ? Math.max(1, Math.round(((Date.now() - started) / 1000) * opts.ratePerSec) - sent) : 100;
+    const batch = Array.from({ length: size }, () => ({ key: `raw-${sent++}`, value: payload, headers: { t: String(Date.now()) } }));
     await producer.send({ topic, acks: -1, compression: CompressionTypes.None, messages: batch });
+    if (opts.ratePerSec) await new Promise((r) => setTimeout(r, 10));
   }
   const deadline = Date.now() + 60_000;
   while (persisted < sent && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   const seconds = (Date.now() - started) / 1000;
   await consumer.disconnect();
   await producer.disconnect();
-  await mongo.db(`${opts.prefix}_raw`).dropDatabase();
+  await mongo.db(dbName).dropDatabase();
   await mongo.close();
   return { messages: persisted, seconds, throughput: persisted / seconds, latencyMs: percentiles(latencies) };
 }

@@ -6,7 +6,10 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { readFileSync } from "node:fs";
 import { resolveInfra } from "../deploy/local/infra";
+import { stateDir } from "../deploy/local/paths";
+import { runCertsBench } from "./certsVerify";
 import { runExchangeBench } from "./exchangeLoad";
 import { runRawPipeline } from "./rawPipeline";
 
@@ -15,6 +18,18 @@ const { values } = parseArgs({
 });
 const phaseMs = (values.seconds ? Number(values.seconds) : values.quick ? 8 : 60) * 1000;
 const prefix = `bench${Date.now().toString(36)}`;
+/** Pids of the local Kafka and FerretDB, when the provisioner runs them. */
+function localInfraPids(): [string, number][] {
+  const out: [string, number][] = [];
+  for (const name of ["kafka", "ferretdb"]) {
+    try {
+      out.push([name, Number(readFileSync(join(stateDir, `${name}.pid`), "utf8"))]);
+    } catch {
+      // Not local.
+    }
+  }
+  return out;
+}
 const progress = (line: string) => process.stderr.write(`\r\x1b[2K  ${line}`);
 
 const infra = await resolveInfra();
@@ -36,22 +51,35 @@ try {
     phaseMs,
     concurrency: Number(values.concurrency),
     progress,
+    infraPids: localInfraPids(),
   });
   process.stderr.write("\n");
-
   const max = exchange.phases[0]!;
   const half = exchange.phases[1]!;
+  console.log(`raw pipeline at the exchange's half-max rate (${half.offeredPerSec}/s) …`);
+  const rawAtRate = await runRawPipeline({
+    brokers: infra.kafkaBrokers,
+    mongoUri: infra.mongoUri,
+    prefix,
+    payloadBytes: 700,
+    durationMs: phaseMs,
+    ratePerSec: Number(half.offeredPerSec),
+  });
+
+  console.log("certificate verification against a bare grpc-js echo …");
+  const certs = await runCertsBench({ durationMs: Math.min(phaseMs, 15_000), brokers: infra.kafkaBrokers, mongoUri: infra.mongoUri });
   const f = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : "-");
   const rows: [string, string][] = [
     ["raw pipeline throughput (msg/s)", f(raw.throughput)],
-    ["raw pipeline latency p50 / p99 (ms)", `${f(raw.latencyMs.p50)} / ${f(raw.latencyMs.p99)}`],
+    ["raw pipeline latency at max rate p50 / p99 (ms)", `${f(raw.latencyMs.p50)} / ${f(raw.latencyMs.p99)}`],
+    [`raw pipeline latency at ${half.offeredPerSec}/s p50 / p99 (ms)`, `${f(rawAtRate.latencyMs.p50)} / ${f(rawAtRate.latencyMs.p99)}`],
     ["exchange max throughput (cases/s)", f(max.throughput)],
     ["exchange / raw throughput", `${((max.throughput / raw.throughput) * 100).toFixed(1)} %`],
     [
       `exchange at half max (${half.offeredPerSec}/s) p50 / p95 / p99 / max (ms)`,
       `${f(half.latencyMs.p50)} / ${f(half.latencyMs.p95)} / ${f(half.latencyMs.p99)} / ${f(half.latencyMs.max)}`,
     ],
-    ["exchange p50 / raw p50 latency", `${(half.latencyMs.p50 / raw.latencyMs.p50).toFixed(2)}×`],
+    ["exchange p50 / raw p50 latency, same rate", `${(half.latencyMs.p50 / rawAtRate.latencyMs.p50).toFixed(2)}×`],
     ["exchange at max rate p50 / p99 (ms)", `${f(max.latencyMs.p50)} / ${f(max.latencyMs.p99)}`],
     ...exchange.processes.map((p): [string, string] => [`${p.name} peak RSS (MB) / avg CPU (%)`, `${f(p.peakRssMb)} / ${f(p.avgCpuPct)}`]),
     [
@@ -59,6 +87,11 @@ try {
       `${exchange.counts.submitted} / ${exchange.counts.queued} / ${exchange.counts.duplicates} / ${exchange.counts.lost}`,
     ],
     ["submit errors (max, half)", `${max.errors}, ${half.errors}`],
+    [
+      "certs Verify / bare echo throughput (calls/s)",
+      `${f(certs.verify.throughput)} / ${f(certs.echo.throughput)} = ${(certs.ratio.throughput * 100).toFixed(1)} %`,
+    ],
+    ["certs Verify / bare echo p50 latency (ms)", `${f(certs.verify.p50Ms)} / ${f(certs.echo.p50Ms)}`],
   ];
   const width = Math.max(...rows.map((r) => r[0].length));
   console.log("\nTongban Exchange benchmark");
@@ -67,7 +100,7 @@ try {
   const dir = join(import.meta.dirname, "..", "results");
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `bench-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
-  writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), phaseMs, raw, exchange }, null, 2));
+  writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), phaseMs, raw, rawAtRate, exchange, certs }, null, 2));
   console.log(`\nresults: ${file}`);
   if (exchange.counts.lost !== 0 || exchange.counts.duplicates !== 0 || exchange.counts.queued !== exchange.counts.submitted) {
     console.error("counts do not match: cases were lost or duplicated");
