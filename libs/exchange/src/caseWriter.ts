@@ -97,16 +97,16 @@ async function writeCase(ctx: ExchangeContext, caseId: string, mutate: Mutation)
       requests,
       updatedAt: now,
       rev: doc.rev + 1,
-      ...(entries.length > 0 ? { outboxPending: true } : {}),
     };
+    // Entries the relay already published are dropped in this same write.
+    const sent = ctx.takeSent?.(caseId);
+    const outbox = [...(sent ? doc.outbox.filter((e) => !sent.has(e.eventId)) : doc.outbox), ...entries];
+    const write = { ...set, outbox, outboxPending: outbox.length > 0 };
     // Within this process the case lock orders writers; on MongoDB `rev` also guards against
     // another process. FerretDB v1 cannot honour it atomically and would scan for it.
-    const r = await ctx.cases.updateOne(
-      ctx.atomicUpdates ? { _id: caseId, rev: doc.rev } : { _id: caseId },
-      entries.length > 0 ? { $set: set, $push: { outbox: { $each: entries } } } : { $set: set },
-    );
+    const r = await ctx.cases.updateOne(ctx.atomicUpdates ? { _id: caseId, rev: doc.rev } : { _id: caseId }, { $set: write });
     if (r.matchedCount === 1) {
-      const written: CaseDoc = { ...doc, ...set, outbox: [...doc.outbox, ...entries] };
+      const written: CaseDoc = { ...doc, ...write };
       ctx.cache.set(written);
       if (entries.length > 0) ctx.onOutbox(caseId);
       ctx.onChange?.(written, "changed");

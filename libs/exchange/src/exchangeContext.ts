@@ -24,6 +24,8 @@ export interface ExchangeContext {
   cache: CaseCache;
   /** Batches inbox records per consumed batch; without it each is inserted at once. */
   inboxWriter?: InboxWriter;
+  /** Ids of outbox entries of `caseId` already published, for the writer to drop (see OutboxRelay.takeSent). */
+  takeSent?: (caseId: string) => Set<string> | undefined;
   /** A write left events in case `caseId`'s outbox: relay them now. */
   onOutbox: (caseId: string) => void;
   /** The store applies a filtered update atomically (MongoDB), so `rev` can guard writes across processes. */

@@ -58,6 +58,7 @@ export async function openExchange(o: OpenExchangeOptions): Promise<OpenExchange
     cache,
     inboxWriter: new InboxWriter(mongo.db.collection<InboxEntry>(INBOX)),
     onOutbox: (caseId) => relay.kick(caseId),
+    takeSent: (caseId) => relay.takeSent(caseId),
     atomicUpdates: mongo.atomicConditionalUpdates,
     ...(o.onChange ? { onChange: o.onChange } : {}),
   };

@@ -29,6 +29,12 @@ export type Publish = (records: { topic: string; key: string; value: Buffer; hea
 export interface OutboxRelayOptions {
   /** How often to sweep the collection for pending entries nobody announced (e.g. after a crash). */
   sweepIntervalMs?: number;
+  /**
+   * How long sent entries may stay in their document before the relay removes them with a write
+   * of its own. A writer that changes the document meanwhile removes them in its own write
+   * (`takeSent`), which saves the store one write per change.
+   */
+  clearDelayMs?: number;
   batchSize?: number;
   /** Serialises the relay's write with other writers of the same document. */
   lock?: KeyedMutex;
@@ -50,11 +56,15 @@ export type Pending = Pick<WithOutbox, "_id" | "outbox">;
  */
 export class OutboxRelay {
   private timer: NodeJS.Timeout | undefined;
+  private clearTimer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private again = false;
   private stopped = false;
   private readonly announced = new Set<string>();
+  /** Published entries still stored in their documents, by document. */
+  private readonly sent = new Map<string, Set<string>>();
   private readonly sweepIntervalMs: number;
+  private readonly clearDelayMs: number;
   private readonly batchSize: number;
   private readonly lock: KeyedMutex;
   private readonly load: (id: string) => Promise<Pending | null | undefined>;
@@ -66,7 +76,8 @@ export class OutboxRelay {
     private readonly log: Logger,
     opts: OutboxRelayOptions = {},
   ) {
-    this.sweepIntervalMs = opts.sweepIntervalMs ?? 30_000;
+    this.sweepIntervalMs = opts.sweepIntervalMs ?? 300_000;
+    this.clearDelayMs = opts.clearDelayMs ?? 250;
     this.batchSize = opts.batchSize ?? 500;
     this.lock = opts.lock ?? new KeyedMutex();
     this.load =
@@ -110,6 +121,17 @@ export class OutboxRelay {
       });
   }
 
+  /**
+   * For a writer about to change document `id` (holding its lock): the ids of entries already
+   * published, which the writer drops from the outbox it writes. The relay then leaves that
+   * document alone.
+   */
+  takeSent(id: string): Set<string> | undefined {
+    const ids = this.sent.get(id);
+    this.sent.delete(id);
+    return ids;
+  }
+
   /** Resolves when no relay pass is running. */
   async idle(): Promise<void> {
     while (this.running) await this.running;
@@ -119,6 +141,8 @@ export class OutboxRelay {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     await this.idle();
+    if (this.clearTimer) clearTimeout(this.clearTimer);
+    await this.clearSent();
   }
 
   /** Announces every document with pending entries (a collection query: rare on purpose). */
@@ -133,33 +157,57 @@ export class OutboxRelay {
       const ids = [...this.announced].slice(0, this.batchSize);
       for (const id of ids) this.announced.delete(id);
       try {
-        const found = await Promise.all(
-          ids.map((_id) => this.collection.findOne({ _id: _id as never }, { projection: { _id: 1, rev: 1, outbox: 1 } })),
-        );
-        const docs = found.filter((d) => d !== null && Array.isArray(d.outbox) && d.outbox.length > 0) as unknown as Pending[];
-        if (docs.length === 0) continue;
+        const found = await Promise.all(ids.map((id) => this.load(id)));
+        const batch = found.flatMap((d) => {
+          if (!d) return [];
+          const already = this.sent.get(d._id);
+          const fresh = d.outbox.filter((e) => !already?.has(e.eventId));
+          return fresh.length > 0 ? [{ id: d._id, entries: fresh }] : [];
+        });
+        if (batch.length === 0) continue;
         await this.publish(
-          docs.flatMap((d) =>
-            d.outbox.map((e) => ({ topic: e.topic, key: e.key, value: Buffer.from(e.value.buffer), headers: e.headers })),
+          batch.flatMap((b) =>
+            b.entries.map((e) => ({ topic: e.topic, key: e.key, value: Buffer.from(e.value.buffer), headers: e.headers })),
           ),
         );
-        await Promise.all(docs.map((d) => this.lock.run(d._id, () => this.markSent(d))));
+        for (const b of batch) {
+          const set = this.sent.get(b.id) ?? new Set<string>();
+          for (const e of b.entries) set.add(e.eventId);
+          this.sent.set(b.id, set);
+        }
+        this.clearTimer ??= setTimeout(() => {
+          this.clearTimer = undefined;
+          this.clearSent().catch((err) => this.log.error({ err }, "clearing sent outbox entries failed; will retry"));
+        }, this.clearDelayMs);
       } catch (err) {
-        // Not published or not marked: announce again so the next pass retries them.
+        // Not published: announce again so the next pass retries them.
         for (const id of ids) this.announced.add(id);
         throw err;
       }
     }
   }
 
-  /** Removes the sent entries, keeping any added since they were read. Runs under the document's lock. */
-  private async markSent(sent: Pending): Promise<void> {
-    const sentIds = new Set(sent.outbox.map((e) => e.eventId));
-    const current = await this.load(sent._id);
-    if (!current) return;
-    const rest = current.outbox.filter((e) => !sentIds.has(e.eventId));
-    await this.collection.updateOne({ _id: sent._id as never }, { $set: { outbox: rest, outboxPending: rest.length > 0 } });
-    this.onMarked(sent._id, rest);
-    if (rest.length > 0) this.announced.add(sent._id);
+  /** Removes published entries from documents no writer has touched since. */
+  private async clearSent(): Promise<void> {
+    const ids = [...this.sent.keys()];
+    await Promise.all(
+      ids.map((id) =>
+        this.lock.run(id, async () => {
+          const sentIds = this.takeSent(id);
+          if (!sentIds) return;
+          const current = await this.load(id);
+          if (!current) return;
+          const rest = current.outbox.filter((e) => !sentIds.has(e.eventId));
+          try {
+            await this.collection.updateOne({ _id: id as never }, { $set: { outbox: rest, outboxPending: rest.length > 0 } });
+          } catch (err) {
+            this.sent.set(id, sentIds);
+            throw err;
+          }
+          this.onMarked(id, rest);
+          if (rest.length > 0) this.kick(id);
+        }),
+      ),
+    );
   }
 }
