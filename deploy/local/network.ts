@@ -41,73 +41,41 @@ await bus.close();
 
 mkdirSync(logsDir, { recursive: true });
 const children: Child[] = [];
-for (const node of network.nodes) {
-  const label = `node-${node.id}`;
+
+/** Starts one service process with its log file; node with the tsx loader in-process (no tsx CLI wrapper process). */
+function startProcess(label: string, script: string, env: Record<string, string>, apis: Child["apis"]): void {
   const log = createWriteStream(join(logsDir, `${label}.log`), { flags: "a" });
-  // Node with the tsx loader in-process (not the tsx CLI, which would add a wrapper process).
-  const proc = spawn(process.execPath, ["--import", "tsx", join(repoRoot, "services/node/src/main.ts")], {
+  const proc = spawn(process.execPath, ["--import", "tsx", join(repoRoot, script)], {
     cwd: repoRoot,
     env: {
       ...process.env,
-      TONGBAN_NODE: node.id,
       TONGBAN_TOPIC_PREFIX: topicPrefix,
       KAFKA_BROKERS: infra.kafkaBrokers.join(","),
       MONGODB_URI: infra.mongoUri,
+      ...env,
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
   proc.stdout?.pipe(log);
   proc.stderr?.pipe(log);
-  children.push({
-    label,
-    proc,
-    apis: [
-      { address: `127.0.0.1:${node.ports.intake}`, service: "tongban.v1.IntakeService" },
-      { address: `127.0.0.1:${node.ports.queue}`, service: "tongban.v1.AuthorityQueueService" },
-    ],
-  });
+  children.push({ label, proc, apis });
+}
+
+for (const node of network.nodes) {
+  startProcess(`node-${node.id}`, "services/node/src/main.ts", { TONGBAN_NODE: node.id }, [
+    { address: `127.0.0.1:${node.ports.intake}`, service: "tongban.v1.IntakeService" },
+    { address: `127.0.0.1:${node.ports.queue}`, service: "tongban.v1.AuthorityQueueService" },
+  ]);
+  // Each city's certificate registry (证照库), seeded with the demo certificates when empty.
+  startProcess(`certs-${node.id}`, "services/certs/src/main.ts", { TONGBAN_NODE: node.id }, [
+    { address: `127.0.0.1:${node.ports.certs}`, service: "tongban.v1.CertificateRegistryService" },
+  ]);
 }
 
 // The operators' monitor (dashboard, JSON API, dead-letter replay): one process for the whole network.
 const monitorPort = Number(process.env.MONITOR_HTTP_PORT ?? 8080);
 const monitorUrl = `http://127.0.0.1:${monitorPort}/`;
-{
-  const log = createWriteStream(join(logsDir, "monitor.log"), { flags: "a" });
-  const proc = spawn(process.execPath, ["--import", "tsx", join(repoRoot, "services/monitor/src/main.ts")], {
-    cwd: repoRoot,
-    env: {
-      ...process.env,
-      TONGBAN_TOPIC_PREFIX: topicPrefix,
-      KAFKA_BROKERS: infra.kafkaBrokers.join(","),
-      MONGODB_URI: infra.mongoUri,
-      MONITOR_HTTP_PORT: String(monitorPort),
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  proc.stdout?.pipe(log);
-  proc.stderr?.pipe(log);
-  children.push({ label: "monitor", proc, apis: [] });
-}
-
-// Each city's certificate registry (证照库): its own process, seeded with the demo certificates when empty.
-for (const node of network.nodes) {
-  const label = `certs-${node.id}`;
-  const log = createWriteStream(join(logsDir, `${label}.log`), { flags: "a" });
-  const proc = spawn(process.execPath, ["--import", "tsx", join(repoRoot, "services/certs/src/main.ts")], {
-    cwd: repoRoot,
-    env: {
-      ...process.env,
-      TONGBAN_NODE: node.id,
-      TONGBAN_TOPIC_PREFIX: topicPrefix,
-      KAFKA_BROKERS: infra.kafkaBrokers.join(","),
-      MONGODB_URI: infra.mongoUri,
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  proc.stdout?.pipe(log);
-  proc.stderr?.pipe(log);
-  children.push({ label, proc, apis: [{ address: `127.0.0.1:${node.ports.certs}`, service: "tongban.v1.CertificateRegistryService" }] });
-}
+startProcess("monitor", "services/monitor/src/main.ts", { MONITOR_HTTP_PORT: String(monitorPort) }, []);
 
 let stopping = false;
 async function stopAll(code: number): Promise<never> {

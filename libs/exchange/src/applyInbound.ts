@@ -14,10 +14,11 @@ import {
 } from "@tongban/lifecycle";
 import { isDuplicateKey } from "@tongban/store";
 import type { CaseDoc } from "./caseDoc";
-import { applyCertificatesVerified, certificateIdsOf } from "./certificateChecks";
-import { type CaseChange, currentDueAt, updateCase } from "./caseWriter";
+import { applyCertificatesVerified } from "./certificateChecks";
+import { type CaseChange, updateCase } from "./caseWriter";
 import { type NonLifecycleCase, WireEventError, fromWire } from "./eventMapping";
 import { type ExchangeContext, decideContext } from "./exchangeContext";
+import { newCaseDoc } from "./newCaseDoc";
 import { trackingEntry } from "./tracking";
 import type { ReceivingCommand } from "./requestCommand";
 
@@ -130,30 +131,7 @@ async function createHomeCase(ctx: ExchangeContext, env: EventEnvelope): Promise
   };
   const state = evolve(initialState, submitted);
   const now = ctx.now();
-  const doc: CaseDoc = {
-    _id: env.caseId,
-    role: "home",
-    peerNode: env.sourceNode,
-    receiptKey: `${s.receivingNode}:${s.receiptNo}`,
-    receiptNo: s.receiptNo,
-    itemCode: s.itemCode,
-    receivingNode: s.receivingNode,
-    homeNode: s.homeNode,
-    homeDepartment: s.homeDepartment,
-    status: state.status,
-    state,
-    seq: 1,
-    dueAt: currentDueAt(state),
-    submission: s,
-    requests: [],
-    certificateIds: certificateIdsOf(s),
-    certificateChecks: s.certificateChecks,
-    createdAt: now,
-    updatedAt: now,
-    rev: 1,
-    outbox: [],
-    outboxPending: true,
-  };
+  const doc: CaseDoc = { ...newCaseDoc(env.caseId, "home", s, state, 1, now), outboxPending: true };
   doc.outbox.push(trackingEntry(ctx, doc, submitted, state, 1));
   try {
     await ctx.cases.insertOne(doc);

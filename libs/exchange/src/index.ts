@@ -14,3 +14,4 @@ export * from "./tracking";
 export * from "./certificateChecks";
 export * from "./caseCache";
 export * from "./inboxWriter";
+export * from "./newCaseDoc";

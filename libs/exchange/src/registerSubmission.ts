@@ -2,10 +2,11 @@ import type { CaseSubmitted } from "@tongban/contracts";
 import { type CaseEvent, type CaseState, decide, evolve, initialState } from "@tongban/lifecycle";
 import { isDuplicateKey } from "@tongban/store";
 import type { CaseDoc } from "./caseDoc";
-import { currentDueAt, outboxEntry } from "./caseWriter";
-import { certificateIdsOf, isPendingCheck } from "./certificateChecks";
+import { outboxEntry } from "./caseWriter";
+import { isPendingCheck } from "./certificateChecks";
 import { toWire } from "./eventMapping";
 import { type ExchangeContext, decideContext } from "./exchangeContext";
+import { newCaseDoc } from "./newCaseDoc";
 import { trackingEntry } from "./tracking";
 
 export type RegisterOutcome = { created: true; doc: CaseDoc } | { created: false; existing: CaseDoc };
@@ -48,28 +49,9 @@ export async function registerSubmission(
   const forwarded = events.slice(1) as Exclude<CaseEvent, { type: "case.submitted" }>[];
   const now = ctx.now();
   const doc: CaseDoc = {
-    _id: input.caseId,
-    role: "receiving",
-    peerNode: s.homeNode,
-    receiptKey: `${s.receivingNode}:${s.receiptNo}`,
-    receiptNo: s.receiptNo,
-    itemCode: s.itemCode,
-    receivingNode: s.receivingNode,
-    homeNode: s.homeNode,
-    homeDepartment: s.homeDepartment,
-    status: state.status,
-    state,
-    seq: events.length,
-    dueAt: currentDueAt(state),
-    submission: s,
+    ...newCaseDoc(input.caseId, "receiving", s, state, events.length, now),
     requestHash: input.requestHash,
-    requests: [],
-    certificateIds: certificateIdsOf(s),
-    certificateChecks: s.certificateChecks,
     certificatesPending: s.certificateChecks.some(isPendingCheck),
-    createdAt: now,
-    updatedAt: now,
-    rev: 1,
     outbox: [
       outboxEntry(ctx, input.caseId, s.homeNode, { event: { $case: "submitted", value: s } }, 1),
       ...forwarded.map((e, i) => outboxEntry(ctx, input.caseId, s.homeNode, toWire(e), i + 2)),

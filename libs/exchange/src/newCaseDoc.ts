@@ -1,0 +1,33 @@
+import type { CaseSubmitted } from "@tongban/contracts";
+import type { CaseState } from "@tongban/lifecycle";
+import { type CaseDoc, type Role } from "./caseDoc";
+import { certificateIdsOf } from "./certificateChecks";
+import { currentDueAt } from "./caseWriter";
+
+/** A case document as first stored on either side, from the submission and the state it starts in. */
+export function newCaseDoc(caseId: string, role: Role, s: CaseSubmitted, state: CaseState, seq: number, now: Date): CaseDoc {
+  return {
+    _id: caseId,
+    role,
+    peerNode: role === "home" ? s.receivingNode : s.homeNode,
+    receiptKey: `${s.receivingNode}:${s.receiptNo}`,
+    receiptNo: s.receiptNo,
+    itemCode: s.itemCode,
+    receivingNode: s.receivingNode,
+    homeNode: s.homeNode,
+    homeDepartment: s.homeDepartment,
+    status: state.status,
+    state,
+    seq,
+    dueAt: currentDueAt(state),
+    submission: s,
+    requests: [],
+    certificateIds: certificateIdsOf(s),
+    certificateChecks: s.certificateChecks,
+    createdAt: now,
+    updatedAt: now,
+    rev: 1,
+    outbox: [],
+    outboxPending: false,
+  };
+}
