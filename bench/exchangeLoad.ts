@@ -170,8 +170,18 @@ export async function runExchangeBench(opts: {
       await Promise.all(inflight);
     }
     for (const k of repliedAt.keys()) if (!before.has(k)) ids.add(k);
-    const drainDeadline = performance.now() + 120_000;
-    while ([...ids].some((k) => !visibleAt.has(k)) && performance.now() < drainDeadline) await new Promise((r) => setTimeout(r, 50));
+    // Drain fully, so the next phase starts on an empty pipeline; give up only when nothing moves for 60 s.
+    let seen = -1;
+    let stalledSince = performance.now();
+    for (;;) {
+      const pending = [...ids].filter((k) => !visibleAt.has(k)).length;
+      if (pending === 0) break;
+      if (pending !== seen) {
+        seen = pending;
+        stalledSince = performance.now();
+      } else if (performance.now() - stalledSince > 60_000) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
     clearInterval(tick);
     const lastVisible = Math.max(...[...ids].map((k) => visibleAt.get(k) ?? 0));
     const visible = [...ids].filter((k) => visibleAt.has(k));

@@ -1,18 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Bus, type InRecord } from "@tongban/bus";
+import { Bus } from "@tongban/bus";
 import { EventEnvelope, encodeEnvelope, topics } from "@tongban/contracts";
 import { sampleSubmission } from "@tongban/demo";
 import { apis, queuedIn } from "../support/clients";
-import {
-  type CityNode,
-  type Isolation,
-  eventually,
-  isolation,
-  network,
-  quietLogger,
-  startCities,
-  stopCities,
-} from "../support/testNetwork";
+import { readTopic } from "../support/readTopic";
+import { type CityNode, type Isolation, isolation, network, quietLogger, startCities, stopCities } from "../support/testNetwork";
 
 describe("poison messages on a node's inbound topic", () => {
   let iso: Isolation;
@@ -84,15 +76,7 @@ describe("poison messages on a node's inbound topic", () => {
     const after = await Promise.all(Array.from({ length: 6 }, (_, i) => apis(xm).submit(sampleSubmission(xiamen, "quanzhou", 41 + i))));
     await Promise.all(after.map((r) => queuedIn(qz, r.caseId, "RECEIVED_BY_HOME")));
 
-    const dead: InRecord[] = [];
-    const sub = await bus.consume({
-      groupId: `${iso.topicPrefix}.dlq-reader`,
-      topics: [topics.deadLetter(iso.topicPrefix, "quanzhou")],
-      deadLetterTopic: `${iso.topicPrefix}.unused`,
-      handle: async (r) => void dead.push(r),
-    });
-    await eventually("five dead letters", async () => (dead.length >= poison.length ? true : undefined));
-    await sub.stop();
+    const dead = await readTopic(bus, topics.deadLetter(iso.topicPrefix, "quanzhou"), (r) => r.length >= poison.length);
 
     const byCode = Object.fromEntries(dead.map((d) => [d.headers["x-dlq-code"], d]));
     expect(Object.keys(byCode).sort()).toEqual(["ILLEGAL_TRANSITION", "MISROUTED", "UNDECODABLE", "UNKNOWN_CASE", "UNKNOWN_TYPE"]);

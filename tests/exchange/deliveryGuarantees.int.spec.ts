@@ -1,10 +1,11 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Bus, type InRecord } from "@tongban/bus";
+import { Bus } from "@tongban/bus";
 import { topics } from "@tongban/contracts";
 import { sampleSubmission } from "@tongban/demo";
 import { apis, queuedIn, sentCaseIn } from "../support/clients";
+import { readTopic } from "../support/readTopic";
 import {
   type CityNode,
   type Isolation,
@@ -19,21 +20,6 @@ import {
 
 const repoRoot = join(import.meta.dirname, "../..");
 const groupOf = (iso: Isolation, node: string) => `${iso.topicPrefix}.${node}.node`;
-
-/** Reads every record currently on `topic` with a throwaway consumer group. */
-async function readAll(bus: Bus, iso: Isolation, topic: string): Promise<InRecord[]> {
-  const group = `${iso.topicPrefix}.reader.${Math.random().toString(36).slice(2)}`;
-  const records: InRecord[] = [];
-  const sub = await bus.consume({
-    groupId: group,
-    topics: [topic],
-    deadLetterTopic: `${topic}.unused`,
-    handle: async (r) => void records.push(r),
-  });
-  await eventually(`everything read from ${topic}`, async () => ((await bus.lag(group, topic)) === 0 ? true : undefined));
-  await sub.stop();
-  return records;
-}
 
 describe("delivery guarantees on the real broker and store", () => {
   let iso: Isolation;
@@ -70,7 +56,7 @@ describe("delivery guarantees on the real broker and store", () => {
       let replayed = 0;
       for (const node of ["xiamen", "zhangzhou"]) {
         const topic = topics.inbound(iso.topicPrefix, node);
-        const history = (await readAll(bus, iso, topic)).filter((r) => r.key === res.caseId);
+        const history = (await readTopic(bus, topic)).filter((r) => r.key === res.caseId);
         replayed += history.length;
         await bus.publish(history.map((r) => ({ topic, key: r.key!, value: r.value!, headers: r.headers })));
         await eventually(`${node} consumed the replay`, async () => ((await bus.lag(groupOf(iso, node), topic)) === 0 ? true : undefined));

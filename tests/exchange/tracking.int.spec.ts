@@ -3,16 +3,8 @@ import { Bus, type InRecord } from "@tongban/bus";
 import { TrackingEvent, topics } from "@tongban/contracts";
 import { sampleSubmission } from "@tongban/demo";
 import { apis, queuedIn, sentCaseIn } from "../support/clients";
-import {
-  type CityNode,
-  type Isolation,
-  eventually,
-  isolation,
-  network,
-  quietLogger,
-  startCities,
-  stopCities,
-} from "../support/testNetwork";
+import { readTopic } from "../support/readTopic";
+import { type CityNode, type Isolation, isolation, network, quietLogger, startCities, stopCities } from "../support/testNetwork";
 
 describe("tracking events for operators", () => {
   let iso: Isolation;
@@ -38,13 +30,6 @@ describe("tracking events for operators", () => {
     await apis(qz).exec(caseId, { $case: "accept", value: {} });
     await sentCaseIn(xm, caseId, "ACCEPTED");
 
-    const records: InRecord[] = [];
-    const sub = await bus.consume({
-      groupId: `${iso.topicPrefix}.tracking-reader`,
-      topics: [topics.tracking(iso.topicPrefix)],
-      deadLetterTopic: `${iso.topicPrefix}.unused`,
-      handle: async (r) => void records.push(r),
-    });
     const expected = [
       "xiamen case.submitted",
       "xiamen case.forwarded",
@@ -55,11 +40,9 @@ describe("tracking events for operators", () => {
       "quanzhou case.accepted",
       "xiamen case.accepted",
     ];
-    const steps = await eventually("tracking records", async () => {
-      const mine = records.map((r) => TrackingEvent.decode(r.value!)).filter((t) => t.caseId === caseId);
-      return mine.length >= expected.length ? mine : undefined;
-    });
-    await sub.stop();
+    const mine = (records: InRecord[]) => records.map((r) => TrackingEvent.decode(r.value!)).filter((t) => t.caseId === caseId);
+    const records = await readTopic(bus, topics.tracking(iso.topicPrefix), (r) => mine(r).length >= expected.length);
+    const steps = mine(records);
     expect(steps.map((t) => `${t.reportedBy} ${t.step}`).sort()).toEqual([...expected].sort());
     const accepted = steps.find((t) => t.step === "case.accepted" && t.reportedBy === "quanzhou")!;
     expect(accepted).toMatchObject({ state: "ACCEPTED", dueStage: "decision", receivingNode: "xiamen", homeNode: "quanzhou", seq: 4 });
