@@ -14,9 +14,11 @@ import { runExchangeBench } from "./exchangeLoad";
 import { runRawPipeline } from "./rawPipeline";
 
 const { values } = parseArgs({
-  options: { quick: { type: "boolean", default: false }, seconds: { type: "string" }, concurrency: { type: "string", default: "64" } },
+  options: { quick: { type: "boolean", default: false }, seconds: { type: "string" }, concurrency: { type: "string" } },
 });
-const phaseMs = (values.seconds ? Number(values.seconds) : values.quick ? 8 : 60) * 1000;
+// --quick is a smoke run (under a minute): short phases and fewer callers, so the backlog drains fast.
+const phaseMs = (values.seconds ? Number(values.seconds) : values.quick ? 4 : 60) * 1000;
+const concurrency = Number(values.concurrency ?? (values.quick ? 8 : 64));
 const prefix = `bench${Date.now().toString(36)}`;
 /** Pids of the local Kafka and FerretDB, when the provisioner runs them. */
 function localInfraPids(): [string, number][] {
@@ -49,7 +51,7 @@ try {
     mongoUri: infra.mongoUri,
     prefix,
     phaseMs,
-    concurrency: Number(values.concurrency),
+    concurrency,
     progress,
     infraPids: localInfraPids(),
   });
