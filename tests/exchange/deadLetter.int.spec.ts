@@ -1,30 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Bus } from "@tongban/bus";
+import { describe, expect, it } from "vitest";
 import { EventEnvelope, encodeEnvelope, topics } from "@tongban/contracts";
 import { sampleSubmission } from "@tongban/demo";
 import { apis, queuedIn } from "../support/clients";
 import { readTopic } from "../support/readTopic";
-import { type CityNode, type Isolation, isolation, network, quietLogger, startCities, stopCities } from "../support/testNetwork";
+import { type CityNode, network, useCities } from "../support/testNetwork";
 
 describe("poison messages on a node's inbound topic", () => {
-  let iso: Isolation;
-  let cities: CityNode[];
-  let bus: Bus;
-
-  beforeAll(async () => {
-    iso = isolation();
-    cities = await startCities(iso, ["xiamen", "quanzhou"]);
-    bus = new Bus({ clientId: "dlq-test", brokers: iso.kafkaBrokers }, quietLogger("dlq-test"));
-  });
-  afterAll(async () => {
-    await bus.close();
-    await stopCities(cities);
-  });
+  const net = useCities(["xiamen", "quanzhou"], "dlq-test");
 
   it("when undecodable, unknown, misrouted, out-of-place and orphan messages arrive, then each is dead-lettered with its reason and the partitions keep moving", async () => {
-    const [xm, qz] = cities as [CityNode, CityNode];
+    const [xm, qz] = net.cities as [CityNode, CityNode];
     const xiamen = network.node("xiamen")!;
-    const inbound = topics.inbound(iso.topicPrefix, "quanzhou");
+    const inbound = topics.inbound(net.iso.topicPrefix, "quanzhou");
     const existing = (await apis(xm).submit(sampleSubmission(xiamen, "quanzhou", 40))).caseId;
     const before = await queuedIn(qz, existing, "RECEIVED_BY_HOME");
 
@@ -70,13 +57,13 @@ describe("poison messages on a node's inbound topic", () => {
         }),
       },
     ];
-    await bus.publish(poison.map((p) => ({ topic: inbound, ...p })));
+    await net.bus.publish(poison.map((p) => ({ topic: inbound, ...p })));
 
     // Valid cases behind the poison, spread over the partitions, still arrive.
     const after = await Promise.all(Array.from({ length: 6 }, (_, i) => apis(xm).submit(sampleSubmission(xiamen, "quanzhou", 41 + i))));
     await Promise.all(after.map((r) => queuedIn(qz, r.caseId, "RECEIVED_BY_HOME")));
 
-    const dead = await readTopic(bus, topics.deadLetter(iso.topicPrefix, "quanzhou"), (r) => r.length >= poison.length);
+    const dead = await readTopic(net.bus, topics.deadLetter(net.iso.topicPrefix, "quanzhou"), (r) => r.length >= poison.length);
 
     const byCode = Object.fromEntries(dead.map((d) => [d.headers["x-dlq-code"], d]));
     expect(Object.keys(byCode).sort()).toEqual(["ILLEGAL_TRANSITION", "MISROUTED", "UNDECODABLE", "UNKNOWN_CASE", "UNKNOWN_TYPE"]);

@@ -1,28 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Bus, type InRecord } from "@tongban/bus";
+import { describe, expect, it } from "vitest";
+import type { InRecord } from "@tongban/bus";
 import { TrackingEvent, topics } from "@tongban/contracts";
 import { sampleSubmission } from "@tongban/demo";
 import { apis, queuedIn, sentCaseIn } from "../support/clients";
 import { readTopic } from "../support/readTopic";
-import { type CityNode, type Isolation, isolation, network, quietLogger, startCities, stopCities } from "../support/testNetwork";
+import { type CityNode, network, useCities } from "../support/testNetwork";
 
 describe("tracking events for operators", () => {
-  let iso: Isolation;
-  let cities: CityNode[];
-  let bus: Bus;
-
-  beforeAll(async () => {
-    iso = isolation();
-    cities = await startCities(iso, ["xiamen", "quanzhou"]);
-    bus = new Bus({ clientId: "tracking-test", brokers: iso.kafkaBrokers }, quietLogger("tracking-test"));
-  });
-  afterAll(async () => {
-    await bus.close();
-    await stopCities(cities);
-  });
+  const net = useCities(["xiamen", "quanzhou"], "tracking-test");
 
   it("when a case moves, then both nodes report each step they record, with no personal data", async () => {
-    const [xm, qz] = cities as [CityNode, CityNode];
+    const [xm, qz] = net.cities as [CityNode, CityNode];
     const req = sampleSubmission(network.node("xiamen")!, "quanzhou", 3301);
     const { caseId } = await apis(xm).submit(req);
     await queuedIn(qz, caseId, "RECEIVED_BY_HOME");
@@ -41,7 +29,7 @@ describe("tracking events for operators", () => {
       "xiamen case.accepted",
     ];
     const mine = (records: InRecord[]) => records.map((r) => TrackingEvent.decode(r.value!)).filter((t) => t.caseId === caseId);
-    const records = await readTopic(bus, topics.tracking(iso.topicPrefix), (r) => mine(r).length >= expected.length);
+    const records = await readTopic(net.bus, topics.tracking(net.iso.topicPrefix), (r) => mine(r).length >= expected.length);
     const steps = mine(records);
     expect(steps.map((t) => `${t.reportedBy} ${t.step}`).sort()).toEqual([...expected].sort());
     const accepted = steps.find((t) => t.step === "case.accepted" && t.reportedBy === "quanzhou")!;

@@ -1,20 +1,10 @@
 import { status } from "@grpc/grpc-js";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Bus } from "@tongban/bus";
+import { describe, expect, it } from "vitest";
 import { topics } from "@tongban/contracts";
 import { sampleSubmission } from "@tongban/demo";
 import { type Sample, parseExposition, samplesOf, sumOf } from "@tongban/metrics";
 import { apis, queuedIn, sentCaseIn } from "../support/clients";
-import {
-  type CityNode,
-  type Isolation,
-  eventually,
-  isolation,
-  network,
-  quietLogger,
-  startCities,
-  stopCities,
-} from "../support/testNetwork";
+import { type CityNode, eventually, network, useCities } from "../support/testNetwork";
 
 const scrape = async (city: CityNode): Promise<{ text: string; samples: Sample[] }> => {
   const res = await fetch(`http://127.0.0.1:${city.node.metricsPort}/metrics`);
@@ -24,22 +14,10 @@ const scrape = async (city: CityNode): Promise<{ text: string; samples: Sample[]
 };
 
 describe("the metrics endpoint of an exchange node", () => {
-  let iso: Isolation;
-  let cities: CityNode[];
-  let bus: Bus;
-
-  beforeAll(async () => {
-    iso = isolation();
-    cities = await startCities(iso, ["xiamen", "quanzhou"]);
-    bus = new Bus({ clientId: "metrics-test", brokers: iso.kafkaBrokers }, quietLogger("metrics-test"));
-  });
-  afterAll(async () => {
-    await bus.close();
-    await stopCities(cities);
-  });
+  const net = useCities(["xiamen", "quanzhou"], "metrics-test");
 
   it("when a case crosses cities and a poison message arrives, then both nodes' scrapes hold events, DLQ, latency, gRPC and lag series, and no personal data", async () => {
-    const [xm, qz] = cities as [CityNode, CityNode];
+    const [xm, qz] = net.cities as [CityNode, CityNode];
     const req = sampleSubmission(network.node("xiamen")!, "quanzhou", 5101);
     const { caseId } = await apis(xm).submit(req);
     const invalid: unknown = await apis(xm)
@@ -48,14 +26,17 @@ describe("the metrics endpoint of an exchange node", () => {
     expect((invalid as { code?: number }).code).toBe(status.INVALID_ARGUMENT);
     await queuedIn(qz, caseId, "RECEIVED_BY_HOME");
     await sentCaseIn(xm, caseId, "RECEIVED_BY_HOME");
-    const inbound = (node: string) => topics.inbound(iso.topicPrefix, node);
-    await bus.publish([
+    const inbound = (node: string) => topics.inbound(net.iso.topicPrefix, node);
+    await net.bus.publish([
       { topic: inbound("quanzhou"), key: "poison", value: Buffer.from("not a protobuf \xff"), headers: { "event-type": "case.submitted" } },
     ]);
 
     const q = await eventually("quanzhou's scrape shows the dead letter and no lag", async () => {
       const s = await scrape(qz);
-      const lag = samplesOf(s.samples, "tongban_consumer_lag", { group: `${iso.topicPrefix}.quanzhou.node`, topic: inbound("quanzhou") });
+      const lag = samplesOf(s.samples, "tongban_consumer_lag", {
+        group: `${net.iso.topicPrefix}.quanzhou.node`,
+        topic: inbound("quanzhou"),
+      });
       return sumOf(s.samples, "tongban_dead_letters_total", { code: "UNDECODABLE" }) >= 1 && lag[0]?.value === 0 ? s : undefined;
     });
     const x = await eventually("xiamen's scrape shows the forwarded case and its receipt", async () => {
@@ -67,8 +48,10 @@ describe("the metrics endpoint of an exchange node", () => {
     expect(sumOf(x.samples, "tongban_events_out_total", { service: "node", node: "xiamen", topic: inbound("quanzhou") })).toBeGreaterThan(
       0,
     );
-    expect(sumOf(x.samples, "tongban_events_out_total", { topic: topics.tracking(iso.topicPrefix), type: "tracking" })).toBeGreaterThan(0);
-    expect(sumOf(q.samples, "tongban_events_out_total", { topic: topics.deadLetter(iso.topicPrefix, "quanzhou") })).toBe(1);
+    expect(sumOf(x.samples, "tongban_events_out_total", { topic: topics.tracking(net.iso.topicPrefix), type: "tracking" })).toBeGreaterThan(
+      0,
+    );
+    expect(sumOf(q.samples, "tongban_events_out_total", { topic: topics.deadLetter(net.iso.topicPrefix, "quanzhou") })).toBe(1);
     // Events in, by outcome, and the handler latency histogram.
     expect(sumOf(q.samples, "tongban_events_in_total", { node: "quanzhou", topic: inbound("quanzhou"), outcome: "ok" })).toBeGreaterThan(0);
     expect(sumOf(q.samples, "tongban_events_in_total", { outcome: "dead_lettered", type: "case.submitted" })).toBe(1);
@@ -93,7 +76,7 @@ describe("the metrics endpoint of an exchange node", () => {
     );
     // Consumer lag and the outbox, refreshed on scrape.
     expect(
-      samplesOf(x.samples, "tongban_consumer_lag", { group: `${iso.topicPrefix}.xiamen.node`, topic: inbound("xiamen") }),
+      samplesOf(x.samples, "tongban_consumer_lag", { group: `${net.iso.topicPrefix}.xiamen.node`, topic: inbound("xiamen") }),
     ).toHaveLength(1);
     expect(samplesOf(x.samples, "tongban_outbox_pending", { node: "xiamen" })).toHaveLength(1);
     expect(samplesOf(x.samples, "process_cpu_user_seconds_total", { service: "node", node: "xiamen" })).toHaveLength(1);

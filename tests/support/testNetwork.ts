@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { credentials } from "@grpc/grpc-js";
-import { inject } from "vitest";
+import { afterAll, beforeAll, inject } from "vitest";
 import { Bus } from "@tongban/bus";
 import { Network } from "@tongban/config";
 import { AuthorityQueueServiceClient, IntakeServiceClient } from "@tongban/contracts";
@@ -107,4 +107,26 @@ export async function eventually<T>(what: string, probe: () => Promise<T | undef
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** A running network for one spec file: its isolation, its cities and a bus for the test's own reads and writes. */
+export interface CitiesFixture {
+  iso: Isolation;
+  cities: CityNode[];
+  bus: Bus;
+}
+
+/** Starts the given cities before the spec file's tests and stops them (and the bus) after. */
+export function useCities(ids: string[], clientId: string): CitiesFixture {
+  const fixture = {} as CitiesFixture;
+  beforeAll(async () => {
+    fixture.iso = isolation();
+    fixture.cities = await startCities(fixture.iso, ids);
+    fixture.bus = new Bus({ clientId, brokers: fixture.iso.kafkaBrokers }, quietLogger(clientId));
+  });
+  afterAll(async () => {
+    await fixture.bus.close();
+    await stopCities(fixture.cities);
+  });
+  return fixture;
 }

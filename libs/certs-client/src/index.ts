@@ -2,3 +2,4 @@ export * from "./certsClient";
 export * from "./positiveCache";
 export * from "./registryNodeOf";
 export * from "./verifyReferences";
+export * from "./certificateRecord";

@@ -1,29 +1,9 @@
+import type { CertificateRecord } from "@tongban/certs-client";
 import type { NodeConfig } from "@tongban/config";
 import { makeCertificateId, makeCreditCode, makeResidentId, organizationCodeCheckChar } from "@tongban/identifiers";
 
-export type HolderIdType = "RESIDENT_ID" | "CREDIT_CODE";
-export type CertificateStatus = "valid" | "revoked" | "expired";
-
-/**
- * A certificate (电子证照) as a city's registry holds it, with the GB/T 36903 metadata the
- * registry needs: identifier (GB/T 36904), type, number, holder, issuer (统一社会信用代码),
- * validity, territory (属地) and status. `validTo` is absent for certificates without expiry (长期).
- */
-export interface DemoCertificate {
-  certificateId: string;
-  typeCode: string;
-  typeName: string;
-  number: string;
-  holderName: string;
-  holderIdType: HolderIdType;
-  holderId: string;
-  issuerName: string;
-  issuerCode: string;
-  validFrom: Date;
-  validTo?: Date;
-  territoryCode: string;
-  status: CertificateStatus;
-  version: number;
+/** A demo certificate (电子证照): a registry record plus the city whose registry holds it. */
+export interface DemoCertificate extends CertificateRecord {
   /** The node whose registry holds the certificate (the issuing department's city). */
   registryNode: string;
 }

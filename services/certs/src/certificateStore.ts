@@ -1,7 +1,7 @@
 import { Binary, type Collection, type Db } from "mongodb";
 import { CertificateRevoked, type IdGenerator, topics } from "@tongban/contracts";
 import { type KeyedMutex, OutboxRelay, type WithOutbox } from "@tongban/store";
-import type { CertificateRecord } from "./domain/certificateRecord";
+import type { CertificateRecord } from "@tongban/certs-client";
 
 export const CERTIFICATES = "certificates";
 

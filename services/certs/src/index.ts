@@ -3,6 +3,5 @@ export * from "./registry";
 export * from "./auditLog";
 export * from "./certificateStore";
 export * from "./domain/auditChain";
-export * from "./domain/certificateRecord";
 export * from "./domain/decideOutcome";
 export * from "./domain/verificationOutcome";

@@ -1,4 +1,4 @@
-import type { CertificateRecord } from "./certificateRecord";
+import type { CertificateRecord } from "@tongban/certs-client";
 import type { Outcome } from "./verificationOutcome";
 
 /** What the caller already knows and asks to be confirmed (minimum necessary: number and holder). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { CertificateRecord } from "./certificateRecord";
+import type { CertificateRecord } from "@tongban/certs-client";
 import { decideOutcome, disclosesDetails } from "./decideOutcome";
 
 const record: CertificateRecord = {
