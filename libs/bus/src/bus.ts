@@ -12,6 +12,7 @@ import {
 import type { Logger } from "pino";
 import { type BusObserver, type BusOptions, type ConsumeOutcome, eventTypeOf } from "./busObserver";
 import { type BusConnection, kafkaConfig } from "./kafkaOptions";
+import { waitForLeaders } from "./waitForLeaders";
 
 /** A record to publish: key orders it (case id), headers carry type and trace. */
 export interface OutRecord {
@@ -110,10 +111,27 @@ export class Bus {
     });
   }
 
-  /** Creates missing topics; existing ones are left as they are. */
-  async ensureTopics(specs: TopicSpec[]): Promise<void> {
+  /**
+   * Creates missing topics (existing ones are left as they are), then waits until every
+   * partition of every given topic has a leader in the broker's metadata: a topic the controller
+   * just created can still answer UNKNOWN_TOPIC_OR_PARTITION to a producer for a moment.
+   */
+  async ensureTopics(specs: TopicSpec[], readyTimeoutMs = 30_000): Promise<void> {
     const admin: Admin = this.kafka.admin();
     await admin.connect();
+    try {
+      await this.createMissing(admin, specs);
+      await waitForLeaders(
+        admin,
+        specs.map((s) => s.topic),
+        readyTimeoutMs,
+      );
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  private async createMissing(admin: Admin, specs: TopicSpec[]): Promise<void> {
     try {
       const existing = new Set(await admin.listTopics());
       const missing = specs.filter((s) => !existing.has(s.topic));
@@ -130,8 +148,6 @@ export class Bus {
     } catch (err) {
       // A concurrent creator (another node starting) is not an error.
       if ((err as { type?: string }).type !== "TOPIC_ALREADY_EXISTS") throw err;
-    } finally {
-      await admin.disconnect();
     }
   }
 
