@@ -1,4 +1,14 @@
 import type { Logger } from "pino";
+import {
+  MAX_CLERK_LENGTH,
+  MAX_COMMENT_LENGTH,
+  MAX_ID_LENGTH,
+  MAX_LIST_ENTRIES,
+  MAX_REASON_LENGTH,
+  capViolations,
+  checkCount,
+  checkText,
+} from "@tongban/bounds";
 import type {
   CommandAck,
   GetCaseRequest,
@@ -48,13 +58,38 @@ export function toSubmissionInput(req: SubmitCaseRequest): SubmissionInput {
   };
 }
 
-/** Fields every receiving-side command needs. */
+/** A case id within its bounds, or INVALID_ARGUMENT. */
+function requireCaseId(caseId: string, out: FieldViolation[] = []): void {
+  if (checkText(out, "case_id", caseId, MAX_ID_LENGTH) && !caseId) {
+    out.push({ field: "case_id", description: "案件编号不能为空 / case id is required" });
+  }
+  if (out.length > 0) throw AppError.invalid(capViolations(out));
+}
+
+/** Fields every receiving-side command needs, each within its bounds, plus the command's own violations. */
 function requireIds(req: { caseId: string; requestId: string; windowClerk: string }, extra: FieldViolation[] = []): void {
   const v = [...extra];
-  if (!req.caseId) v.push({ field: "case_id", description: "案件编号不能为空 / case id is required" });
-  if (!req.requestId) v.push({ field: "request_id", description: "请求编号不能为空 / request id is required" });
-  if (!req.windowClerk) v.push({ field: "window_clerk", description: "收件人员不能为空 / window clerk is required" });
-  if (v.length > 0) throw AppError.invalid(v);
+  if (checkText(v, "request_id", req.requestId, MAX_ID_LENGTH) && !req.requestId) {
+    v.push({ field: "request_id", description: "请求编号不能为空 / request id is required" });
+  }
+  if (checkText(v, "window_clerk", req.windowClerk, MAX_CLERK_LENGTH) && !req.windowClerk) {
+    v.push({ field: "window_clerk", description: "收件人员不能为空 / window clerk is required" });
+  }
+  requireCaseId(req.caseId, v);
+}
+
+/** Corrected items: counted first, then each entry within its bounds. */
+function itemViolations(items: readonly string[]): FieldViolation[] {
+  const v: FieldViolation[] = [];
+  if (items.length === 0) v.push({ field: "items", description: "补正内容不能为空 / at least one corrected item is required" });
+  else if (checkCount(v, "items", items.length, MAX_LIST_ENTRIES, { zh: "补正内容", en: "corrected items" })) {
+    items.forEach((item, i) => {
+      if (checkText(v, `items[${i}]`, item, MAX_REASON_LENGTH, { multiline: true }) && !item.trim()) {
+        v.push({ field: `items[${i}]`, description: "补正内容不能为空 / corrected item must not be blank" });
+      }
+    });
+  }
+  return v;
 }
 
 /** gRPC adapter of the intake API for window systems. */
@@ -73,14 +108,13 @@ export function intakeGrpc(deps: SubmitDeps, log: Logger): IntakeServiceServer {
       return { caseId: out.caseId, duplicate: out.duplicate, acceptedAt: out.acceptedAt, warnings: out.warnings };
     }),
     submitCorrection: unary<SubmitCorrectionRequest, SubmitCorrectionResponse>("SubmitCorrection", log, async (req) => {
-      requireIds(
-        req,
-        req.items.length === 0 ? [{ field: "items", description: "补正内容不能为空 / at least one corrected item is required" }] : [],
-      );
+      requireIds(req, itemViolations(req.items));
       return { ack: await command(req, { type: "SubmitCorrection", actor: "receiving", data: { items: req.items } }) };
     }),
     withdrawCase: unary<WithdrawCaseRequest, WithdrawCaseResponse>("WithdrawCase", log, async (req) => {
-      requireIds(req);
+      const v: FieldViolation[] = [];
+      checkText(v, "reason", req.reason, MAX_REASON_LENGTH, { multiline: true });
+      requireIds(req, v);
       return { ack: await command(req, { type: "Withdraw", actor: "receiving", data: req.reason ? { reason: req.reason } : {} }) };
     }),
     recordDelivery: unary<RecordDeliveryRequest, RecordDeliveryResponse>("RecordDelivery", log, async (req) => {
@@ -88,18 +122,20 @@ export function intakeGrpc(deps: SubmitDeps, log: Logger): IntakeServiceServer {
       return { ack: await command(req, { type: "RecordDelivery", actor: "receiving", data: {} }) };
     }),
     recordRating: unary<RecordRatingRequest, RecordRatingResponse>("RecordRating", log, async (req) => {
-      const ok = (ratingLevels as readonly string[]).includes(req.level);
-      requireIds(
-        req,
-        ok
-          ? []
-          : [{ field: "level", description: `评价等级须为 ${ratingLevels.join(", ")} / level must be one of ${ratingLevels.join(", ")}` }],
-      );
+      const v: FieldViolation[] = [];
+      if (!(ratingLevels as readonly string[]).includes(req.level)) {
+        v.push({
+          field: "level",
+          description: `评价等级须为 ${ratingLevels.join(", ")} / level must be one of ${ratingLevels.join(", ")}`,
+        });
+      }
+      checkText(v, "comment", req.comment, MAX_COMMENT_LENGTH, { multiline: true });
+      requireIds(req, v);
       const data = { level: req.level as RatingLevel, ...(req.comment ? { comment: req.comment } : {}) };
       return { ack: await command(req, { type: "RecordRating", actor: "receiving", data }) };
     }),
     getCase: unary<GetCaseRequest, GetCaseResponse>("GetCase", log, async (req) => {
-      if (!req.caseId) throw AppError.invalid([{ field: "case_id", description: "案件编号不能为空 / case id is required" }]);
+      requireCaseId(req.caseId);
       // By _id alone: FerretDB v1 resolves only that without a collection scan.
       const doc = await ctx.cases.findOne({ _id: req.caseId });
       if (!doc || doc.role !== "receiving") throw caseNotFound(req.caseId);

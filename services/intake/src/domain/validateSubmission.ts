@@ -1,3 +1,22 @@
+import {
+  MAX_ADDRESS_LENGTH,
+  MAX_CERTIFICATES,
+  MAX_CERTIFICATE_ID_LENGTH,
+  MAX_CERTIFICATE_NUMBER_LENGTH,
+  MAX_CLERK_LENGTH,
+  MAX_CODE_LENGTH,
+  MAX_ID_NUMBER_LENGTH,
+  MAX_MATERIALS,
+  MAX_MATERIAL_COPIES,
+  MAX_MATERIAL_NAME_LENGTH,
+  MAX_NAME_LENGTH,
+  MAX_PHONE_LENGTH,
+  MAX_RECEIPT_NO_LENGTH,
+  MAX_TRACKING_NO_LENGTH,
+  capViolations,
+  checkCount,
+  checkText,
+} from "@tongban/bounds";
 import type { NodeConfig, Network } from "@tongban/config";
 import { validateCreditCode, validateEmsTrackingNo, validateResidentId, validateCertificateId } from "@tongban/identifiers";
 import type { FieldViolation } from "@tongban/rpc";
@@ -47,19 +66,31 @@ export function validateSubmission(
 ): CheckResult {
   const v: FieldViolation[] = [];
   const warnings: string[] = [];
+  // Counts first: a huge list is answered with one violation and its entries are not walked.
+  const materialsCounted = checkCount(v, "materials", input.materials.length, MAX_MATERIALS, { zh: "材料", en: "materials" });
+  const certificatesCounted = checkCount(v, "certificates", input.certificates.length, MAX_CERTIFICATES, {
+    zh: "证照",
+    en: "certificates",
+  });
+  /** Within its bounds and free of control characters; an out-of-bounds value is never echoed back. */
+  const bounded = (field: string, value: string, max: number) => checkText(v, field, value, max);
   const need = (field: string, value: string, zh: string, en: string) => {
     if (!value.trim()) v.push({ field, description: `${zh}不能为空 / ${en} is required` });
     return Boolean(value.trim());
   };
 
-  if (need("receipt_no", input.receiptNo, "收件编号", "receipt number") && !RECEIPT_NO.test(input.receiptNo)) {
+  if (
+    bounded("receipt_no", input.receiptNo, MAX_RECEIPT_NO_LENGTH) &&
+    need("receipt_no", input.receiptNo, "收件编号", "receipt number") &&
+    !RECEIPT_NO.test(input.receiptNo)
+  ) {
     v.push({
       field: "receipt_no",
       description: "收件编号须为4至40位字母、数字或连字符 / receipt number must be 4-40 letters, digits or dashes",
     });
   }
 
-  if (need("home_node", input.homeNode, "业务属地", "home node")) {
+  if (bounded("home_node", input.homeNode, MAX_CODE_LENGTH) && need("home_node", input.homeNode, "业务属地", "home node")) {
     if (!ctx.network.node(input.homeNode)) {
       const known = ctx.network.nodes.map((n) => n.id).join(", ");
       v.push({
@@ -74,7 +105,10 @@ export function validateSubmission(
     }
   }
 
-  if (need("receiving_division", input.receivingDivision, "收件窗口区划代码", "receiving division code")) {
+  if (
+    bounded("receiving_division", input.receivingDivision, MAX_CODE_LENGTH) &&
+    need("receiving_division", input.receivingDivision, "收件窗口区划代码", "receiving division code")
+  ) {
     if (!ctx.node.districts.some((d) => d.code === input.receivingDivision) && input.receivingDivision !== ctx.node.division) {
       v.push({
         field: "receiving_division",
@@ -83,7 +117,7 @@ export function validateSubmission(
     }
   }
 
-  if (need("item_code", input.itemCode, "事项编码", "item code")) {
+  if (bounded("item_code", input.itemCode, MAX_CODE_LENGTH) && need("item_code", input.itemCode, "事项编码", "item code")) {
     const item = ctx.catalog.item(input.itemCode);
     if (!item) {
       v.push({ field: "item_code", description: `事项目录中没有「${input.itemCode}」/ item '${input.itemCode}' is not in the catalog` });
@@ -92,7 +126,11 @@ export function validateSubmission(
         field: "item_code",
         description: `事项「${item.name}」不支持异地代收 / item '${input.itemCode}' cannot be handled by remote receipt`,
       });
-    } else if (ctx.network.node(input.homeNode) && need("home_department", input.homeDepartment, "业务属地主管部门", "home department")) {
+    } else if (
+      ctx.network.node(input.homeNode) &&
+      bounded("home_department", input.homeDepartment, MAX_CODE_LENGTH) &&
+      need("home_department", input.homeDepartment, "业务属地主管部门", "home department")
+    ) {
       const dept = ctx.catalog.homeDepartment(input.itemCode, input.homeNode);
       if (dept !== input.homeDepartment) {
         v.push({
@@ -108,20 +146,27 @@ export function validateSubmission(
   if (!a) {
     v.push({ field: "applicant", description: "申请人信息不能为空 / applicant is required" });
   } else {
-    need("applicant.name", a.name, "申请人名称", "applicant name");
+    if (bounded("applicant.name", a.name, MAX_NAME_LENGTH)) need("applicant.name", a.name, "申请人名称", "applicant name");
     if (a.kind === "PERSON" || a.kind === "ORGANIZATION") kind = a.kind;
     else v.push({ field: "applicant.kind", description: "申请人类型须为自然人或法人 / applicant kind must be PERSON or ORGANIZATION" });
-    if (need("applicant.id_number", a.idNumber, "证件号码", "id number")) {
+    if (
+      bounded("applicant.id_number", a.idNumber, MAX_ID_NUMBER_LENGTH) &&
+      need("applicant.id_number", a.idNumber, "证件号码", "id number")
+    ) {
       const r = kind === "PERSON" ? validateResidentId(a.idNumber, { now: ctx.now }) : validateCreditCode(a.idNumber);
       if (!r.ok) for (const e of r.errors) v.push({ field: "applicant.id_number", description: e.message });
       else warnings.push(...r.warnings.map((w) => `applicant.id_number: ${w.message}`));
     }
-    if (a.phone && !PHONE.test(a.phone)) {
+    bounded("applicant.address", a.address, MAX_ADDRESS_LENGTH);
+    if (bounded("applicant.phone", a.phone, MAX_PHONE_LENGTH) && a.phone && !PHONE.test(a.phone)) {
       v.push({ field: "applicant.phone", description: "联系电话格式不正确 / phone number is malformed" });
     }
   }
 
-  if (need("mail_tracking_no", input.mailTrackingNo, "材料寄递运单号", "mail tracking number of the paper materials")) {
+  if (
+    bounded("mail_tracking_no", input.mailTrackingNo, MAX_TRACKING_NO_LENGTH) &&
+    need("mail_tracking_no", input.mailTrackingNo, "材料寄递运单号", "mail tracking number of the paper materials")
+  ) {
     const r = validateEmsTrackingNo(input.mailTrackingNo);
     if (!r.ok) for (const e of r.errors) v.push({ field: "mail_tracking_no", description: e.message });
   }
@@ -129,18 +174,33 @@ export function validateSubmission(
     v.push({ field: "identity_verified", description: "须先完成申请人身份核验 / the applicant's identity must be verified at the window" });
   }
 
-  input.materials.forEach((m, i) => {
-    if (!m.name.trim()) v.push({ field: `materials[${i}].name`, description: "材料名称不能为空 / material name is required" });
-  });
-  input.certificates.forEach((c, i) => {
-    const r = validateCertificateId(c.certificateId);
-    if (!r.ok) for (const e of r.errors) v.push({ field: `certificates[${i}].certificate_id`, description: e.message });
-    else warnings.push(...r.warnings.map((w) => `certificates[${i}]: ${w.message}`));
-  });
+  if (materialsCounted) {
+    input.materials.forEach((m, i) => {
+      const field = `materials[${i}].name`;
+      if (bounded(field, m.name, MAX_MATERIAL_NAME_LENGTH) && !m.name.trim()) {
+        v.push({ field, description: "材料名称不能为空 / material name is required" });
+      }
+      if (m.copies > MAX_MATERIAL_COPIES) {
+        v.push({
+          field: `materials[${i}].copies`,
+          description: `份数最多${MAX_MATERIAL_COPIES}份 / at most ${MAX_MATERIAL_COPIES} copies`,
+        });
+      }
+    });
+  }
+  if (certificatesCounted) {
+    input.certificates.forEach((c, i) => {
+      bounded(`certificates[${i}].number`, c.number, MAX_CERTIFICATE_NUMBER_LENGTH);
+      if (!bounded(`certificates[${i}].certificate_id`, c.certificateId, MAX_CERTIFICATE_ID_LENGTH)) return;
+      const r = validateCertificateId(c.certificateId);
+      if (!r.ok) for (const e of r.errors) v.push({ field: `certificates[${i}].certificate_id`, description: e.message });
+      else warnings.push(...r.warnings.map((w) => `certificates[${i}]: ${w.message}`));
+    });
+  }
 
-  need("window_clerk", input.windowClerk, "收件人员", "window clerk");
+  if (bounded("window_clerk", input.windowClerk, MAX_CLERK_LENGTH)) need("window_clerk", input.windowClerk, "收件人员", "window clerk");
 
-  if (v.length > 0 || !a) return { ok: false, violations: v };
+  if (v.length > 0 || !a) return { ok: false, violations: capViolations(v) };
   return {
     ok: true,
     warnings,
