@@ -1,3 +1,14 @@
+import {
+  MAX_CODE_LENGTH,
+  MAX_COMMENT_LENGTH,
+  MAX_DOCUMENT_REF_LENGTH,
+  MAX_ID_LENGTH,
+  MAX_LIST_ENTRIES,
+  MAX_REASON_LENGTH,
+  MAX_RECEIPT_NO_LENGTH,
+  checkCount,
+  checkText,
+} from "@tongban/bounds";
 import { assertNever } from "./assertNever";
 import type { CaseCommand } from "./caseCommand";
 import type { FieldViolation } from "./invalidCommand";
@@ -9,14 +20,17 @@ const trackingNoPattern = /^[A-Za-z0-9]{10,30}$/;
 
 const blank = "不能为空 / must not be blank";
 
-function text(field: string, value: unknown, out: FieldViolation[]): void {
+/** Required text within `max` characters; free text (reasons, comments) may span lines, codes and ids may not. */
+function text(field: string, value: unknown, max: number, out: FieldViolation[], multiline = false): void {
   if (typeof value !== "string" || value.trim() === "") out.push({ field, description: blank });
+  else checkText(out, field, value, max, { multiline });
 }
 
-function optionalText(field: string, value: unknown, out: FieldViolation[]): void {
-  if (value !== undefined && typeof value !== "string") {
-    out.push({ field, description: "必须是文本 / must be a string" });
-  }
+/** Optional free text within `max` characters. */
+function optionalText(field: string, value: unknown, max: number, out: FieldViolation[]): void {
+  if (value === undefined) return;
+  if (typeof value !== "string") out.push({ field, description: "必须是文本 / must be a string" });
+  else checkText(out, field, value, max, { multiline: true });
 }
 
 function trackingNo(field: string, value: unknown, out: FieldViolation[]): void {
@@ -25,16 +39,19 @@ function trackingNo(field: string, value: unknown, out: FieldViolation[]): void 
   }
 }
 
-/** A non-empty list of non-blank, distinct entries. */
-function textList(field: string, value: unknown, out: FieldViolation[]): void {
+/** A non-empty list of at most MAX_LIST_ENTRIES non-blank, distinct entries within their bounds; counted first. */
+function textList(field: string, value: unknown, noun: { zh: string; en: string }, out: FieldViolation[]): void {
   if (!Array.isArray(value) || value.length === 0) {
     out.push({ field, description: "至少需要一项 / must list at least one entry" });
     return;
   }
+  if (!checkCount(out, field, value.length, MAX_LIST_ENTRIES, noun)) return;
   const seen = new Set<string>();
   value.forEach((entry: unknown, i) => {
     if (typeof entry !== "string" || entry.trim() === "") {
       out.push({ field: `${field}[${i}]`, description: blank });
+    } else if (!checkText(out, `${field}[${i}]`, entry, MAX_REASON_LENGTH, { multiline: true })) {
+      return;
     } else if (seen.has(entry.trim())) {
       out.push({ field: `${field}[${i}]`, description: "重复 / is a duplicate" });
     } else {
@@ -42,6 +59,9 @@ function textList(field: string, value: unknown, out: FieldViolation[]): void {
     }
   });
 }
+
+const reasonsNoun = { zh: "理由", en: "reasons" };
+const itemsNoun = { zh: "补正内容", en: "items" };
 
 function oneOf(field: string, value: unknown, allowed: readonly string[], out: FieldViolation[]): void {
   if (typeof value !== "string" || !allowed.includes(value)) {
@@ -55,12 +75,12 @@ export function validateCommand(command: CaseCommand): FieldViolation[] {
   switch (command.type) {
     case "SubmitCase": {
       const d = command.data;
-      text("caseId", d.caseId, out);
-      text("receiptNo", d.receiptNo, out);
-      text("itemCode", d.itemCode, out);
-      text("receivingNode", d.receivingNode, out);
-      text("homeNode", d.homeNode, out);
-      text("homeDepartment", d.homeDepartment, out);
+      text("caseId", d.caseId, MAX_ID_LENGTH, out);
+      text("receiptNo", d.receiptNo, MAX_RECEIPT_NO_LENGTH, out);
+      text("itemCode", d.itemCode, MAX_CODE_LENGTH, out);
+      text("receivingNode", d.receivingNode, MAX_CODE_LENGTH, out);
+      text("homeNode", d.homeNode, MAX_CODE_LENGTH, out);
+      text("homeDepartment", d.homeDepartment, MAX_CODE_LENGTH, out);
       if (typeof d.homeNode === "string" && d.homeNode.trim() !== "" && d.homeNode === d.receivingNode) {
         out.push({
           field: "homeNode",
@@ -79,29 +99,29 @@ export function validateCommand(command: CaseCommand): FieldViolation[] {
       trackingNo("trackingNo", command.data.trackingNo, out);
       break;
     case "Refuse":
-      textList("reasons", command.data.reasons, out);
+      textList("reasons", command.data.reasons, reasonsNoun, out);
       break;
     case "RequestCorrection":
-      textList("items", command.data.items, out);
+      textList("items", command.data.items, itemsNoun, out);
       break;
     case "SubmitCorrection":
-      textList("items", command.data.items, out);
+      textList("items", command.data.items, itemsNoun, out);
       break;
     case "Suspend":
       oneOf("kind", command.data.kind, suspensionKinds, out);
-      text("reason", command.data.reason, out);
+      text("reason", command.data.reason, MAX_REASON_LENGTH, out, true);
       break;
     case "ExtendDeadline":
-      text("reason", command.data.reason, out);
+      text("reason", command.data.reason, MAX_REASON_LENGTH, out, true);
       break;
     case "Decide": {
       const d = command.data;
-      text("documentRef", d.documentRef, out);
+      text("documentRef", d.documentRef, MAX_DOCUMENT_REF_LENGTH, out);
       switch (d.outcome) {
         case "approved":
           break;
         case "denied":
-          textList("reasons", d.reasons, out);
+          textList("reasons", d.reasons, reasonsNoun, out);
           break;
         default: {
           const unknownOutcome: never = d;
@@ -122,10 +142,10 @@ export function validateCommand(command: CaseCommand): FieldViolation[] {
     }
     case "RecordRating":
       oneOf("level", command.data.level, ratingLevels, out);
-      optionalText("comment", command.data.comment, out);
+      optionalText("comment", command.data.comment, MAX_COMMENT_LENGTH, out);
       break;
     case "Withdraw":
-      optionalText("reason", command.data.reason, out);
+      optionalText("reason", command.data.reason, MAX_REASON_LENGTH, out);
       break;
     case "ReceiveCase":
     case "SignForMaterials":
