@@ -1,17 +1,9 @@
 import "./quietTimeoutWarning";
-import {
-  type Admin,
-  CompressionTypes,
-  type Consumer,
-  type IHeaders,
-  Kafka,
-  Partitioners,
-  type Producer,
-  logLevel as kafkaLogLevel,
-} from "kafkajs";
+import { type Admin, type Consumer, type IHeaders, Kafka, logLevel as kafkaLogLevel } from "kafkajs";
 import type { Logger } from "pino";
 import { type BusObserver, type BusOptions, type ConsumeOutcome, eventTypeOf } from "./busObserver";
 import { type BusConnection, kafkaConfig } from "./kafkaOptions";
+import { RecoveringProducer } from "./producer";
 import { waitForLeaders } from "./waitForLeaders";
 
 /** A record to publish: key orders it (case id), headers carry type and trace. */
@@ -89,7 +81,7 @@ const toKafkaLevel = (level: string) =>
  */
 export class Bus {
   private readonly kafka: Kafka;
-  private producer: Producer | undefined;
+  private readonly producer: RecoveringProducer;
   private readonly consumers = new Set<Consumer>();
   private readonly observer: BusObserver | undefined;
 
@@ -109,6 +101,7 @@ export class Bus {
         child[fn]({ ns: entry.namespace, ...rest }, message);
       },
     });
+    this.producer = new RecoveringProducer(this.kafka, log.child({ component: "producer" }), options.producer);
   }
 
   /**
@@ -151,37 +144,17 @@ export class Bus {
     }
   }
 
-  private async getProducer(): Promise<Producer> {
-    if (!this.producer) {
-      // Unbounded retries keep the idempotent producer's ordering and dedupe guarantees: a send
-      // waits out a broker restart instead of failing and being resent as a new sequence.
-      const p = this.kafka.producer({
-        idempotent: true,
-        maxInFlightRequests: 1,
-        allowAutoTopicCreation: false,
-        createPartitioner: Partitioners.DefaultPartitioner,
-        retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 200, maxRetryTime: 5_000 },
-      });
-      await p.connect();
-      this.producer = p;
-    }
-    return this.producer;
-  }
-
   /** Publishes records with acks from all in-sync replicas; resolves once the broker has them. */
   async publish(records: OutRecord[]): Promise<void> {
     if (records.length === 0) return;
-    const producer = await this.getProducer();
     const byTopic = new Map<string, OutRecord[]>();
     for (const r of records) byTopic.set(r.topic, [...(byTopic.get(r.topic) ?? []), r]);
-    await producer.sendBatch({
-      acks: -1,
-      compression: CompressionTypes.None,
-      topicMessages: [...byTopic].map(([topic, rs]) => ({
+    await this.producer.send(
+      [...byTopic].map(([topic, rs]) => ({
         topic,
         messages: rs.map((r) => ({ key: r.key, value: r.value, headers: r.headers ?? {} })),
       })),
-    });
+    );
     this.notify((o) => {
       const counts = new Map<string, { topic: string; type: string; n: number }>();
       for (const r of records) {
@@ -314,7 +287,6 @@ export class Bus {
   async close(): Promise<void> {
     await Promise.all([...this.consumers].map((c) => c.disconnect()));
     this.consumers.clear();
-    await this.producer?.disconnect();
-    this.producer = undefined;
+    await this.producer.close();
   }
 }

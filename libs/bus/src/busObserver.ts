@@ -1,3 +1,5 @@
+import type { ProducerSettings } from "./producer";
+
 /** How a consumed record ended: applied, sent to the dead-letter topic, or failed (the batch is retried). */
 export type ConsumeOutcome = "ok" | "dead_lettered" | "error";
 
@@ -16,6 +18,8 @@ export interface BusObserver {
 
 export interface BusOptions {
   observer?: BusObserver;
+  /** Retry bounds of the producer (defaults: defaultProducerSettings). */
+  producer?: ProducerSettings;
 }
 
 /** The `event-type` header a record is counted under. */
