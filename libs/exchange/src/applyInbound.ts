@@ -16,6 +16,7 @@ import { isDuplicateKey } from "@tongban/store";
 import type { CaseDoc } from "./caseDoc";
 import { applyCertificatesVerified } from "./certificateChecks";
 import { type CaseChange, updateCase } from "./caseWriter";
+import { EnvelopeTooLarge } from "./envelopeLimit";
 import { type NonLifecycleCase, WireEventError, fromWire } from "./eventMapping";
 import { type ExchangeContext, decideContext } from "./exchangeContext";
 import { newCaseDoc } from "./newCaseDoc";
@@ -72,6 +73,31 @@ export async function applyInbound(ctx: ExchangeContext, env: EventEnvelope): Pr
   if (!w) throw new PoisonMessage(`unknown event type '${env.type}'`, "UNKNOWN_TYPE");
 
   let outcome: Outcome;
+  try {
+    outcome = await applyPayload(ctx, env, w);
+  } catch (err) {
+    // Deterministic: the same record would build the same oversized event again.
+    if (err instanceof EnvelopeTooLarge) throw new PoisonMessage(err.message, "ENVELOPE_TOO_LARGE");
+    throw err;
+  }
+  const entry = { _id: env.eventId, caseId: env.caseId, type: env.type, sourceNode: env.sourceNode, appliedAt: ctx.now() };
+  if (ctx.inboxWriter) ctx.inboxWriter.add(entry);
+  else {
+    try {
+      await ctx.inbox.insertOne(entry);
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+    }
+  }
+  return outcome;
+}
+
+async function applyPayload(
+  ctx: ExchangeContext,
+  env: EventEnvelope,
+  w: NonNullable<NonNullable<EventEnvelope["payload"]>["event"]>,
+): Promise<Outcome> {
+  let outcome: Outcome;
   switch (w.$case) {
     case "submitted":
       outcome = await createHomeCase(ctx, env);
@@ -98,15 +124,6 @@ export async function applyInbound(ctx: ExchangeContext, env: EventEnvelope): Pr
       break;
     default:
       outcome = await applyHistoryEvent(ctx, env, w);
-  }
-  const entry = { _id: env.eventId, caseId: env.caseId, type: env.type, sourceNode: env.sourceNode, appliedAt: ctx.now() };
-  if (ctx.inboxWriter) ctx.inboxWriter.add(entry);
-  else {
-    try {
-      await ctx.inbox.insertOne(entry);
-    } catch (err) {
-      if (!isDuplicateKey(err)) throw err;
-    }
   }
   return outcome;
 }

@@ -4,6 +4,7 @@ import { type CaseEvent, type CaseState, evolve, isOverdue } from "@tongban/life
 import type { OutboxEntry } from "@tongban/store";
 import { type CaseDoc, type HandledRequest, MAX_REMEMBERED_REQUESTS } from "./caseDoc";
 import { toWire } from "./eventMapping";
+import { checkEnvelopeSize } from "./envelopeLimit";
 import { type ExchangeContext, loadCase } from "./exchangeContext";
 import { trackingEntry } from "./tracking";
 
@@ -12,7 +13,7 @@ const FAR_FUTURE = new Date(8.64e15);
 /** The due date of the stage the case is in, or null when no clock runs. */
 export const currentDueAt = (state: CaseState): Date | null => isOverdue(state, FAR_FUTURE)?.dueAt ?? null;
 
-/** Outbox entry carrying one wire payload to `target`'s inbound topic. */
+/** Outbox entry carrying one wire payload to `target`'s inbound topic; throws EnvelopeTooLarge if it could never be published. */
 export function outboxEntry(ctx: ExchangeContext, caseId: string, target: string, payload: WireEvent, caseSeq: number): OutboxEntry {
   const env: EventEnvelope = {
     eventId: ctx.ids(),
@@ -28,13 +29,16 @@ export function outboxEntry(ctx: ExchangeContext, caseId: string, target: string
     keyId: "",
     payload,
   };
-  return {
-    eventId: env.eventId,
-    topic: topics.inbound(ctx.topicPrefix, target),
-    key: caseId,
-    value: new Binary(encodeEnvelope(env)),
-    headers: { "event-type": env.type, "event-id": env.eventId, "source-node": env.sourceNode, "schema-version": String(SCHEMA_VERSION) },
-  };
+  return checkEnvelopeSize(
+    {
+      eventId: env.eventId,
+      topic: topics.inbound(ctx.topicPrefix, target),
+      key: caseId,
+      value: new Binary(encodeEnvelope(env)),
+      headers: { "event-type": env.type, "event-id": env.eventId, "source-node": env.sourceNode, "schema-version": String(SCHEMA_VERSION) },
+    },
+    ctx.maxEnvelopeBytes,
+  );
 }
 
 /** What one command or inbound event does to a case. */

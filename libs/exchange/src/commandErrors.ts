@@ -1,9 +1,21 @@
 import { status } from "@grpc/grpc-js";
 import { DomainError, IllegalTransition, InvalidCommand } from "@tongban/lifecycle";
 import { AppError } from "@tongban/rpc";
+import { EnvelopeTooLarge } from "./envelopeLimit";
 
 /** The one place lifecycle errors become gRPC errors. */
 export function toAppError(err: unknown): unknown {
+  if (err instanceof EnvelopeTooLarge) {
+    const submission = err.eventType === "case.submitted";
+    return AppError.invalid([
+      {
+        field: submission ? "submission" : "command",
+        description: submission
+          ? `申请数据过大 / submission too large: ${err.bytes} bytes, max ${err.max}`
+          : `指令数据过大 / command too large: ${err.bytes} bytes, max ${err.max}`,
+      },
+    ]);
+  }
   if (!(err instanceof DomainError)) return err;
   if (err instanceof InvalidCommand) return AppError.invalid(err.violations.map((v) => ({ field: v.field, description: v.description })));
   if (err instanceof IllegalTransition) return AppError.failedPrecondition(err.message, "ILLEGAL_TRANSITION");

@@ -28,6 +28,8 @@ export interface ExchangeContext {
   takeSent?: (caseId: string) => Set<string> | undefined;
   /** A write left events in case `caseId`'s outbox: relay them now. */
   onOutbox: (caseId: string) => void;
+  /** Largest envelope an outbox entry may have (default MAX_ENVELOPE_BYTES). */
+  maxEnvelopeBytes?: number;
   /** The store applies a filtered update atomically (MongoDB), so `rev` can guard writes across processes. */
   atomicUpdates: boolean;
   /** A case document changed (queue streams, metrics). */

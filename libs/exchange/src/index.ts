@@ -15,3 +15,4 @@ export * from "./certificateChecks";
 export * from "./caseCache";
 export * from "./inboxWriter";
 export * from "./newCaseDoc";
+export * from "./envelopeLimit";

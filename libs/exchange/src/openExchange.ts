@@ -1,8 +1,8 @@
 import type { Logger } from "pino";
-import type { Bus } from "@tongban/bus";
+import { type Bus, classifyPublishError } from "@tongban/bus";
 import { WorkingDayCalendar } from "@tongban/calendar";
-import { type IdGenerator, ulidGenerator } from "@tongban/contracts";
-import { KeyedMutex, type MongoHandle, OutboxRelay, connectMongo } from "@tongban/store";
+import { type IdGenerator, topics, ulidGenerator } from "@tongban/contracts";
+import { KeyedMutex, type MongoHandle, OutboxQuarantine, OutboxRelay, type OutboxRelayObserver, connectMongo } from "@tongban/store";
 import { CASES, type CaseDoc, INBOX, type InboxEntry, ensureCaseIndexes } from "./caseDoc";
 import { CaseCache } from "./caseCache";
 import type { ExchangeContext } from "./exchangeContext";
@@ -18,11 +18,19 @@ export interface OpenExchangeOptions {
   now?: () => Date;
   ids?: IdGenerator;
   onChange?: ExchangeContext["onChange"];
+  /** Largest envelope an outbox entry may have (default MAX_ENVELOPE_BYTES). */
+  maxEnvelopeBytes?: number;
+  /** How long an unknown topic may persist before its outbox entries are quarantined (default 30 s). */
+  unknownTopicWaitMs?: number;
+  /** Told about outbox entries moved to the quarantine (metrics). */
+  relayObserver?: OutboxRelayObserver;
 }
 
 export interface OpenExchange {
   ctx: ExchangeContext;
   relay: OutboxRelay;
+  /** Outbox entries that could not be published, and operators' resend requests. */
+  quarantine: OutboxQuarantine;
   mongo: MongoHandle;
   close(): Promise<void>;
 }
@@ -37,6 +45,7 @@ export async function openExchange(o: OpenExchangeOptions): Promise<OpenExchange
   const lock = new KeyedMutex();
   const cache = new CaseCache();
   const cases = mongo.db.collection<CaseDoc>(CASES);
+  const quarantine = OutboxQuarantine.of(mongo.db);
   const relay = new OutboxRelay(mongo.db.collection(CASES), (records) => o.bus.publish(records), o.log.child({ component: "outbox" }), {
     lock,
     load: async (id) => cache.get(id) ?? (await cases.findOne({ _id: id }, { projection: { _id: 1, outbox: 1 } })),
@@ -44,6 +53,12 @@ export async function openExchange(o: OpenExchangeOptions): Promise<OpenExchange
       const doc = cache.get(id);
       if (doc) cache.set({ ...doc, outbox, outboxPending: outbox.length > 0 });
     },
+    classify: classifyPublishError,
+    quarantine,
+    noticeTopic: topics.deadLetter(o.topicPrefix, o.nodeId),
+    nodeId: o.nodeId,
+    ...(o.unknownTopicWaitMs !== undefined ? { permanentAfterMs: o.unknownTopicWaitMs } : {}),
+    ...(o.relayObserver ? { observer: o.relayObserver } : {}),
   });
   const ctx: ExchangeContext = {
     nodeId: o.nodeId,
@@ -60,12 +75,14 @@ export async function openExchange(o: OpenExchangeOptions): Promise<OpenExchange
     onOutbox: (caseId) => relay.kick(caseId),
     takeSent: (caseId) => relay.takeSent(caseId),
     atomicUpdates: mongo.atomicConditionalUpdates,
+    ...(o.maxEnvelopeBytes !== undefined ? { maxEnvelopeBytes: o.maxEnvelopeBytes } : {}),
     ...(o.onChange ? { onChange: o.onChange } : {}),
   };
   relay.start();
   return {
     ctx,
     relay,
+    quarantine,
     mongo,
     close: async () => {
       await relay.stop();

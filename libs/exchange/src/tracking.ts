@@ -2,6 +2,7 @@ import { Binary } from "mongodb";
 import { TrackingEvent, topics } from "@tongban/contracts";
 import { type CaseEvent, type CaseState, isOverdue } from "@tongban/lifecycle";
 import type { OutboxEntry } from "@tongban/store";
+import { checkEnvelopeSize } from "./envelopeLimit";
 import type { ExchangeContext } from "./exchangeContext";
 
 const FAR_FUTURE = new Date(8.64e15);
@@ -45,11 +46,14 @@ export function trackingEntry(ctx: ExchangeContext, c: TrackedCase, event: CaseE
     submittedAt: file?.timeline.submittedAt,
     materialsSignedAt: file?.materialsSignedAt,
   };
-  return {
-    eventId: t.trackingId,
-    topic: topics.tracking(ctx.topicPrefix),
-    key: c._id,
-    value: new Binary(TrackingEvent.encode(t).finish()),
-    headers: { "event-type": "tracking", step: event.type, "source-node": ctx.nodeId },
-  };
+  return checkEnvelopeSize(
+    {
+      eventId: t.trackingId,
+      topic: topics.tracking(ctx.topicPrefix),
+      key: c._id,
+      value: new Binary(TrackingEvent.encode(t).finish()),
+      headers: { "event-type": "tracking", step: event.type, "source-node": ctx.nodeId },
+    },
+    ctx.maxEnvelopeBytes,
+  );
 }

@@ -20,6 +20,8 @@ export interface MetricsOptions {
   lag?: () => Promise<LagSample[]>;
   /** Asked on every scrape for the number of documents with unsent outbox entries. */
   outboxPending?: () => Promise<number>;
+  /** Asked on every scrape for the number of outbox entries still in quarantine. */
+  outboxQuarantineOpen?: () => Promise<number>;
   /** When given, any other event type is reported as "other". */
   knownEventTypes?: readonly string[];
   /** Bound on the lag and outbox callbacks, so a slow broker or store never hangs a scrape. */
@@ -53,6 +55,7 @@ export class Metrics {
   private readonly handlerDuration: Histogram<"type">;
   private readonly grpcCalls: Counter<"method" | "code">;
   private readonly grpcDuration: Histogram<"method">;
+  private readonly quarantined: Counter<"reason">;
   private readonly types: LabelGuard;
   private readonly codes = new LabelGuard(codePattern, "OTHER");
   private readonly names = new LabelGuard(namePattern, "other", undefined, 200);
@@ -103,6 +106,13 @@ export class Metrics {
       registers,
     });
 
+    this.quarantined = new Counter({
+      name: "tongban_outbox_quarantined_total",
+      help: "Outbox entries moved to the quarantine because they cannot be published, by reason (e.g. MESSAGE_TOO_LARGE)",
+      labelNames: ["reason"],
+      registers,
+    });
+
     const lag = opts.lag;
     if (lag) {
       new Gauge({
@@ -137,6 +147,26 @@ export class Metrics {
         },
       });
     }
+    const quarantineOpen = opts.outboxQuarantineOpen;
+    if (quarantineOpen) {
+      new Gauge({
+        name: "tongban_outbox_quarantine_open",
+        help: "Outbox entries in quarantine that have not been resent",
+        registers,
+        async collect() {
+          try {
+            this.set(await within(quarantineOpen(), timeoutMs));
+          } catch {
+            return;
+          }
+        },
+      });
+    }
+  }
+
+  /** Outbox relay hook: an entry was quarantined with `reason`. */
+  quarantinedOutboxEntry(reason: string): void {
+    this.quarantined.inc({ reason: this.codes.of(reason) });
   }
 
   /** Bus hook: `count` records of `type` were acknowledged on `topic`. */

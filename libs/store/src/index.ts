@@ -1,3 +1,4 @@
 export * from "./connectMongo";
 export * from "./outbox";
 export * from "./keyedMutex";
+export * from "./outboxQuarantine";

@@ -1,6 +1,7 @@
 import type { Binary, Collection, Document } from "mongodb";
 import type { Logger } from "pino";
 import { KeyedMutex } from "./keyedMutex";
+import { BEHIND_QUARANTINED, type OutboxQuarantine, type QuarantinedEntry, envelopeBytes } from "./outboxQuarantine";
 
 /**
  * An event waiting to leave the node, stored inside the document whose state change produced it
@@ -26,6 +27,26 @@ export interface WithOutbox {
 
 export type Publish = (records: { topic: string; key: string; value: Buffer; headers: Record<string, string> }[]) => Promise<void>;
 
+/**
+ * How a failed publish may heal (see the bus's classifyPublishError): `permanent` failures are
+ * quarantined at once, `permanentAfterWait` ones only if they persist, `transient` ones retried.
+ * `topicWide` failures concern every entry for the topic alike (missing, not authorised).
+ */
+export interface PublishFailure {
+  code: string;
+  kind: "permanent" | "transient" | "permanentAfterWait";
+  topicWide: boolean;
+}
+
+/** Hooks the relay calls after the fact (metrics); a hook that throws is ignored. */
+export interface OutboxRelayObserver {
+  /** An entry was moved to the quarantine with this reason. */
+  quarantined(reason: string): void;
+}
+
+/** Header code of the metadata-only notice a quarantine publishes to the node's dead-letter topic. */
+export const OUTBOX_QUARANTINED = "OUTBOX_QUARANTINED";
+
 export interface OutboxRelayOptions {
   /** How often to sweep the collection for pending entries nobody announced (e.g. after a crash). */
   sweepIntervalMs?: number;
@@ -36,15 +57,45 @@ export interface OutboxRelayOptions {
    */
   clearDelayMs?: number;
   batchSize?: number;
+  /** Largest sum of envelope sizes sent to one topic in one request (the broker limits a record batch). */
+  maxBatchBytes?: number;
   /** Serialises the relay's write with other writers of the same document. */
   lock?: KeyedMutex;
   /** Reads a document the writer may hold in memory (defaults to the store). */
   load?: (id: string) => Promise<Pending | null | undefined>;
   /** Tells the writer what the relay wrote, so an in-memory copy stays exact. */
   onMarked?: (id: string, outbox: OutboxEntry[]) => void;
+  /** Tells a failure that will not heal from one that will; by default every failure is transient. */
+  classify?: (err: unknown) => PublishFailure;
+  /** Where entries that will not publish are moved; without it they are retried for ever. */
+  quarantine?: OutboxQuarantine;
+  /** Topic for the metadata-only notice of each quarantined entry (the node's dead-letter topic). */
+  noticeTopic?: string;
+  /** The node id put on notices. */
+  nodeId?: string;
+  /** How long a `permanentAfterWait` failure (unknown topic) may persist before its entries are quarantined. */
+  permanentAfterMs?: number;
+  /** First delay before retrying after a transient failure; doubles up to `retryMaxMs`. */
+  retryInitialMs?: number;
+  retryMaxMs?: number;
+  /** How often operators' resend requests and unsent quarantine notices are looked at. */
+  resendIntervalMs?: number;
+  observer?: OutboxRelayObserver;
+  now?: () => Date;
 }
 
 export type Pending = Pick<WithOutbox, "_id" | "outbox">;
+
+/** One document's unsent entries for one topic, in outbox order (per-key order must hold). */
+interface Chain {
+  id: string;
+  entries: OutboxEntry[];
+}
+
+const chainKey = (docId: string, topic: string) => `${docId}\u0000${topic}`;
+const recordOf = (e: OutboxEntry) => ({ topic: e.topic, key: e.key, value: Buffer.from(e.value.buffer), headers: e.headers });
+const messageOf = (err: unknown) => String((err as Error)?.message ?? err).slice(0, 500);
+const transient: PublishFailure = { code: "ERROR", kind: "transient", topicWide: false };
 
 /**
  * Moves outbox entries to Kafka, then removes them from their documents. At-least-once: a crash
@@ -53,37 +104,71 @@ export type Pending = Pick<WithOutbox, "_id" | "outbox">;
  * Writers announce the documents they gave entries (`kick(id)`), so a relay pass reads those
  * documents by _id instead of querying the collection; a sweep at start and at intervals finds
  * whatever was written but not announced (a crash between the write and the relay).
+ *
+ * No entry blocks another: entries are sent per topic in batches of bounded size; a batch that
+ * fails for good is sent again entry by entry, and an entry that will not publish (too large,
+ * unknown topic after a wait, not authorised) is moved to the quarantine with its reason, with
+ * the entries of the same document and topic behind it (their order must hold), and removed from
+ * its document. Transient failures are retried on a timer with exponential backoff.
  */
 export class OutboxRelay {
   private timer: NodeJS.Timeout | undefined;
   private clearTimer: NodeJS.Timeout | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private resendTimer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private again = false;
   private stopped = false;
   private readonly announced = new Set<string>();
-  /** Published entries still stored in their documents, by document. */
+  /** Documents whose entries failed transiently, announced again when the retry timer fires. */
+  private readonly retrying = new Set<string>();
+  private retryDelayMs: number;
+  /** Published (or quarantined) entries still stored in their documents, by document. */
   private readonly sent = new Map<string, Set<string>>();
+  /** Open quarantines: the head entry's event id per document and topic. */
+  private blocked: Map<string, string> | undefined;
+  /** When failures that may be permanent were first seen, by topic or event id. */
+  private readonly failingSince = new Map<string, { since: number; attempts: number }>();
+  private resendDue = false;
+  private order = Date.now() * 1_000;
   private readonly sweepIntervalMs: number;
   private readonly clearDelayMs: number;
   private readonly batchSize: number;
+  private readonly maxBatchBytes: number;
   private readonly lock: KeyedMutex;
   private readonly load: (id: string) => Promise<Pending | null | undefined>;
   private readonly onMarked: (id: string, outbox: OutboxEntry[]) => void;
+  private readonly classify: (err: unknown) => PublishFailure;
+  private readonly quarantine: OutboxQuarantine | undefined;
+  private readonly permanentAfterMs: number;
+  private readonly retryInitialMs: number;
+  private readonly retryMaxMs: number;
+  private readonly resendIntervalMs: number;
+  private readonly now: () => Date;
 
   constructor(
     private readonly collection: Collection<Document>,
     private readonly publish: Publish,
     private readonly log: Logger,
-    opts: OutboxRelayOptions = {},
+    private readonly opts: OutboxRelayOptions = {},
   ) {
     this.sweepIntervalMs = opts.sweepIntervalMs ?? 300_000;
     this.clearDelayMs = opts.clearDelayMs ?? 250;
     this.batchSize = opts.batchSize ?? 500;
+    this.maxBatchBytes = opts.maxBatchBytes ?? 512 * 1024;
     this.lock = opts.lock ?? new KeyedMutex();
     this.load =
       opts.load ??
       ((id) => this.collection.findOne({ _id: id as never }, { projection: { _id: 1, outbox: 1 } }) as Promise<Pending | null>);
     this.onMarked = opts.onMarked ?? (() => undefined);
+    this.classify = opts.classify ?? (() => transient);
+    this.quarantine = opts.quarantine;
+    this.permanentAfterMs = opts.permanentAfterMs ?? 30_000;
+    this.retryInitialMs = opts.retryInitialMs ?? 200;
+    this.retryMaxMs = opts.retryMaxMs ?? 10_000;
+    this.retryDelayMs = this.retryInitialMs;
+    this.resendIntervalMs = opts.resendIntervalMs ?? 2_000;
+    this.now = opts.now ?? (() => new Date());
   }
 
   static async ensureIndexes(collection: Collection<Document>): Promise<void> {
@@ -100,6 +185,14 @@ export class OutboxRelay {
         });
     };
     this.timer = setTimeout(sweep, 0);
+    if (this.quarantine) {
+      const resend = () => {
+        this.resendDue = true;
+        this.kick();
+        if (!this.stopped) this.resendTimer = setTimeout(resend, this.resendIntervalMs);
+      };
+      this.resendTimer = setTimeout(resend, this.resendIntervalMs);
+    }
   }
 
   /** Announces that document `id` has new outbox entries, and asks for a relay pass now. */
@@ -123,8 +216,8 @@ export class OutboxRelay {
 
   /**
    * For a writer about to change document `id` (holding its lock): the ids of entries already
-   * published, which the writer drops from the outbox it writes. The relay then leaves that
-   * document alone.
+   * published (or quarantined), which the writer drops from the outbox it writes. The relay then
+   * leaves that document alone.
    */
   takeSent(id: string): Set<string> | undefined {
     const ids = this.sent.get(id);
@@ -139,7 +232,8 @@ export class OutboxRelay {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
+    for (const t of [this.timer, this.retryTimer, this.resendTimer]) if (t) clearTimeout(t);
+    this.retryTimer = undefined;
     await this.idle();
     if (this.clearTimer) clearTimeout(this.clearTimer);
     await this.clearSent();
@@ -152,37 +246,344 @@ export class OutboxRelay {
     if (docs.length > 0) this.kick();
   }
 
+  /** The open quarantines, read once from the store. */
+  private async openQuarantines(): Promise<Map<string, string>> {
+    if (!this.blocked) {
+      const blocked = new Map<string, string>();
+      for (const q of (await this.quarantine?.open()) ?? []) {
+        if (!q.behind) blocked.set(chainKey(q.docId, q.topic), q._id);
+      }
+      this.blocked = blocked;
+    }
+    return this.blocked;
+  }
+
   private async drain(): Promise<void> {
+    const blocked = await this.openQuarantines();
+    if (this.resendDue) {
+      this.resendDue = false;
+      await this.resendRequested().catch((err) => this.log.warn({ err }, "resending quarantined outbox entries failed; will retry"));
+    }
     while (this.announced.size > 0) {
       const ids = [...this.announced].slice(0, this.batchSize);
       for (const id of ids) this.announced.delete(id);
+      let found: (Pending | null | undefined)[];
       try {
-        const found = await Promise.all(ids.map((id) => this.load(id)));
-        const batch = found.flatMap((d) => {
-          if (!d) return [];
-          const already = this.sent.get(d._id);
-          const fresh = d.outbox.filter((e) => !already?.has(e.eventId));
-          return fresh.length > 0 ? [{ id: d._id, entries: fresh }] : [];
-        });
-        if (batch.length === 0) continue;
-        await this.publish(
-          batch.flatMap((b) =>
-            b.entries.map((e) => ({ topic: e.topic, key: e.key, value: Buffer.from(e.value.buffer), headers: e.headers })),
-          ),
-        );
-        for (const b of batch) {
-          const set = this.sent.get(b.id) ?? new Set<string>();
-          for (const e of b.entries) set.add(e.eventId);
-          this.sent.set(b.id, set);
+        found = await Promise.all(ids.map((id) => this.load(id)));
+      } catch (err) {
+        // The store is unreachable: everything announced waits for the retry timer.
+        this.retryLater([...ids, ...this.announced]);
+        this.announced.clear();
+        throw err;
+      }
+      const byTopic = new Map<string, Chain[]>();
+      for (const d of found) {
+        if (!d) continue;
+        const already = this.sent.get(d._id);
+        const perTopic = new Map<string, OutboxEntry[]>();
+        for (const e of d.outbox) {
+          if (already?.has(e.eventId)) continue;
+          perTopic.set(e.topic, [...(perTopic.get(e.topic) ?? []), e]);
         }
+        for (const [topic, entries] of perTopic) {
+          const head = blocked.get(chainKey(d._id, topic));
+          if (head) await this.toQuarantine(d._id, topic, entries, { code: BEHIND_QUARANTINED, detail: `waits behind ${head}` });
+          else byTopic.set(topic, [...(byTopic.get(topic) ?? []), { id: d._id, entries }]);
+        }
+      }
+      // Topics that failed lately go last, so a slow failure delays nobody else.
+      const topics = [...byTopic.keys()].sort((a, b) => Number(this.failingSince.has(a)) - Number(this.failingSince.has(b)));
+      let failed = false;
+      for (const topic of topics) {
+        if (!(await this.publishTopic(topic, byTopic.get(topic)!))) failed = true;
+      }
+      if (!failed) this.retryDelayMs = this.retryInitialMs;
+      if (this.sent.size > 0) {
         this.clearTimer ??= setTimeout(() => {
           this.clearTimer = undefined;
           this.clearSent().catch((err) => this.log.error({ err }, "clearing sent outbox entries failed; will retry"));
         }, this.clearDelayMs);
+      }
+    }
+  }
+
+  /** Publishes the chains of one topic in batches of bounded size; false if some wait for a retry. */
+  private async publishTopic(topic: string, chains: Chain[]): Promise<boolean> {
+    const batches: Chain[][] = [];
+    let batch: Chain[] = [];
+    let bytes = 0;
+    for (const c of chains) {
+      const size = c.entries.reduce((n, e) => n + envelopeBytes(e), 0);
+      if (batch.length > 0 && bytes + size > this.maxBatchBytes) {
+        batches.push(batch);
+        batch = [];
+        bytes = 0;
+      }
+      batch.push(c);
+      bytes += size;
+    }
+    if (batch.length > 0) batches.push(batch);
+
+    for (const [i, b] of batches.entries()) {
+      const ok = await this.publishBatch(topic, b);
+      if (!ok) {
+        this.retryLater(batches.slice(i + 1).flatMap((rest) => rest.map((c) => c.id)));
+        return false;
+      }
+    }
+    this.failingSince.delete(topic);
+    return true;
+  }
+
+  /** One batch of chains; on a failure that is not transient, entry by entry. False if some wait for a retry. */
+  private async publishBatch(topic: string, chains: Chain[]): Promise<boolean> {
+    try {
+      await this.publish(chains.flatMap((c) => c.entries.map(recordOf)));
+      for (const c of chains) this.markSent(c.id, c.entries);
+      return true;
+    } catch (err) {
+      const f = this.failureOf(err, topic);
+      if (f.kind === "transient") {
+        this.log.warn({ topic, code: f.code, err: messageOf(err) }, "outbox publish failed; will retry");
+        this.retryLater(chains.map((c) => c.id));
+        return false;
+      }
+      if (f.topicWide) {
+        for (const c of chains) await this.toQuarantine(c.id, topic, c.entries, { code: f.code, detail: messageOf(err) });
+        return true;
+      }
+    }
+    // A record-level failure: find the entries that cause it.
+    for (const [i, c] of chains.entries()) {
+      for (const [j, e] of c.entries.entries()) {
+        try {
+          await this.publish([recordOf(e)]);
+          this.markSent(c.id, [e]);
+        } catch (err) {
+          const f = this.failureOf(err, topic, e.eventId);
+          if (f.kind === "transient") {
+            this.log.warn({ topic, code: f.code, err: messageOf(err) }, "outbox publish failed; will retry");
+            this.retryLater(chains.slice(i).map((x) => x.id));
+            return false;
+          }
+          if (f.topicWide) {
+            await this.toQuarantine(c.id, topic, c.entries.slice(j), { code: f.code, detail: messageOf(err) });
+            for (const rest of chains.slice(i + 1))
+              await this.toQuarantine(rest.id, topic, rest.entries, { code: f.code, detail: messageOf(err) });
+            return true;
+          }
+          await this.toQuarantine(c.id, topic, c.entries.slice(j), { code: f.code, detail: messageOf(err) });
+          break;
+        }
+      }
+    }
+    return true;
+  }
+
+  /** The failure's classification, with `permanentAfterWait` turned transient until it has persisted long enough. */
+  private failureOf(err: unknown, topic: string, eventId?: string): PublishFailure {
+    let f: PublishFailure;
+    try {
+      f = this.classify(err);
+    } catch {
+      f = transient;
+    }
+    if (!this.quarantine && f.kind !== "transient") {
+      this.log.error({ topic, code: f.code, err: messageOf(err) }, "outbox entry cannot be published and there is no quarantine; retrying");
+      return { ...f, kind: "transient" };
+    }
+    const key = f.topicWide ? topic : (eventId ?? topic);
+    const seen = this.failingSince.get(key) ?? { since: Date.now(), attempts: 0 };
+    seen.attempts += 1;
+    this.failingSince.set(key, seen);
+    if (f.kind === "permanentAfterWait") {
+      return Date.now() - seen.since >= this.permanentAfterMs ? { ...f, kind: "permanent" } : { ...f, kind: "transient" };
+    }
+    return f;
+  }
+
+  private retryLater(ids: readonly string[]): void {
+    for (const id of ids) this.retrying.add(id);
+    if (this.retryTimer || this.stopped || this.retrying.size === 0) return;
+    const delay = this.retryDelayMs;
+    this.retryDelayMs = Math.min(this.retryMaxMs, delay * 2);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      for (const id of this.retrying) this.announced.add(id);
+      this.retrying.clear();
+      this.kick();
+    }, delay);
+  }
+
+  private markSent(id: string, entries: readonly OutboxEntry[]): void {
+    const set = this.sent.get(id) ?? new Set<string>();
+    for (const e of entries) {
+      set.add(e.eventId);
+      if (this.failingSince.size > 0) this.failingSince.delete(e.eventId);
+    }
+    this.sent.set(id, set);
+  }
+
+  /**
+   * Moves entries of one document and topic to the quarantine (the first with `cause`, the rest
+   * waiting behind it), then lets them be removed from the document like sent ones.
+   */
+  private async toQuarantine(docId: string, topic: string, entries: OutboxEntry[], cause: { code: string; detail: string }): Promise<void> {
+    if (!this.quarantine || entries.length === 0) return;
+    const blocked = await this.openQuarantines();
+    const key = chainKey(docId, topic);
+    const existingHead = blocked.get(key);
+    const head = existingHead ?? entries[0]!.eventId;
+    const at = this.now();
+    const docs: QuarantinedEntry[] = entries.map((e) => {
+      const isHead = e.eventId === head;
+      const failing = this.failingSince.get(e.eventId) ?? this.failingSince.get(topic);
+      return {
+        _id: e.eventId,
+        docId,
+        topic,
+        entry: e,
+        reason: isHead ? cause.code : BEHIND_QUARANTINED,
+        detail: isHead ? cause.detail : `waits behind ${head}`,
+        size: envelopeBytes(e),
+        ...(isHead ? {} : { behind: head }),
+        order: this.order++,
+        firstFailedAt: isHead && failing ? new Date(failing.since) : at,
+        lastFailedAt: at,
+        attempts: isHead ? (failing?.attempts ?? 1) : 0,
+        state: "quarantined",
+        noticeSent: false,
+      };
+    });
+    try {
+      // Stored before the entries leave their document, so nothing is lost in between.
+      for (const d of docs) await this.quarantine.entries.replaceOne({ _id: d._id }, d, { upsert: true });
+    } catch (err) {
+      this.log.warn({ caseId: docId, topic, err: messageOf(err) }, "quarantining outbox entries failed; will retry");
+      this.retryLater([docId]);
+      return;
+    }
+    blocked.set(key, head);
+    this.markSent(docId, entries);
+    for (const d of docs) {
+      this.failingSince.delete(d._id);
+      try {
+        this.opts.observer?.quarantined(d.reason);
       } catch (err) {
-        // Not published: announce again so the next pass retries them.
-        for (const id of ids) this.announced.add(id);
-        throw err;
+        this.log.debug({ err }, "outbox observer failed");
+      }
+    }
+    this.log.error(
+      { caseId: docId, topic, eventId: head, reason: cause.code, detail: cause.detail, entries: docs.length },
+      "outbox entry quarantined; it blocks nothing else and can be resent after a fix",
+    );
+    const heads = docs.filter((d) => !d.behind);
+    if (heads.length > 0) await this.sendNotices(heads);
+  }
+
+  /** Metadata-only notices (no payload) on the node's dead-letter topic, beside its dead letters. */
+  private async sendNotices(entries: QuarantinedEntry[]): Promise<void> {
+    const topic = this.opts.noticeTopic;
+    if (!topic || !this.quarantine) return;
+    for (const q of entries) {
+      try {
+        await this.publish([
+          {
+            topic,
+            key: q.docId,
+            value: Buffer.alloc(0),
+            headers: {
+              "event-type": q.entry.headers["event-type"] ?? "unknown",
+              "event-id": q._id,
+              ...(this.opts.nodeId ? { "source-node": this.opts.nodeId } : {}),
+              "x-dlq-code": OUTBOX_QUARANTINED,
+              "x-dlq-reason": `${q.reason}: ${q.detail}`.slice(0, 1_000),
+              "x-dlq-source-topic": q.topic,
+              "x-dlq-group": "outbox",
+              "x-dlq-at": q.lastFailedAt.toISOString(),
+              "x-quarantine-case": q.docId,
+              "x-quarantine-event": q._id,
+              "x-quarantine-size": String(q.size),
+            },
+          },
+        ]);
+        await this.quarantine.entries.updateOne({ _id: q._id }, { $set: { noticeSent: true } });
+      } catch (err) {
+        this.log.warn({ eventId: q._id, err: messageOf(err) }, "quarantine notice not published; will retry");
+      }
+    }
+  }
+
+  /** Publishes the quarantined entries operators asked to resend, each with the entries waiting behind it, in order. */
+  private async resendRequested(): Promise<void> {
+    const quarantine = this.quarantine;
+    if (!quarantine) return;
+    const blocked = await this.openQuarantines();
+    const unsent = await quarantine.entries.find({ state: "quarantined", noticeSent: false }).toArray();
+    if (unsent.length > 0) await this.sendNotices(unsent.filter((q) => !q.behind));
+    for (const req of await quarantine.requests.find({}).toArray()) {
+      const head = await quarantine.get(req._id);
+      if (!head || head.state !== "quarantined") {
+        await quarantine.requests.deleteOne({ _id: req._id });
+        continue;
+      }
+      const behind = await quarantine.entries.find({ behind: head._id, state: "quarantined" }).toArray();
+      const chain = [head, ...behind.sort((a, b) => a.order - b.order)];
+      let done = 0;
+      let failure: { f: PublishFailure; err: unknown } | undefined;
+      for (const q of chain) {
+        try {
+          await this.publish([recordOf(q.entry)]);
+          done += 1;
+        } catch (err) {
+          failure = { f: this.failureOf(err, q.topic, q._id), err };
+          break;
+        }
+      }
+      const at = this.now();
+      for (const q of chain.slice(0, done)) {
+        await quarantine.entries.updateOne({ _id: q._id }, { $set: { state: "resent", resentAt: at } });
+      }
+      const key = chainKey(head.docId, head.topic);
+      if (!failure) {
+        blocked.delete(key);
+        await quarantine.requests.deleteOne({ _id: req._id });
+        this.log.info({ caseId: head.docId, eventId: head._id, entries: chain.length }, "quarantined outbox entries resent");
+        continue;
+      }
+      const rest = chain.slice(done);
+      const newHead = rest[0]!;
+      const permanent = failure.f.kind !== "transient";
+      await quarantine.entries.updateOne(
+        { _id: newHead._id },
+        {
+          $set: {
+            reason: permanent ? failure.f.code : newHead.behind ? head.reason : newHead.reason,
+            detail: permanent ? messageOf(failure.err) : newHead.detail,
+            lastFailedAt: at,
+            attempts: newHead.attempts + 1,
+            noticeSent: !permanent && newHead.noticeSent,
+          },
+          $unset: { behind: "" },
+        },
+      );
+      for (const q of rest.slice(1)) await quarantine.entries.updateOne({ _id: q._id }, { $set: { behind: newHead._id } });
+      blocked.set(key, newHead._id);
+      await quarantine.requests.deleteOne({ _id: req._id });
+      // A transient failure keeps the request (now for the new head); a permanent one needs the operator again.
+      if (!permanent)
+        await quarantine.requests.updateOne(
+          { _id: newHead._id },
+          { $set: { requestedAt: req.requestedAt, requestedBy: req.requestedBy } },
+          { upsert: true },
+        );
+      else {
+        this.log.error(
+          { caseId: head.docId, eventId: newHead._id, reason: failure.f.code },
+          "resent outbox entry failed again; still quarantined",
+        );
+        const updated = await quarantine.get(newHead._id);
+        if (updated) await this.sendNotices([updated]);
       }
     }
   }

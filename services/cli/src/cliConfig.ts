@@ -1,5 +1,6 @@
 import type { BusConnection } from "@tongban/bus";
 import { type ConfigOf, commonKeys } from "@tongban/config";
+import { z } from "zod";
 
 /** The CLI's configuration: where Kafka and the nodes are, and the topic prefix; no node identity. */
 export const cliConfigSpec = {
@@ -16,6 +17,12 @@ export const cliConfigSpec = {
     env: "TONGBAN_NODES_HOST",
     doc: "host of the nodes' gRPC servers for `tongban health` (ports come from deploy/network.json)",
     schema: commonKeys.grpcHost.schema,
+  },
+  mongoUri: { ...commonKeys.mongoUri, doc: "MongoDB connection string of the nodes' stores, for `tongban quarantine`" },
+  nodeDb: {
+    env: "TONGBAN_NODE_DB",
+    doc: "database name of a node's store for `tongban quarantine`; {node} stands for the node id",
+    schema: z.string().min(1).default("tongban_{node}"),
   },
   logLevel: { ...commonKeys.logLevel, schema: commonKeys.logLevel.schema.unwrap().default("warn") },
 };

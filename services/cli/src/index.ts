@@ -13,3 +13,4 @@ export * from "./replayDeadLetters";
 export * from "./showLag";
 export * from "./showHealth";
 export * from "./program";
+export * from "./quarantineCommands";

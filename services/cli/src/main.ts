@@ -3,6 +3,7 @@ import { Bus } from "@tongban/bus";
 import { ConfigError, Network, loadConfig } from "@tongban/config";
 import { createLogger } from "@tongban/log";
 import { channelCredentials } from "@tongban/rpc";
+import { OutboxQuarantine, connectMongo } from "@tongban/store";
 import { cliBusConnection, cliConfigSpec } from "./cliConfig";
 import { runCli } from "./program";
 
@@ -27,6 +28,10 @@ export async function main(argv: readonly string[]): Promise<number> {
       nodesHost: cfg.nodesHost,
       grpcCredentials: channelCredentials({ cert: cfg.grpcTlsCert, key: cfg.grpcTlsKey, ca: cfg.grpcTlsCa }),
       out: process.stdout,
+      openQuarantine: async (node) => {
+        const mongo = await connectMongo(cfg.mongoUri, cfg.nodeDb.replaceAll("{node}", node));
+        return { quarantine: OutboxQuarantine.of(mongo.db), close: () => mongo.close() };
+      },
     });
   } catch (err) {
     process.stderr.write(`失败 / failed: ${(err as Error).message}\n`);

@@ -1,6 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import type { CliContext } from "./cliContext";
 import { listDeadLetters } from "./listDeadLetters";
+import { registerQuarantineCommands } from "./quarantineCommands";
 import { replayDeadLetters } from "./replayDeadLetters";
 import { healthTargets, showHealth } from "./showHealth";
 import { showLag } from "./showLag";
@@ -89,6 +90,13 @@ export async function runCli(argv: readonly string[], ctx: CliContext): Promise<
       const reports = await showHealth(ctx, healthTargets(ctx.network, ctx.nodesHost, nodesOf(o.node)));
       if (reports.some((r) => r.state !== "SERVING")) exitCode = 1;
     });
+
+  registerQuarantineCommands(
+    program,
+    ctx,
+    (node) => nodesOf(node)[0]!,
+    (code) => (exitCode = code),
+  );
 
   try {
     await program.parseAsync([...argv], { from: "user" });

@@ -1,5 +1,6 @@
 import type { InRecord, OutRecord } from "@tongban/bus";
 import type { Logger } from "@tongban/log";
+import { OUTBOX_QUARANTINED } from "@tongban/store";
 import type { DeadLetterStore } from "./adapters/deadLetterStore";
 import { type DeadLetter, type Replay, type ReplayOutcome, replayHeaders } from "./domain/deadLetter";
 import type { TrackingRecord } from "./domain/trackingRecord";
@@ -67,6 +68,15 @@ export class Replayer {
   async replay(id: string): Promise<Replay> {
     const dl = await this.d.store.get(id);
     if (!dl) throw new ReplayError(`没有该死信 / no dead letter ${id}`, 404);
+    if (dl.code === OUTBOX_QUARANTINED) {
+      // A notice carries no payload: the entry itself waits in the node's quarantine.
+      const eventId = dl.event?.eventId ?? "<eventId>";
+      throw new ReplayError(
+        `外发隔离通知没有可重放的内容；修复原因后请求重发：npm run tongban -- quarantine resend ${dl.node} ${eventId} / ` +
+          `an outbox quarantine notice has no payload to replay; after fixing its cause, request a resend: npm run tongban -- quarantine resend ${dl.node} ${eventId}`,
+        409,
+      );
+    }
     const [replay] = await this.replayMany([dl]);
     if (!replay) throw new ReplayError(`死信已不在主题上 / dead letter ${id} is no longer on ${dl.topic}`, 410);
     return replay;
@@ -77,7 +87,7 @@ export class Replayer {
     const letters = await this.d.store.list(node, 10_000);
     const replayed = new Set((await this.d.store.replaysOf(letters.map((l) => l._id))).map((r) => r.deadLetterId));
     const todo = letters
-      .filter((l) => !replayed.has(l._id) && l.sourceTopic)
+      .filter((l) => !replayed.has(l._id) && l.sourceTopic && l.code !== OUTBOX_QUARANTINED)
       .sort((a, b) => (BigInt(a.offset) < BigInt(b.offset) ? -1 : 1));
     return this.replayMany(todo);
   }

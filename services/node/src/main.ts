@@ -3,7 +3,7 @@ import { Bus, type Subscription } from "@tongban/bus";
 import { CertsClient, verifyReferences } from "@tongban/certs-client";
 import { type ConfigOf, Network, commonKeys, loadConfig, metricsKeys } from "@tongban/config";
 import { AuthorityQueueServiceService, type IdGenerator, IntakeServiceService, topics } from "@tongban/contracts";
-import { type ExchangeContext, openExchange } from "@tongban/exchange";
+import { type ExchangeContext, MAX_ENVELOPE_BYTES, openExchange } from "@tongban/exchange";
 import { CertificateReverifier, type CertificateVerifier, catalogPort, intakeGrpc } from "@tongban/intake";
 import { type Logger, createLogger } from "@tongban/log";
 import { Metrics, startMetricsServer } from "@tongban/metrics";
@@ -65,6 +65,16 @@ export const nodeConfigSpec = {
     doc: "how long a VALID answer is reused for the same certificate, number and holder (0 disables)",
     schema: z.coerce.number().int().min(0).default(30_000),
   },
+  outboxMaxEnvelopeBytes: {
+    env: "OUTBOX_MAX_ENVELOPE_BYTES",
+    doc: "largest event envelope (key, value, headers) the node will put in an outbox; keep it below the brokers' message.max.bytes",
+    schema: z.coerce.number().int().min(1_024).default(MAX_ENVELOPE_BYTES),
+  },
+  outboxUnknownTopicWaitMs: {
+    env: "OUTBOX_UNKNOWN_TOPIC_WAIT_MS",
+    doc: "how long the broker may not know an outbox entry's topic before the entry is quarantined",
+    schema: z.coerce.number().int().min(0).default(30_000),
+  },
   certsReverifyMs: {
     env: "CERTS_REVERIFY_INTERVAL_MS",
     doc: "how often UNVERIFIED certificates of forwarded cases are verified again",
@@ -114,6 +124,7 @@ export async function startNode(opts: NodeOptions = {}): Promise<RunningNode> {
     node: node.id,
     lag: async () => [{ group: inboundGroup, topic: inboundTopic, lag: await bus.lag(inboundGroup, inboundTopic) }],
     outboxPending: () => exchange.ctx.cases.countDocuments({ outboxPending: true }),
+    outboxQuarantineOpen: () => exchange.quarantine.countOpen(),
   });
   const bus = new Bus(busConnection(cfg, `tongban-node-${node.id}`), log, { observer: metrics });
   await bus.ensureTopics(networkTopicSpecs(cfg.topicPrefix, [node.id]));
@@ -126,6 +137,9 @@ export async function startNode(opts: NodeOptions = {}): Promise<RunningNode> {
     bus,
     log,
     onChange: (doc, kind) => changes.publish(doc, kind),
+    maxEnvelopeBytes: cfg.outboxMaxEnvelopeBytes,
+    unknownTopicWaitMs: cfg.outboxUnknownTopicWaitMs,
+    relayObserver: { quarantined: (reason) => metrics.quarantinedOutboxEntry(reason) },
     ...(opts.now ? { now: opts.now } : {}),
     ...(opts.ids ? { ids: opts.ids } : {}),
   });

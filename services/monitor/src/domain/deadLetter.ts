@@ -1,4 +1,5 @@
 import { decodeEnvelope } from "@tongban/contracts";
+import { OUTBOX_QUARANTINED } from "@tongban/store";
 
 /** Headers the bus adds when it dead-letters a record; a replay strips them. */
 export const DLQ_HEADER_PREFIX = "x-dlq-";
@@ -93,6 +94,17 @@ const dateOf = (iso: string | undefined) => {
   return d && !Number.isNaN(d.getTime()) ? d : undefined;
 };
 
+/**
+ * Routing metadata of an outbox quarantine notice: it has no value (the entry stays in the
+ * node's quarantine), so its headers name the event and case.
+ */
+function quarantineMeta(h: Record<string, string>): EnvelopeMeta | undefined {
+  const eventId = h["x-quarantine-event"];
+  const caseId = h["x-quarantine-case"];
+  if (h["x-dlq-code"] !== OUTBOX_QUARANTINED || !eventId || !caseId) return undefined;
+  return { eventId, caseId, type: h["event-type"] ?? "", caseSeq: 0, sourceNode: h["source-node"] ?? "", targetNode: "" };
+}
+
 /** The monitor's record of one record read from `node`'s dead-letter topic. */
 export function toDeadLetter(
   node: string,
@@ -119,7 +131,7 @@ export function toDeadLetter(
     headers: Object.entries(h)
       .filter(([name]) => !name.startsWith(DLQ_HEADER_PREFIX))
       .map(([name, value]) => ({ name, value })),
-    event: envelopeMeta(r.value),
+    event: envelopeMeta(r.value) ?? quarantineMeta(h),
     size: r.value?.length ?? 0,
     replayId: h[REPLAY_ID_HEADER],
   };
