@@ -17,6 +17,11 @@ export interface GrpcServerOptions {
   services: { name: string; definition: ServiceDefinition; implementation: UntypedServiceImplementation }[];
   /** Told of every unary call of these services when it is answered (metrics); health checks are not reported. */
   observer?: RpcObserver;
+  /**
+   * Largest request message accepted ("grpc.max_receive_message_length"); larger ones are refused
+   * with RESOURCE_EXHAUSTED before they are parsed. Defaults to grpc-js's 4 MiB.
+   */
+  maxReceiveMessageBytes?: number;
 }
 
 export interface RunningGrpcServer {
@@ -39,7 +44,10 @@ export function serverCredentials(tls: TlsFiles | undefined): ServerCredentials 
 
 /** Starts a gRPC server with grpc.health.v1 for every service it hosts. */
 export async function startGrpcServer(opts: GrpcServerOptions): Promise<RunningGrpcServer> {
-  const server = new Server({ "grpc.keepalive_permit_without_calls": 1 });
+  const server = new Server({
+    "grpc.keepalive_permit_without_calls": 1,
+    ...(opts.maxReceiveMessageBytes ? { "grpc.max_receive_message_length": opts.maxReceiveMessageBytes } : {}),
+  });
   const statuses: Record<string, ServingStatus> = { "": "SERVING" };
   for (const s of opts.services) {
     server.addService(s.definition, opts.observer ? observeUnary(s.definition, s.implementation, opts.observer) : s.implementation);

@@ -5,6 +5,7 @@ import { CertificateRegistryServiceService, type IdGenerator, topics, ulidGenera
 import { demoCertificates } from "@tongban/demo";
 import { type Logger, createLogger } from "@tongban/log";
 import { type RunningGrpcServer, startGrpcServer } from "@tongban/rpc";
+import { CERTS_MAX_RECEIVE_BYTES } from "@tongban/bounds";
 import { busConnection, dbNameOf, runMain, thisNode, tlsOf } from "@tongban/runtime";
 import { KeyedMutex, OutboxRelay, connectMongo } from "@tongban/store";
 import { z } from "zod";
@@ -96,6 +97,7 @@ export async function startCerts(opts: CertsOptions = {}): Promise<RunningCerts>
 
   const server: RunningGrpcServer = await startGrpcServer({
     host: cfg.grpcHost,
+    maxReceiveMessageBytes: CERTS_MAX_RECEIVE_BYTES,
     port: cfg.certsPort ?? node.ports.certs,
     tls: tlsOf(cfg),
     services: [

@@ -1,4 +1,19 @@
 import { status } from "@grpc/grpc-js";
+import {
+  MAX_CERTIFICATE_ID_LENGTH,
+  MAX_CERTIFICATE_NUMBER_LENGTH,
+  MAX_CLERK_LENGTH,
+  MAX_CODE_LENGTH,
+  MAX_ID_LENGTH,
+  MAX_ID_NUMBER_LENGTH,
+  MAX_NAME_LENGTH,
+  MAX_REASON_LENGTH,
+  MAX_VERIFY_BATCH,
+  capViolations,
+  checkText,
+  textProblem,
+  tooManyDescription,
+} from "@tongban/bounds";
 import type { IdGenerator } from "@tongban/contracts";
 import { AppError, type FieldViolation } from "@tongban/rpc";
 import type { AuditLog } from "./auditLog";
@@ -37,10 +52,34 @@ export interface RegistryDeps {
   onOutbox: (certificateId: string) => void;
 }
 
-/** Most lookups one VerifyBatch may carry. */
-export const MAX_BATCH = 100;
-
 const emptyPurpose: Purpose = { caseId: "", itemCode: "", requestingNode: "", operator: "" };
+
+const purposeLimits = { caseId: MAX_ID_LENGTH, itemCode: MAX_CODE_LENGTH, requestingNode: MAX_CODE_LENGTH, operator: MAX_CLERK_LENGTH };
+const purposeFields = { caseId: "case_id", itemCode: "item_code", requestingNode: "requesting_node", operator: "operator" } as const;
+
+/** The purpose as it may be audited: a field out of its bounds is kept as "", never stored. */
+function auditablePurpose(p: Purpose | undefined): Purpose {
+  if (!p) return emptyPurpose;
+  const keep = (k: keyof Purpose) => (textProblem(p[k], purposeLimits[k]) ? "" : p[k]);
+  return { caseId: keep("caseId"), itemCode: keep("itemCode"), requestingNode: keep("requestingNode"), operator: keep("operator") };
+}
+
+/** Lengths and characters of the purpose and of every query (the count is checked before). */
+function boundViolations(purpose: Purpose | undefined, queries: readonly Query[]): FieldViolation[] {
+  const v: FieldViolation[] = [];
+  if (purpose) {
+    for (const k of Object.keys(purposeFields) as (keyof Purpose)[])
+      checkText(v, `purpose.${purposeFields[k]}`, purpose[k], purposeLimits[k]);
+  }
+  queries.forEach((q, i) => {
+    const at = queries.length === 1 ? "query" : `queries[${i}]`;
+    checkText(v, `${at}.certificate_id`, q.certificateId, MAX_CERTIFICATE_ID_LENGTH);
+    checkText(v, `${at}.number`, q.number, MAX_CERTIFICATE_NUMBER_LENGTH);
+    checkText(v, `${at}.holder_name`, q.holderName, MAX_NAME_LENGTH);
+    checkText(v, `${at}.holder_id_number`, q.holderIdNumber, MAX_ID_NUMBER_LENGTH);
+  });
+  return capViolations(v);
+}
 
 /**
  * The registry's use cases, transport-neutral: purpose-bound verification (every lookup audited,
@@ -50,6 +89,21 @@ export class Registry {
   constructor(private readonly d: RegistryDeps) {}
 
   async verify(purpose: Purpose | undefined, queries: readonly Query[]): Promise<Answer[]> {
+    // Count and bounds first, each refused call audited once, whatever it carried.
+    const bounds =
+      queries.length > MAX_VERIFY_BATCH
+        ? [{ field: "queries", description: tooManyDescription(queries.length, MAX_VERIFY_BATCH, { zh: "查验", en: "queries" }) }]
+        : boundViolations(purpose, queries);
+    if (bounds.length > 0) {
+      await this.d.audit.append({
+        at: this.d.now(),
+        action: "refuse",
+        certificateId: "",
+        outcome: "REFUSED",
+        purpose: auditablePurpose(purpose),
+      });
+      throw AppError.invalid(bounds);
+    }
     const missing = purposeViolations(purpose, this.d.knownNodes);
     if (missing.length > 0 || !purpose) {
       const at = this.d.now();
@@ -73,9 +127,6 @@ export class Registry {
     }
     if (queries.length === 0)
       throw AppError.invalid([{ field: "queries", description: "查验内容不能为空 / at least one query is required" }]);
-    if (queries.length > MAX_BATCH) {
-      throw AppError.invalid([{ field: "queries", description: `每批最多 ${MAX_BATCH} 项 / at most ${MAX_BATCH} queries per batch` }]);
-    }
     const v: FieldViolation[] = [];
     queries.forEach((q, i) => {
       const at = queries.length === 1 ? "query" : `queries[${i}]`;
@@ -109,10 +160,14 @@ export class Registry {
 
   async revoke(req: { certificateId: string; issuerCode: string; reason: string; operator: string }) {
     const v: FieldViolation[] = [];
-    if (!req.certificateId.trim()) v.push({ field: "certificate_id", description: "证照标识不能为空 / certificate id is required" });
-    if (!req.issuerCode.trim()) v.push({ field: "issuer_code", description: "颁发机构代码不能为空 / issuer code is required" });
-    if (!req.reason.trim()) v.push({ field: "reason", description: "注销原因不能为空 / reason is required" });
-    if (!req.operator.trim()) v.push({ field: "operator", description: "经办人员不能为空 / operator is required" });
+    const need = (field: string, value: string, max: number, zh: string, en: string, multiline = false) => {
+      if (checkText(v, field, value, max, { multiline }) && !value.trim())
+        v.push({ field, description: `${zh}不能为空 / ${en} is required` });
+    };
+    need("certificate_id", req.certificateId, MAX_CERTIFICATE_ID_LENGTH, "证照标识", "certificate id");
+    need("issuer_code", req.issuerCode, MAX_CODE_LENGTH, "颁发机构代码", "issuer code");
+    need("reason", req.reason, MAX_REASON_LENGTH, "注销原因", "reason", true);
+    need("operator", req.operator, MAX_CLERK_LENGTH, "经办人员", "operator");
     if (v.length > 0) throw AppError.invalid(v);
     const certificateId = req.certificateId.trim().toUpperCase();
     const existing = (await this.d.store.findMany([certificateId])).get(certificateId);

@@ -9,6 +9,7 @@ import { type Logger, createLogger } from "@tongban/log";
 import { Metrics, startMetricsServer } from "@tongban/metrics";
 import { QueueChanges, inboundHandler, queueGrpc, revokedHandler } from "@tongban/queue";
 import { type RunningGrpcServer, channelCredentials, startGrpcServer } from "@tongban/rpc";
+import { INTAKE_MAX_RECEIVE_BYTES, QUEUE_MAX_RECEIVE_BYTES } from "@tongban/bounds";
 import { busConnection, dbNameOf, networkTopicSpecs, runMain, thisNode, tlsOf } from "@tongban/runtime";
 import type { OutboxRelay } from "@tongban/store";
 import { z } from "zod";
@@ -160,6 +161,7 @@ export async function startNode(opts: NodeOptions = {}): Promise<RunningNode> {
   const servers: RunningGrpcServer[] = [];
   const intake = await startGrpcServer({
     host: cfg.grpcHost,
+    maxReceiveMessageBytes: INTAKE_MAX_RECEIVE_BYTES,
     port: cfg.intakePort ?? node.ports.intake,
     tls,
     observer: metrics,
@@ -177,6 +179,7 @@ export async function startNode(opts: NodeOptions = {}): Promise<RunningNode> {
   servers.push(intake);
   const queue = await startGrpcServer({
     host: cfg.grpcHost,
+    maxReceiveMessageBytes: QUEUE_MAX_RECEIVE_BYTES,
     port: cfg.queuePort ?? node.ports.queue,
     tls,
     observer: metrics,

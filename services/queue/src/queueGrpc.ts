@@ -1,4 +1,5 @@
-import type { ServerWritableStream } from "@grpc/grpc-js";
+import type { ServerWritableStream, ServiceError } from "@grpc/grpc-js";
+import { MAX_CLERK_LENGTH, MAX_CODE_LENGTH, MAX_ID_LENGTH, capViolations, checkText } from "@tongban/bounds";
 import type { Filter } from "mongodb";
 import type { Logger } from "pino";
 import type {
@@ -17,12 +18,44 @@ import type {
   WatchQueueResponse,
 } from "@tongban/contracts";
 import { type CaseDoc, type ExchangeContext, caseNotFound, claimCase, executeHomeCommand, queueItem, releaseCase } from "@tongban/exchange";
-import { caseStatuses } from "@tongban/lifecycle";
-import { AppError, type FieldViolation, unary } from "@tongban/rpc";
+import { type CaseCommand, caseStatuses, validateCommand } from "@tongban/lifecycle";
+import { AppError, type FieldViolation, toServiceError, unary } from "@tongban/rpc";
 import { homeCommand } from "./homeCommand";
 import type { QueueChanges } from "./queueChanges";
 
 const MAX_PAGE = 200;
+
+/** Optional text within its bounds. */
+const bounded = (v: FieldViolation[], field: string, value: string, max: number) => checkText(v, field, value, max);
+
+/** Required text within its bounds. */
+function required(v: FieldViolation[], field: string, value: string, max: number, zh: string, en: string): void {
+  if (bounded(v, field, value, max) && !value.trim()) v.push({ field, description: `${zh}不能为空 / ${en} is required` });
+}
+
+const requireCaseId = (v: FieldViolation[], caseId: string) => required(v, "case_id", caseId, MAX_ID_LENGTH, "案件编号", "case id");
+const requireClerk = (v: FieldViolation[], clerk: string) => required(v, "clerk", clerk, MAX_CLERK_LENGTH, "办理人员", "clerk");
+
+function throwIfAny(v: FieldViolation[]): void {
+  if (v.length > 0) throw AppError.invalid(capViolations(v));
+}
+
+/** Where each command's data sits in ExecuteCommandRequest, so violations name the request's own fields. */
+const commandField: Partial<Record<CaseCommand["type"], string>> = {
+  Refuse: "refuse",
+  RequestCorrection: "request_correction",
+  Suspend: "suspend",
+  ExtendDeadline: "extend_deadline",
+  Decide: "decide.decision",
+  SendResult: "send_result",
+};
+const snake = (path: string) => path.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+/** The command's data checked at the edge, before any store read, with the request's field paths. */
+function commandViolations(command: CaseCommand): FieldViolation[] {
+  const at = commandField[command.type];
+  return validateCommand(command).map((x) => ({ field: at ? `${at}.${snake(x.field)}` : snake(x.field), description: x.description }));
+}
 
 /** gRPC adapter of the authority queue API (home authorities' clerks). */
 export function queueGrpc(ctx: ExchangeContext, changes: QueueChanges, log: Logger): AuthorityQueueServiceServer {
@@ -32,10 +65,13 @@ export function queueGrpc(ctx: ExchangeContext, changes: QueueChanges, log: Logg
       const v: FieldViolation[] = [];
       if (req.pageSize > MAX_PAGE)
         v.push({ field: "page_size", description: `每页最多 ${MAX_PAGE} 条 / page size is at most ${MAX_PAGE}` });
-      if (req.state && !(caseStatuses as readonly string[]).includes(req.state)) {
+      bounded(v, "department", req.department, MAX_CODE_LENGTH);
+      bounded(v, "item_code", req.itemCode, MAX_CODE_LENGTH);
+      bounded(v, "page_token", req.pageToken, MAX_ID_LENGTH);
+      if (bounded(v, "state", req.state, MAX_CODE_LENGTH) && req.state && !(caseStatuses as readonly string[]).includes(req.state)) {
         v.push({ field: "state", description: `未知状态「${req.state}」/ unknown state '${req.state}'` });
       }
-      if (v.length > 0) throw AppError.invalid(v);
+      throwIfAny(v);
       const size = req.pageSize || 50;
       const filter: Filter<CaseDoc> = { role: "home" };
       if (req.department) filter.homeDepartment = req.department;
@@ -55,6 +91,12 @@ export function queueGrpc(ctx: ExchangeContext, changes: QueueChanges, log: Logg
 
     watchQueue: (call: ServerWritableStream<WatchQueueRequest, WatchQueueResponse>) => {
       const dept = call.request.department;
+      const v: FieldViolation[] = [];
+      bounded(v, "department", dept, MAX_CODE_LENGTH);
+      if (v.length > 0) {
+        call.emit("error", toServiceError(AppError.invalid(v), log, "WatchQueue") as ServiceError);
+        return;
+      }
       const unsubscribe = changes.subscribe(({ doc, kind }) => {
         if (dept && doc.homeDepartment !== dept) return;
         call.write({ item: item(doc), change: kind });
@@ -69,27 +111,39 @@ export function queueGrpc(ctx: ExchangeContext, changes: QueueChanges, log: Logg
     },
 
     getQueueItem: unary<GetQueueItemRequest, GetQueueItemResponse>("GetQueueItem", log, async (req) => {
+      const v: FieldViolation[] = [];
+      requireCaseId(v, req.caseId);
+      throwIfAny(v);
       // By _id alone: FerretDB v1 resolves only that without a collection scan.
       const doc = await ctx.cases.findOne({ _id: req.caseId });
       if (!doc || doc.role !== "home") throw caseNotFound(req.caseId);
       return { item: item(doc) };
     }),
 
-    claimItem: unary<ClaimItemRequest, ClaimItemResponse>("ClaimItem", log, async (req) => ({
-      item: item(await claimCase(ctx, req.caseId, req.clerk, req.leaseSeconds)),
-    })),
+    claimItem: unary<ClaimItemRequest, ClaimItemResponse>("ClaimItem", log, async (req) => {
+      const v: FieldViolation[] = [];
+      requireCaseId(v, req.caseId);
+      requireClerk(v, req.clerk);
+      throwIfAny(v);
+      return { item: item(await claimCase(ctx, req.caseId, req.clerk, req.leaseSeconds)) };
+    }),
 
-    releaseItem: unary<ReleaseItemRequest, ReleaseItemResponse>("ReleaseItem", log, async (req) => ({
-      item: item(await releaseCase(ctx, req.caseId, req.clerk)),
-    })),
+    releaseItem: unary<ReleaseItemRequest, ReleaseItemResponse>("ReleaseItem", log, async (req) => {
+      const v: FieldViolation[] = [];
+      requireCaseId(v, req.caseId);
+      requireClerk(v, req.clerk);
+      throwIfAny(v);
+      return { item: item(await releaseCase(ctx, req.caseId, req.clerk)) };
+    }),
 
     executeCommand: unary<ExecuteCommandRequest, ExecuteCommandResponse>("ExecuteCommand", log, async (req) => {
       const v: FieldViolation[] = [];
-      if (!req.caseId) v.push({ field: "case_id", description: "案件编号不能为空 / case id is required" });
-      if (!req.requestId) v.push({ field: "request_id", description: "请求编号不能为空 / request id is required" });
-      if (!req.clerk) v.push({ field: "clerk", description: "办理人员不能为空 / clerk is required" });
-      if (v.length > 0) throw AppError.invalid(v);
+      requireCaseId(v, req.caseId);
+      required(v, "request_id", req.requestId, MAX_ID_LENGTH, "请求编号", "request id");
+      requireClerk(v, req.clerk);
+      throwIfAny(v);
       const command = homeCommand(req);
+      throwIfAny(commandViolations(command));
       const out = await executeHomeCommand(ctx, req.caseId, req.requestId, req.clerk, command);
       log.info({ caseId: req.caseId, command: command.type, duplicate: out.duplicate, state: out.doc.status }, "command executed");
       return { item: item(out.doc), duplicate: out.duplicate };
