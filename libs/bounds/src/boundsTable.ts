@@ -15,10 +15,11 @@ export function boundsTable(): BoundsRow[] {
   return [
     { fields: "receipt_no", limit: chars(L.MAX_RECEIPT_NO_LENGTH) },
     {
-      fields: "item_code, home_node, home_department, receiving_division, department, state, issuer_code, requesting_node",
+      fields: "item_code, home_node, home_department, receiving_division, department, state, issuer_code, requesting_node, monitor node",
       limit: chars(L.MAX_CODE_LENGTH),
     },
-    { fields: "case_id, request_id, page_token, dead-letter id", limit: chars(L.MAX_ID_LENGTH) },
+    { fields: "case_id, request_id, page_token", limit: chars(L.MAX_ID_LENGTH) },
+    { fields: "monitor dead-letter id", limit: chars(L.MAX_DEAD_LETTER_ID_LENGTH) },
     { fields: "window_clerk, clerk, operator", limit: chars(L.MAX_CLERK_LENGTH) },
     { fields: "applicant.name, holder_name", limit: chars(L.MAX_NAME_LENGTH) },
     { fields: "applicant.id_number, holder_id_number", limit: chars(L.MAX_ID_NUMBER_LENGTH) },

@@ -11,6 +11,8 @@ export const MAX_RECEIPT_NO_LENGTH = 40;
 export const MAX_CODE_LENGTH = 64;
 /** Ids a client or the exchange made: case id, request id, page token, dead-letter id. */
 export const MAX_ID_LENGTH = 64;
+/** The monitor's dead-letter id: `<topic>:<partition>:<offset>`, a Kafka topic name being at most 249 characters. */
+export const MAX_DEAD_LETTER_ID_LENGTH = 300;
 /** Staff ids: window clerk, authority clerk, registry operator. */
 export const MAX_CLERK_LENGTH = 64;
 /** Applicant name (a company's registered name is the longest) and certificate holder name. */

@@ -1,10 +1,12 @@
 import { readFile } from "node:fs/promises";
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, LogController } from "fastify";
+import { MAX_CODE_LENGTH, MAX_DEAD_LETTER_ID_LENGTH, MAX_ID_LENGTH, MAX_SEARCH_LENGTH, MONITOR_MAX_BODY_BYTES } from "@tongban/bounds";
 import type { Logger } from "@tongban/log";
 import type { OpsProbe } from "../adapters/opsProbe";
 import type { MonitorViews } from "../monitorViews";
 import { ReplayError, type Replayer } from "../replayer";
 import type { LiveEvents } from "./liveEvents";
+import { BadParam, param } from "./params";
 
 export interface MonitorApiDeps {
   views: MonitorViews;
@@ -29,7 +31,23 @@ export async function monitorApi(d: MonitorApiDeps): Promise<FastifyInstance> {
     loggerInstance: d.log.child({ component: "http" }) as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     forceCloseConnections: true,
+    bodyLimit: MONITOR_MAX_BODY_BYTES,
+    // Path ids reach the handlers up to Node's header size, so an over-long one is answered 400 naming its limit, not 404.
+    maxParamLength: 16 * 1024,
   });
+  app.setErrorHandler((err: FastifyError | BadParam, _req, reply) => {
+    if (err instanceof BadParam) return reply.code(400).send({ error: err.message });
+    if (err.statusCode === 413) {
+      const kib = MONITOR_MAX_BODY_BYTES / 1024;
+      return reply.code(413).send({ error: `请求体过大（最多${kib} KiB）/ request body too large (max ${kib} KiB)` });
+    }
+    if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
+      return reply.code(err.statusCode).send({ error: `请求无效 / bad request: ${err.message}` });
+    }
+    reply.log.error({ err }, "monitor request failed");
+    return reply.code(500).send({ error: "内部错误 / internal error" });
+  });
+  const nodeParam = (v: string | undefined) => (v ? param("node", v, MAX_CODE_LENGTH) : undefined);
   const [page, script] = await Promise.all([readFile(new URL("dashboard.html", publicDir)), readFile(new URL("dashboard.js", publicDir))]);
 
   app.get("/", (_req, reply) => reply.type("text/html; charset=utf-8").send(page));
@@ -38,33 +56,36 @@ export async function monitorApi(d: MonitorApiDeps): Promise<FastifyInstance> {
 
   app.get("/api/labels", () => d.views.labels());
   app.get<{ Querystring: { windowMinutes?: string } }>("/api/overview", (req) => d.views.overview(minutes(req.query.windowMinutes, 60)));
-  app.get<{ Querystring: { q?: string } }>("/api/cases", (req) => ({ caseIds: d.views.search(req.query.q ?? "") }));
+  app.get<{ Querystring: { q?: string } }>("/api/cases", (req) => ({
+    caseIds: d.views.search(param("q", req.query.q ?? "", MAX_SEARCH_LENGTH)),
+  }));
   app.get<{ Params: { caseId: string } }>("/api/cases/:caseId", async (req, reply) => {
-    const detail = await d.views.caseDetail(req.params.caseId.trim());
+    const detail = await d.views.caseDetail(param("caseId", req.params.caseId.trim(), MAX_ID_LENGTH));
     if (!detail) return reply.code(404).send({ error: `未找到办件 / no tracking records for case ${req.params.caseId}` });
     return detail;
   });
 
   app.get<{ Querystring: { node?: string } }>("/api/dead-letters", async (req) => ({
-    deadLetters: await d.views.deadLetters(req.query.node || undefined),
+    deadLetters: await d.views.deadLetters(nodeParam(req.query.node)),
   }));
   app.get<{ Params: { id: string } }>("/api/dead-letters/:id", async (req, reply) => {
-    const dl = await d.views.deadLetter(req.params.id);
+    const dl = await d.views.deadLetter(param("id", req.params.id, MAX_DEAD_LETTER_ID_LENGTH));
     if (!dl) return reply.code(404).send({ error: `没有该死信 / no dead letter ${req.params.id}` });
     return dl;
   });
   app.post<{ Params: { id: string } }>("/api/dead-letters/:id/replay", async (req, reply) => {
     try {
-      return { replays: [await d.replayer.replay(req.params.id)] };
+      return { replays: [await d.replayer.replay(param("id", req.params.id, MAX_DEAD_LETTER_ID_LENGTH))] };
     } catch (err) {
       if (err instanceof ReplayError) return reply.code(err.status).send({ error: err.message });
       throw err;
     }
   });
   app.post<{ Querystring: { node?: string } }>("/api/dead-letters/replay-all", async (req, reply) => {
-    if (!req.query.node) return reply.code(400).send({ error: "需要节点 / node is required" });
+    const node = nodeParam(req.query.node);
+    if (!node) return reply.code(400).send({ error: "需要节点 / node is required" });
     try {
-      return { replays: await d.replayer.replayAll(req.query.node) };
+      return { replays: await d.replayer.replayAll(node) };
     } catch (err) {
       if (err instanceof ReplayError) return reply.code(err.status).send({ error: err.message });
       throw err;
