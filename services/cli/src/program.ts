@@ -1,4 +1,5 @@
 import { Command, CommanderError, InvalidArgumentError } from "commander";
+import { MAX_CODE_LENGTH, MAX_ID_LENGTH, textProblem } from "@tongban/bounds";
 import type { CliContext } from "./cliContext";
 import { listDeadLetters } from "./listDeadLetters";
 import { registerQuarantineCommands } from "./quarantineCommands";
@@ -7,14 +8,30 @@ import { healthTargets, showHealth } from "./showHealth";
 import { showLag } from "./showLag";
 import { traceCase } from "./traceCase";
 
+// A Kafka offset is a signed 64-bit number: at most 19 digits.
 const offsetArg = (v: string) => {
-  if (!/^\d+$/.test(v)) throw new InvalidArgumentError("偏移量须为非负整数 / offset must be a non-negative integer");
+  if (!/^\d{1,19}$/.test(v)) throw new InvalidArgumentError("偏移量须为非负整数 / offset must be a non-negative integer");
   return v;
 };
-const intArg = (v: string) => Number(offsetArg(v));
+const MAX_PARTITION = 100_000;
+const partitionArg = (v: string) => {
+  if (!/^\d{1,6}$/.test(v) || Number(v) >= MAX_PARTITION) {
+    throw new InvalidArgumentError(
+      `分区须为小于${MAX_PARTITION}的非负整数 / partition must be a non-negative integer below ${MAX_PARTITION}`,
+    );
+  }
+  return Number(v);
+};
 
 /** A usage mistake found after parsing (unknown node, conflicting options): exit code 2. */
 class UsageError extends Error {}
+
+/** An argument within its bounds and free of control characters, or a usage error naming it (never echoing it). */
+function bounded(name: string, value: string, max: number): string {
+  const problem = textProblem(value, max);
+  if (problem) throw new UsageError(`参数 ${name} 无效 / invalid ${name}: ${problem}`);
+  return value;
+}
 
 /**
  * The `tongban` operator CLI. Each command is a plain function of the context (see the
@@ -26,6 +43,7 @@ export async function runCli(argv: readonly string[], ctx: CliContext): Promise<
   const known = ctx.network.nodes.map((n) => n.id);
   const nodesOf = (node: string | undefined): string[] => {
     if (node === undefined) return known;
+    bounded("--node", node, MAX_CODE_LENGTH);
     if (!known.includes(node)) throw new UsageError(`未知节点 / unknown node ${node} (known: ${known.join(", ")})`);
     return [node];
   };
@@ -42,7 +60,7 @@ export async function runCli(argv: readonly string[], ctx: CliContext): Promise<
     .description("办件跨城轨迹 / the cross-city timeline of a case")
     .argument("<caseId>", "办件编号 / case id")
     .action(async (caseId: string) => {
-      const steps = await traceCase(ctx, caseId);
+      const steps = await traceCase(ctx, bounded("caseId", caseId, MAX_ID_LENGTH));
       if (steps.length === 0) exitCode = 1;
     });
 
@@ -60,7 +78,7 @@ export async function runCli(argv: readonly string[], ctx: CliContext): Promise<
     .option("--node <node>", "仅此节点 / only this node")
     .option("--all", "全部死信 / every dead letter")
     .option("--offset <offset>", "此偏移量的死信 / the dead letter at this offset", offsetArg)
-    .option("--partition <partition>", "死信主题分区 / partition of the dead-letter topic (with --offset)", intArg, 0)
+    .option("--partition <partition>", "死信主题分区 / partition of the dead-letter topic (with --offset)", partitionArg, 0)
     .option("--code <code>", "仅此代码 / only dead letters with this code")
     .action(async (o: { node?: string; all?: boolean; offset?: string; partition: number; code?: string }) => {
       if (Boolean(o.all) === (o.offset !== undefined)) {
@@ -68,7 +86,7 @@ export async function runCli(argv: readonly string[], ctx: CliContext): Promise<
       }
       const r = await replayDeadLetters(ctx, nodesOf(o.node), {
         ...(o.all ? { all: true } : { offset: o.offset!, partition: o.partition }),
-        ...(o.code ? { code: o.code } : {}),
+        ...(o.code ? { code: bounded("--code", o.code, MAX_CODE_LENGTH) } : {}),
       });
       if (r.skipped.length > 0 || (r.replayed === 0 && !o.all)) exitCode = 1;
     });

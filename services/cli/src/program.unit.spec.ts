@@ -52,3 +52,30 @@ describe("the tongban command line", () => {
     expect(healthTargets(network, "127.0.0.1")).toHaveLength(9);
   });
 });
+
+describe("bounds of the command line's arguments", () => {
+  it("when a case id is too long or holds a control character, then exit code 2 names the argument and its limit without echoing it", async () => {
+    const a = offline();
+    expect(await runCli(["trace", "9".repeat(10_000)], a.ctx)).toBe(2);
+    expect(a.out.text()).toContain("invalid caseId: 字段过长（最多64字）/ field too long (max 64 characters)");
+    expect(a.out.text().length).toBeLessThan(500);
+    const b = offline();
+    expect(await runCli(["trace", "01CASE\u202E"], b.ctx)).toBe(2);
+    expect(b.out.text()).toContain("U+202E");
+  });
+
+  it("when a node, a code, an offset or a partition is out of bounds, then exit code 2 with the reason", async () => {
+    const a = offline();
+    expect(await runCli(["lag", "--node", "n".repeat(1000)], a.ctx)).toBe(2);
+    expect(a.out.text()).toContain("invalid --node");
+    const b = offline();
+    expect(await runCli(["dlq", "replay", "--all", "--code", "C\u0000"], b.ctx)).toBe(2);
+    expect(b.out.text()).toContain("invalid --code");
+    const c = offline();
+    expect(await runCli(["dlq", "replay", "--offset", "9".repeat(25)], c.ctx)).toBe(2);
+    expect(c.out.text()).toContain("偏移量须为非负整数");
+    const d = offline();
+    expect(await runCli(["dlq", "replay", "--offset", "3", "--partition", "1000000"], d.ctx)).toBe(2);
+    expect(d.out.text()).toContain("partition must be a non-negative integer below 100000");
+  });
+});
