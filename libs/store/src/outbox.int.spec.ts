@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { Bus, type InRecord, classifyPublishError } from "@tongban/bus";
 import { createLogger } from "@tongban/log";
 import { type MongoHandle, connectMongo } from "./connectMongo";
-import { type OutboxEntry, OutboxRelay } from "./outbox";
+import { type OutboxEntry, OutboxRelay, SERIALIZATION_FAILED } from "./outbox";
 import { BEHIND_QUARANTINED, OutboxQuarantine } from "./outboxQuarantine";
 
 const log = createLogger({ service: "outbox-test", level: process.env.TEST_LOG_LEVEL ?? "silent" });
@@ -134,6 +134,30 @@ describe("the outbox relay", () => {
       const onMain = await recordsOf(bus, main, 1);
       expect(onMain.map((r) => r.key)).toEqual(["case-4"]);
       expect((await recordsOf(bus, side, 2)).map((r) => r.value?.toString())).toEqual(["side-1", "side-2"]);
+    } finally {
+      await relay.stop();
+    }
+  });
+
+  it("when a stored entry cannot be encoded as a record, then it is quarantined and the entries before it are published", async () => {
+    const topic = topicOf("encode");
+    await bus.ensureTopics([{ topic, partitions: 1 }]);
+    const fine = entry(topic, "case-5", "fine");
+    const broken = { ...entry(topic, "case-5", "x"), value: "not binary", headers: { "event-type": 42 } } as unknown as OutboxEntry;
+    await docs.insertOne({ _id: "case-5" as never, rev: 1, outbox: [fine, broken], outboxPending: true });
+    const relay = new OutboxRelay(docs, (r) => bus.publish(r), log, {
+      classify: classifyPublishError,
+      quarantine,
+      sweepIntervalMs: 3_600_000,
+    });
+    relay.start();
+    try {
+      const q = await until("the broken entry quarantined", async () => (await quarantine.get(broken.eventId)) ?? undefined);
+      expect(q).toMatchObject({ reason: SERIALIZATION_FAILED, docId: "case-5" });
+      expect((await recordsOf(bus, topic, 1)).map((r) => r.headers["event-id"])).toEqual([fine.eventId]);
+      await until("case-5's outbox emptied", async () =>
+        (await docs.findOne({ _id: "case-5" as never }))!.outbox.length === 0 ? true : undefined,
+      );
     } finally {
       await relay.stop();
     }

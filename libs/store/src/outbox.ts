@@ -97,6 +97,31 @@ const recordOf = (e: OutboxEntry) => ({ topic: e.topic, key: e.key, value: Buffe
 const messageOf = (err: unknown) => String((err as Error)?.message ?? err).slice(0, 500);
 const transient: PublishFailure = { code: "ERROR", kind: "transient", topicWide: false };
 
+/** Reason of an entry whose key, value or headers cannot be encoded as a Kafka record. */
+export const SERIALIZATION_FAILED = "SERIALIZATION_FAILED";
+const UNENCODABLE = "the entry's topic, key, value or headers cannot be encoded as a Kafka record";
+
+const safeSize = (e: OutboxEntry) => {
+  try {
+    return envelopeBytes(e);
+  } catch {
+    return -1;
+  }
+};
+
+/** Whether an entry as stored can be turned into a Kafka record at all. */
+function isPublishable(e: OutboxEntry): boolean {
+  try {
+    if (typeof e.eventId !== "string" || typeof e.topic !== "string" || e.topic === "" || typeof e.key !== "string") return false;
+    if (typeof e.headers !== "object" || e.headers === null || Object.values(e.headers).some((v) => typeof v !== "string")) return false;
+    recordOf(e);
+    envelopeBytes(e);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Moves outbox entries to Kafka, then removes them from their documents. At-least-once: a crash
  * between publish and removal republishes, and consumers dedupe on event id.
@@ -279,6 +304,10 @@ export class OutboxRelay {
       const byTopic = new Map<string, Chain[]>();
       for (const d of found) {
         if (!d) continue;
+        if (!Array.isArray(d.outbox)) {
+          this.log.error({ id: d._id }, "document's outbox is not a list; skipped");
+          continue;
+        }
         const already = this.sent.get(d._id);
         const perTopic = new Map<string, OutboxEntry[]>();
         for (const e of d.outbox) {
@@ -287,8 +316,15 @@ export class OutboxRelay {
         }
         for (const [topic, entries] of perTopic) {
           const head = blocked.get(chainKey(d._id, topic));
-          if (head) await this.toQuarantine(d._id, topic, entries, { code: BEHIND_QUARANTINED, detail: `waits behind ${head}` });
-          else byTopic.set(topic, [...(byTopic.get(topic) ?? []), { id: d._id, entries }]);
+          if (head) {
+            await this.toQuarantine(d._id, topic, entries, { code: BEHIND_QUARANTINED, detail: `waits behind ${head}` });
+            continue;
+          }
+          // An entry that cannot even be made a record would fail the same way for ever.
+          const bad = entries.findIndex((e) => !isPublishable(e));
+          const good = bad < 0 ? entries : entries.slice(0, bad);
+          if (good.length > 0) byTopic.set(topic, [...(byTopic.get(topic) ?? []), { id: d._id, entries: good }]);
+          if (bad >= 0) await this.toQuarantine(d._id, topic, entries.slice(bad), { code: SERIALIZATION_FAILED, detail: UNENCODABLE });
         }
       }
       // Topics that failed lately go last, so a slow failure delays nobody else.
@@ -439,13 +475,14 @@ export class OutboxRelay {
       const isHead = e.eventId === head;
       const failing = this.failingSince.get(e.eventId) ?? this.failingSince.get(topic);
       return {
-        _id: e.eventId,
+        // A corrupt entry may lack its id; it still needs one of its own here.
+        _id: typeof e.eventId === "string" && e.eventId !== "" ? e.eventId : `${docId}:unidentified:${this.order}`,
         docId,
         topic,
         entry: e,
         reason: isHead ? cause.code : BEHIND_QUARANTINED,
         detail: isHead ? cause.detail : `waits behind ${head}`,
-        size: envelopeBytes(e),
+        size: safeSize(e),
         ...(isHead ? {} : { behind: head }),
         order: this.order++,
         firstFailedAt: isHead && failing ? new Date(failing.since) : at,
@@ -493,7 +530,7 @@ export class OutboxRelay {
             key: q.docId,
             value: Buffer.alloc(0),
             headers: {
-              "event-type": q.entry.headers["event-type"] ?? "unknown",
+              "event-type": String(q.entry.headers?.["event-type"] ?? "unknown"),
               "event-id": q._id,
               ...(this.opts.nodeId ? { "source-node": this.opts.nodeId } : {}),
               "x-dlq-code": OUTBOX_QUARANTINED,
