@@ -54,11 +54,12 @@ export const MAX_VIOLATIONS_REPORTED = 20;
 
 /**
  * gRPC `max_receive_message_length` of the intake API. The largest valid SubmitCase (50 materials,
- * 20 certificates, every field at its limit) is under 64 KiB; the limit is the broker's 1 MB
- * message size, so any request the transport parses is answered with field violations naming the
- * limit, and nothing larger than one broker message is ever read (RESOURCE_EXHAUSTED).
+ * 20 certificates, every field at its limit) is under 64 KiB. The limit is set well above that,
+ * at twice the broker's 1 MB message size, so that even a grossly oversized request of the kind
+ * seen in the field (50,000 materials, 20,000 certificate references) is parsed and answered with
+ * a field violation naming its limit; anything larger is refused unread with RESOURCE_EXHAUSTED.
  */
-export const INTAKE_MAX_RECEIVE_BYTES = 1024 * 1024;
+export const INTAKE_MAX_RECEIVE_BYTES = 2 * 1024 * 1024;
 /** The queue API: the largest valid command (20 reasons of 500 characters) is under 32 KiB. */
 export const QUEUE_MAX_RECEIVE_BYTES = 64 * 1024;
 /** The certs API: the largest valid VerifyBatch (100 lookups at their limits) is under 64 KiB. */
