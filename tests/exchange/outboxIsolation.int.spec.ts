@@ -108,10 +108,8 @@ describe("an outbox entry that cannot be published", () => {
     expect(bigNotice.headers["x-dlq-source-topic"]).toBe(tooLarge.topic);
     expect(Number(bigNotice.headers["x-quarantine-size"])).toBeGreaterThan(1_200_000);
 
-    // The fix: the topic is created. The operator asks for the entry waiting behind; its head goes first.
-    await bus.ensureTopics([{ topic: missingTopic, partitions: 1 }]);
-    const out = bufferOutput();
-    const code = await runCli(["quarantine", "resend", "quanzhou", toMissing[1]!.eventId], {
+    // The operator sees what is quarantined and why.
+    const cli = (out: ReturnType<typeof bufferOutput>) => ({
       bus,
       network,
       topicPrefix: iso.topicPrefix,
@@ -119,7 +117,16 @@ describe("an outbox entry that cannot be published", () => {
       out,
       openQuarantine: async () => ({ quarantine, close: async () => undefined }),
     });
-    expect(code).toBe(0);
+    const listed = bufferOutput();
+    expect(await runCli(["quarantine", "list", "quanzhou"], cli(listed))).toBe(0);
+    expect(listed.text()).toContain(tooLarge.eventId);
+    expect(listed.text()).toContain("MESSAGE_TOO_LARGE");
+    expect(listed.text()).toContain("3 still quarantined");
+
+    // The fix: the topic is created. The operator asks for the entry waiting behind; its head goes first.
+    await bus.ensureTopics([{ topic: missingTopic, partitions: 1 }]);
+    const out = bufferOutput();
+    expect(await runCli(["quarantine", "resend", "quanzhou", toMissing[1]!.eventId], cli(out))).toBe(0);
     expect(out.text()).toContain(toMissing[0]!.eventId);
 
     await eventually("both entries resent", async () => {

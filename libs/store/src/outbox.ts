@@ -327,11 +327,13 @@ export class OutboxRelay {
           if (bad >= 0) await this.toQuarantine(d._id, topic, entries.slice(bad), { code: SERIALIZATION_FAILED, detail: UNENCODABLE });
         }
       }
-      // Topics that failed lately go last, so a slow failure delays nobody else.
-      const topics = [...byTopic.keys()].sort((a, b) => Number(this.failingSince.has(a)) - Number(this.failingSince.has(b)));
       let failed = false;
-      for (const topic of topics) {
-        if (!(await this.publishTopic(topic, byTopic.get(topic)!))) failed = true;
+      if (!(await this.publishAllAtOnce(byTopic))) {
+        // Topics that failed lately go last, so a slow failure delays nobody else.
+        const topics = [...byTopic.keys()].sort((a, b) => Number(this.failingSince.has(a)) - Number(this.failingSince.has(b)));
+        for (const topic of topics) {
+          if (!(await this.publishTopic(topic, byTopic.get(topic)!))) failed = true;
+        }
       }
       if (!failed) this.retryDelayMs = this.retryInitialMs;
       if (this.sent.size > 0) {
@@ -341,6 +343,24 @@ export class OutboxRelay {
         }, this.clearDelayMs);
       }
     }
+  }
+
+  /**
+   * The common case in one request: every topic at once, when none failed lately and all fits in
+   * one batch. False when that was not tried or did not succeed (then each topic goes on its own).
+   */
+  private async publishAllAtOnce(byTopic: Map<string, Chain[]>): Promise<boolean> {
+    if (byTopic.size < 2 || [...byTopic.keys()].some((t) => this.failingSince.has(t))) return false;
+    const chains = [...byTopic.values()].flat();
+    if (chains.reduce((n, c) => n + c.entries.reduce((m, e) => m + envelopeBytes(e), 0), 0) > this.maxBatchBytes) return false;
+    try {
+      await this.publish(chains.flatMap((c) => c.entries.map(recordOf)));
+    } catch (err) {
+      this.log.debug({ err: messageOf(err) }, "outbox publish failed; sending per topic");
+      return false;
+    }
+    for (const c of chains) this.markSent(c.id, c.entries);
+    return true;
   }
 
   /** Publishes the chains of one topic in batches of bounded size; false if some wait for a retry. */
