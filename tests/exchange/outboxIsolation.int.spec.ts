@@ -177,4 +177,23 @@ describe("a submission whose envelope would exceed the limit", () => {
     const ok = await apis(xm).submit(sampleSubmission(xiamen, "quanzhou", 731, "XBIG"));
     expect(ok.caseId).toBeTruthy();
   });
+
+  it("when a home authority's command is within its field bounds but its event would be over the maximum, then it fails with INVALID_ARGUMENT naming the command, and the case is unchanged", async () => {
+    const [xm, qz] = cities as [CityNode, CityNode];
+    const { caseId } = await apis(xm).submit(sampleSubmission(network.node("xiamen")!, "quanzhou", 732, "XBIG"));
+    const before = await queuedIn(qz, caseId, "RECEIVED_BY_HOME");
+    await apis(qz).claim(caseId);
+    const reasons = Array.from({ length: 20 }, (_, i) => `${"理".repeat(400)}${i}`);
+    const err = await apis(qz)
+      .exec(caseId, { $case: "refuse", value: { reasons } })
+      .then(
+        () => undefined,
+        (e: { code?: number; details?: string }) => e,
+      );
+    expect(err?.code).toBe(status.INVALID_ARGUMENT);
+    expect(err?.details).toMatch(/command: 指令数据过大 \/ command too large: \d+ bytes, max 8192/);
+    const after = (await apis(qz).queued(caseId))!;
+    expect(after.case!.state).toBe("RECEIVED_BY_HOME");
+    expect(after.case!.seq).toBe(before.case!.seq);
+  });
 });
