@@ -42,6 +42,7 @@ export interface DeadLetter {
   /** Original headers, without the dead-letter ones, as name/value pairs (header names may hold dots). */
   headers: { name: string; value: string }[];
   event?: EnvelopeMeta;
+  /** Bytes of the record's value; for an outbox quarantine notice, of the quarantined entry. */
   size: number;
   /** Set when this is a replay that failed again: the replay's id. */
   replayId?: string;
@@ -132,7 +133,8 @@ export function toDeadLetter(
       .filter(([name]) => !name.startsWith(DLQ_HEADER_PREFIX))
       .map(([name, value]) => ({ name, value })),
     event: envelopeMeta(r.value) ?? quarantineMeta(h),
-    size: r.value?.length ?? 0,
+    // A quarantine notice has no value; the size that matters is the quarantined entry's.
+    size: r.value?.length || Number(h["x-quarantine-size"] ?? 0) || 0,
     replayId: h[REPLAY_ID_HEADER],
   };
 }

@@ -30,7 +30,7 @@ describe("toDeadLetter", () => {
       code: "OUTBOX_QUARANTINED",
       reason: "MESSAGE_TOO_LARGE: too large",
       sourceTopic: "p.xiamen.inbound",
-      size: 0,
+      size: 1_200_000,
       event: { eventId: "01EVENT", caseId: "01CASE", type: "case.submitted", sourceNode: "quanzhou" },
     });
   });
