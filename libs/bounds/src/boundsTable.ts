@@ -1,47 +1,53 @@
 import * as L from "./limits";
 
-/** One row of the README's "Input bounds" table: which fields, and their limit. */
+type Limit = { [K in keyof typeof L]: (typeof L)[K] extends number ? K : never }[keyof typeof L];
+
+/** One row of the README's "Input bounds" table: which fields, their limit, and the constant it comes from. */
 export interface BoundsRow {
   fields: string;
   limit: string;
+  constant: Limit;
 }
 
 const chars = (n: number) => `${n} characters`;
 const entries = (n: number) => `${n} entries`;
-const kib = (n: number) => `${n / 1024} KiB`;
+const bytes = (n: number) => (n >= 1024 * 1024 ? `${n / 1024 / 1024} MiB` : `${n / 1024} KiB`);
 
-/** The README's "Input bounds" table, row by row, from the constants (a unit test keeps them equal). */
+const rows: [fields: string, constant: Limit, unit: (n: number) => string][] = [
+  ["receipt_no", "MAX_RECEIPT_NO_LENGTH", chars],
+  [
+    "item_code, home_node, home_department, receiving_division, department, state, issuer_code, requesting_node, monitor node",
+    "MAX_CODE_LENGTH",
+    chars,
+  ],
+  ["case_id, request_id, page_token", "MAX_ID_LENGTH", chars],
+  ["monitor dead-letter id", "MAX_DEAD_LETTER_ID_LENGTH", chars],
+  ["window_clerk, clerk, operator", "MAX_CLERK_LENGTH", chars],
+  ["applicant.name, holder_name", "MAX_NAME_LENGTH", chars],
+  ["applicant.id_number, holder_id_number", "MAX_ID_NUMBER_LENGTH", chars],
+  ["applicant.phone", "MAX_PHONE_LENGTH", chars],
+  ["applicant.address", "MAX_ADDRESS_LENGTH", chars],
+  ["materials[].name", "MAX_MATERIAL_NAME_LENGTH", chars],
+  ["materials[].copies", "MAX_MATERIAL_COPIES", String],
+  ["mail_tracking_no, channel.tracking_no", "MAX_TRACKING_NO_LENGTH", chars],
+  ["certificate_id", "MAX_CERTIFICATE_ID_LENGTH", chars],
+  ["certificates[].number, number", "MAX_CERTIFICATE_NUMBER_LENGTH", chars],
+  ["reason, reasons[], items[]", "MAX_REASON_LENGTH", chars],
+  ["comment", "MAX_COMMENT_LENGTH", chars],
+  ["document_ref", "MAX_DOCUMENT_REF_LENGTH", chars],
+  ["monitor search q", "MAX_SEARCH_LENGTH", chars],
+  ["materials", "MAX_MATERIALS", entries],
+  ["certificates", "MAX_CERTIFICATES", entries],
+  ["items, reasons", "MAX_LIST_ENTRIES", entries],
+  ["VerifyBatch queries", "MAX_VERIFY_BATCH", entries],
+  ["field violations reported per request", "MAX_VIOLATIONS_REPORTED", entries],
+  ["intake gRPC message", "INTAKE_MAX_RECEIVE_BYTES", bytes],
+  ["queue gRPC message", "QUEUE_MAX_RECEIVE_BYTES", bytes],
+  ["certs gRPC message", "CERTS_MAX_RECEIVE_BYTES", bytes],
+  ["monitor HTTP body", "MONITOR_MAX_BODY_BYTES", bytes],
+];
+
+/** The README's "Input bounds" table, row by row, from the constants (a unit test keeps the two equal). */
 export function boundsTable(): BoundsRow[] {
-  return [
-    { fields: "receipt_no", limit: chars(L.MAX_RECEIPT_NO_LENGTH) },
-    {
-      fields: "item_code, home_node, home_department, receiving_division, department, state, issuer_code, requesting_node, monitor node",
-      limit: chars(L.MAX_CODE_LENGTH),
-    },
-    { fields: "case_id, request_id, page_token", limit: chars(L.MAX_ID_LENGTH) },
-    { fields: "monitor dead-letter id", limit: chars(L.MAX_DEAD_LETTER_ID_LENGTH) },
-    { fields: "window_clerk, clerk, operator", limit: chars(L.MAX_CLERK_LENGTH) },
-    { fields: "applicant.name, holder_name", limit: chars(L.MAX_NAME_LENGTH) },
-    { fields: "applicant.id_number, holder_id_number", limit: chars(L.MAX_ID_NUMBER_LENGTH) },
-    { fields: "applicant.phone", limit: chars(L.MAX_PHONE_LENGTH) },
-    { fields: "applicant.address", limit: chars(L.MAX_ADDRESS_LENGTH) },
-    { fields: "materials[].name", limit: chars(L.MAX_MATERIAL_NAME_LENGTH) },
-    { fields: "materials[].copies", limit: `${L.MAX_MATERIAL_COPIES}` },
-    { fields: "mail_tracking_no, channel.tracking_no", limit: chars(L.MAX_TRACKING_NO_LENGTH) },
-    { fields: "certificate_id", limit: chars(L.MAX_CERTIFICATE_ID_LENGTH) },
-    { fields: "certificates[].number, number", limit: chars(L.MAX_CERTIFICATE_NUMBER_LENGTH) },
-    { fields: "reason, reasons[], items[]", limit: chars(L.MAX_REASON_LENGTH) },
-    { fields: "comment", limit: chars(L.MAX_COMMENT_LENGTH) },
-    { fields: "document_ref", limit: chars(L.MAX_DOCUMENT_REF_LENGTH) },
-    { fields: "monitor search q", limit: chars(L.MAX_SEARCH_LENGTH) },
-    { fields: "materials", limit: entries(L.MAX_MATERIALS) },
-    { fields: "certificates", limit: entries(L.MAX_CERTIFICATES) },
-    { fields: "items, reasons", limit: entries(L.MAX_LIST_ENTRIES) },
-    { fields: "VerifyBatch queries", limit: entries(L.MAX_VERIFY_BATCH) },
-    { fields: "field violations reported per request", limit: entries(L.MAX_VIOLATIONS_REPORTED) },
-    { fields: "intake gRPC message", limit: kib(L.INTAKE_MAX_RECEIVE_BYTES) },
-    { fields: "queue gRPC message", limit: kib(L.QUEUE_MAX_RECEIVE_BYTES) },
-    { fields: "certs gRPC message", limit: kib(L.CERTS_MAX_RECEIVE_BYTES) },
-    { fields: "monitor HTTP body", limit: kib(L.MONITOR_MAX_BODY_BYTES) },
-  ];
+  return rows.map(([fields, constant, unit]) => ({ fields, constant, limit: unit(L[constant]) }));
 }
