@@ -1,8 +1,9 @@
 import { defineConfig } from "vitest/config";
 
 /**
- * Two tiers told apart by file name: `*.unit.spec.ts` (pure, no I/O) and `*.int.spec.ts`
- * (real Kafka broker and MongoDB-wire store, provisioned once per run in globalSetup).
+ * Three tiers told apart by file name: `*.unit.spec.ts` (pure, no I/O), `*.int.spec.ts`
+ * (real Kafka broker and MongoDB-wire store, provisioned once per run in globalSetup) and
+ * `*.faults.spec.ts` (fault injection against the suite's own broker and store).
  */
 export default defineConfig({
   test: {
@@ -22,6 +23,17 @@ export default defineConfig({
           globalSetup: ["tests/support/globalSetup.ts"],
           testTimeout: 60_000,
           hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        // Real processes killed and cut off on the suite's own broker, store and Toxiproxy (tests/faults/README.md).
+        test: {
+          name: "faults",
+          include: ["tests/faults/**/*.faults.spec.ts"],
+          globalSetup: ["tests/faults/support/globalSetup.ts"],
+          testTimeout: 420_000,
+          hookTimeout: 240_000,
           fileParallelism: false,
         },
       },

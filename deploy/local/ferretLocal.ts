@@ -8,16 +8,10 @@ import { type ManagedProcess, isAlive, readPid, requireTool, run, spawnDetached,
 export const FERRETDB_VERSION = "v1.24.2";
 
 const host = "127.0.0.1";
-const port = Number(process.env.TONGBAN_FERRETDB_PORT ?? 27018);
 /** Suffix of our patched build (see ensureFerretBinary); bump it when the patch changes. */
 const PATCH = "idx1";
 const buildDir = join(cacheDir, `ferretdb-${FERRETDB_VERSION}-${PATCH}`);
 const binary = join(buildDir, "ferretdb");
-const dataDir = join(stateDir, "ferretdb");
-const proc: ManagedProcess = { name: "FerretDB", pidFile: join(stateDir, "ferretdb.pid"), logFile: join(logsDir, "ferretdb.log") };
-
-export const localMongoUri = `mongodb://${host}:${port}/`;
-export const ferretLogFile = proc.logFile;
 
 /**
  * FerretDB v1.24.2's SQLite backend looks documents up by `_id` with the expression
@@ -63,38 +57,67 @@ export function ensureFerretBinary(): void {
   run("go", ["build", "-trimpath", `-modfile=${modFile}`, "-o", binary, "."], wrapper, env);
 }
 
-async function serverAnswers(): Promise<boolean> {
-  if (!(await tcpOpen(host, port))) return false;
-  const client = new MongoClient(localMongoUri, { serverSelectionTimeoutMS: 1_000, directConnection: true });
-  try {
-    await client.connect();
-    const pong = await client.db("admin").command({ ping: 1 });
-    return pong.ok === 1;
-  } finally {
-    await client.close();
-  }
+/** One local FerretDB server: its data dir, pid and log files are named after `name`. */
+export interface FerretInstance {
+  uri: string;
+  logFile: string;
+  pid(): number | undefined;
+  status(): Promise<"running" | "stopped">;
+  /** Starts FerretDB on SQLite unless it already runs; returns true when this call started it. */
+  start(): Promise<boolean>;
+  stop(): Promise<boolean>;
 }
 
-export async function ferretStatus(): Promise<"running" | "stopped"> {
-  return isAlive(readPid(proc)) && (await serverAnswers().catch(() => false)) ? "running" : "stopped";
+/** A local FerretDB; the shared one is `ferretInstance()` (TONGBAN_FERRETDB_PORT, default 27018). */
+export function ferretInstance(opts?: { name: string; port: number }): FerretInstance {
+  const name = opts?.name ?? "ferretdb";
+  const port = opts?.port ?? Number(process.env.TONGBAN_FERRETDB_PORT ?? 27018);
+  const dataDir = join(stateDir, name);
+  const proc: ManagedProcess = {
+    name: name === "ferretdb" ? "FerretDB" : `FerretDB (${name})`,
+    pidFile: join(stateDir, `${name}.pid`),
+    logFile: join(logsDir, `${name}.log`),
+  };
+  const uri = `mongodb://${host}:${port}/`;
+
+  const serverAnswers = async (): Promise<boolean> => {
+    if (!(await tcpOpen(host, port))) return false;
+    const client = new MongoClient(uri, { serverSelectionTimeoutMS: 1_000, directConnection: true });
+    try {
+      await client.connect();
+      const pong = await client.db("admin").command({ ping: 1 });
+      return pong.ok === 1;
+    } finally {
+      await client.close();
+    }
+  };
+
+  return {
+    uri,
+    logFile: proc.logFile,
+    pid: () => readPid(proc),
+    status: async () => (isAlive(readPid(proc)) && (await serverAnswers().catch(() => false)) ? "running" : "stopped"),
+    start: async () => {
+      if (isAlive(readPid(proc))) {
+        await waitReady(proc, serverAnswers, 30_000);
+        return false;
+      }
+      if (await tcpOpen(host, port)) {
+        throw new Error(`Port ${port} is taken by another process; set TONGBAN_FERRETDB_PORT or MONGODB_URI.`);
+      }
+      ensureFerretBinary();
+      mkdirSync(dataDir, { recursive: true });
+      spawnDetached(proc, binary, ["-listen-addr", `${host}:${port}`, "-sqlite-url", `file:${dataDir}/`, "-log-level", "warn"], repoRoot);
+      await waitReady(proc, serverAnswers, 30_000);
+      return true;
+    },
+    stop: () => stopProcess(proc, 10_000),
+  };
 }
 
-/** Starts FerretDB on SQLite unless it already runs; returns true when this call started it. */
-export async function startFerret(): Promise<boolean> {
-  if (isAlive(readPid(proc))) {
-    await waitReady(proc, serverAnswers, 30_000);
-    return false;
-  }
-  if (await tcpOpen(host, port)) {
-    throw new Error(`Port ${port} is taken by another process; set TONGBAN_FERRETDB_PORT or MONGODB_URI.`);
-  }
-  ensureFerretBinary();
-  mkdirSync(dataDir, { recursive: true });
-  spawnDetached(proc, binary, ["-listen-addr", `${host}:${port}`, "-sqlite-url", `file:${dataDir}/`, "-log-level", "warn"], repoRoot);
-  await waitReady(proc, serverAnswers, 30_000);
-  return true;
-}
-
-export function stopFerret(): Promise<boolean> {
-  return stopProcess(proc, 10_000);
-}
+const shared = ferretInstance();
+export const localMongoUri = shared.uri;
+export const ferretLogFile = shared.logFile;
+export const ferretStatus = shared.status;
+export const startFerret = shared.start;
+export const stopFerret = shared.stop;

@@ -10,14 +10,34 @@ import { type ManagedProcess, isAlive, readPid, requireTool, run, spawnDetached,
 export const KAFKA_VERSION = "3.9.1";
 
 const host = "127.0.0.1";
-const port = Number(process.env.TONGBAN_KAFKA_PORT ?? 19092);
-const controllerPort = Number(process.env.TONGBAN_KAFKA_CONTROLLER_PORT ?? port + 1);
 const libsDir = join(cacheDir, `kafka-${KAFKA_VERSION}`, "libs");
-const dataDir = join(stateDir, "kafka");
-const proc: ManagedProcess = { name: "Kafka", pidFile: join(stateDir, "kafka.pid"), logFile: join(logsDir, "kafka.log") };
 
-export const localKafkaBroker = `${host}:${port}`;
-export const kafkaLogFile = proc.logFile;
+/** A listener besides the default one, advertised at another port (e.g. a proxy in front of it). */
+export interface ExtraListener {
+  /** Listener name, upper case (e.g. "FAULTY"). */
+  name: string;
+  port: number;
+  advertisedPort: number;
+}
+
+/** One local broker: its ports, data dir and pid file are named after `name`. */
+export interface KafkaInstanceOptions {
+  name: string;
+  port: number;
+  controllerPort?: number;
+  extraListeners?: readonly ExtraListener[];
+}
+
+export interface KafkaInstance {
+  /** Bootstrap address of the default listener. */
+  broker: string;
+  logFile: string;
+  pid(): number | undefined;
+  status(): Promise<"running" | "stopped">;
+  /** Starts the broker unless it already runs; returns true when this call started it. */
+  start(): Promise<boolean>;
+  stop(): Promise<boolean>;
+}
 
 /** Resolves the broker's classpath from Maven Central into the cache, once. */
 export function ensureKafkaJars(): void {
@@ -47,70 +67,89 @@ export function ensureKafkaJars(): void {
   writeFileSync(marker, new Date().toISOString());
 }
 
-function serverProperties(): string {
-  return [
-    "process.roles=broker,controller",
-    "node.id=1",
-    `controller.quorum.voters=1@${host}:${controllerPort}`,
-    `listeners=PLAINTEXT://${host}:${port},CONTROLLER://${host}:${controllerPort}`,
-    `advertised.listeners=PLAINTEXT://${host}:${port}`,
-    "controller.listener.names=CONTROLLER",
-    "inter.broker.listener.name=PLAINTEXT",
-    "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
-    `log.dirs=${join(dataDir, "data")}`,
-    "num.partitions=3",
-    // Topics are provisioned explicitly (inbound, dead-letter, tracking) as in production.
-    "auto.create.topics.enable=false",
-    "offsets.topic.replication.factor=1",
-    "offsets.topic.num.partitions=6",
-    "transaction.state.log.replication.factor=1",
-    "transaction.state.log.min.isr=1",
-    "group.initial.rebalance.delay.ms=0",
-    "log.retention.hours=168",
-    "",
-  ].join("\n");
+/** A local KRaft broker; the shared one is `kafkaInstance()` (TONGBAN_KAFKA_PORT, default 19092). */
+export function kafkaInstance(opts?: KafkaInstanceOptions): KafkaInstance {
+  const name = opts?.name ?? "kafka";
+  const port = opts?.port ?? Number(process.env.TONGBAN_KAFKA_PORT ?? 19092);
+  const controllerPort = opts?.controllerPort ?? Number(process.env.TONGBAN_KAFKA_CONTROLLER_PORT ?? port + 1);
+  const extra = opts?.extraListeners ?? [];
+  const dataDir = join(stateDir, name);
+  const proc: ManagedProcess = {
+    name: name === "kafka" ? "Kafka" : `Kafka (${name})`,
+    pidFile: join(stateDir, `${name}.pid`),
+    logFile: join(logsDir, `${name}.log`),
+  };
+  const broker = `${host}:${port}`;
+
+  const serverProperties = (): string =>
+    [
+      "process.roles=broker,controller",
+      "node.id=1",
+      `controller.quorum.voters=1@${host}:${controllerPort}`,
+      `listeners=${[`PLAINTEXT://${host}:${port}`, ...extra.map((l) => `${l.name}://${host}:${l.port}`), `CONTROLLER://${host}:${controllerPort}`].join(",")}`,
+      `advertised.listeners=${[`PLAINTEXT://${host}:${port}`, ...extra.map((l) => `${l.name}://${host}:${l.advertisedPort}`)].join(",")}`,
+      "controller.listener.names=CONTROLLER",
+      "inter.broker.listener.name=PLAINTEXT",
+      `listener.security.protocol.map=${["PLAINTEXT", "CONTROLLER", ...extra.map((l) => l.name)].map((n) => `${n}:PLAINTEXT`).join(",")}`,
+      `log.dirs=${join(dataDir, "data")}`,
+      "num.partitions=3",
+      // Topics are provisioned explicitly (inbound, dead-letter, tracking) as in production.
+      "auto.create.topics.enable=false",
+      "offsets.topic.replication.factor=1",
+      "offsets.topic.num.partitions=6",
+      "transaction.state.log.replication.factor=1",
+      "transaction.state.log.min.isr=1",
+      "group.initial.rebalance.delay.ms=0",
+      "log.retention.hours=168",
+      "",
+    ].join("\n");
+
+  const brokerAnswers = async (): Promise<boolean> => {
+    if (!(await tcpOpen(host, port))) return false;
+    const admin = new Kafka({ brokers: [broker], logLevel: logLevel.NOTHING, retry: { retries: 0 } }).admin();
+    try {
+      await admin.connect();
+      const cluster = await admin.describeCluster();
+      return cluster.brokers.length > 0 && cluster.controller !== null;
+    } finally {
+      await admin.disconnect();
+    }
+  };
+
+  return {
+    broker,
+    logFile: proc.logFile,
+    pid: () => readPid(proc),
+    status: async () => (isAlive(readPid(proc)) && (await brokerAnswers().catch(() => false)) ? "running" : "stopped"),
+    start: async () => {
+      if (isAlive(readPid(proc))) {
+        await waitReady(proc, brokerAnswers, 60_000);
+        return false;
+      }
+      if (await tcpOpen(host, port)) {
+        throw new Error(`Port ${port} is taken by another process; set TONGBAN_KAFKA_PORT or KAFKA_BROKERS.`);
+      }
+      ensureKafkaJars();
+      mkdirSync(dataDir, { recursive: true });
+      const props = join(dataDir, "server.properties");
+      writeFileSync(props, serverProperties());
+      const classpath = `${libsDir}/*`;
+      const log4j = `-Dlog4j.configuration=file:${join(repoRoot, "deploy/local/kafka/log4j.properties")}`;
+      if (!existsSync(join(dataDir, "data", "meta.properties"))) {
+        const clusterId = randomBytes(16).toString("base64url");
+        run("java", ["-cp", classpath, log4j, "kafka.tools.StorageTool", "format", "-t", clusterId, "-c", props], repoRoot);
+      }
+      spawnDetached(proc, "java", ["-Xms256m", "-Xmx768m", "-XX:+UseG1GC", log4j, "-cp", classpath, "kafka.Kafka", props], repoRoot);
+      await waitReady(proc, brokerAnswers, 90_000);
+      return true;
+    },
+    stop: () => stopProcess(proc, 30_000),
+  };
 }
 
-async function brokerAnswers(): Promise<boolean> {
-  if (!(await tcpOpen(host, port))) return false;
-  const admin = new Kafka({ brokers: [localKafkaBroker], logLevel: logLevel.NOTHING, retry: { retries: 0 } }).admin();
-  try {
-    await admin.connect();
-    const cluster = await admin.describeCluster();
-    return cluster.brokers.length > 0 && cluster.controller !== null;
-  } finally {
-    await admin.disconnect();
-  }
-}
-
-export async function kafkaStatus(): Promise<"running" | "stopped"> {
-  return isAlive(readPid(proc)) && (await brokerAnswers().catch(() => false)) ? "running" : "stopped";
-}
-
-/** Starts the KRaft broker unless it already runs; returns true when this call started it. */
-export async function startKafka(): Promise<boolean> {
-  if (isAlive(readPid(proc))) {
-    await waitReady(proc, brokerAnswers, 60_000);
-    return false;
-  }
-  if (await tcpOpen(host, port)) {
-    throw new Error(`Port ${port} is taken by another process; set TONGBAN_KAFKA_PORT or KAFKA_BROKERS.`);
-  }
-  ensureKafkaJars();
-  mkdirSync(dataDir, { recursive: true });
-  const props = join(dataDir, "server.properties");
-  writeFileSync(props, serverProperties());
-  const classpath = `${libsDir}/*`;
-  const log4j = `-Dlog4j.configuration=file:${join(repoRoot, "deploy/local/kafka/log4j.properties")}`;
-  if (!existsSync(join(dataDir, "data", "meta.properties"))) {
-    const clusterId = randomBytes(16).toString("base64url");
-    run("java", ["-cp", classpath, log4j, "kafka.tools.StorageTool", "format", "-t", clusterId, "-c", props], repoRoot);
-  }
-  spawnDetached(proc, "java", ["-Xms256m", "-Xmx768m", "-XX:+UseG1GC", log4j, "-cp", classpath, "kafka.Kafka", props], repoRoot);
-  await waitReady(proc, brokerAnswers, 90_000);
-  return true;
-}
-
-export function stopKafka(): Promise<boolean> {
-  return stopProcess(proc, 30_000);
-}
+const shared = kafkaInstance();
+export const localKafkaBroker = shared.broker;
+export const kafkaLogFile = shared.logFile;
+export const kafkaStatus = shared.status;
+export const startKafka = shared.start;
+export const stopKafka = shared.stop;

@@ -1,0 +1,100 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { createWriteStream, mkdirSync } from "node:fs";
+import { createServer } from "node:net";
+import { join } from "node:path";
+import { logsDir, repoRoot } from "../../../deploy/local/paths";
+import { checkHealth } from "@tongban/rpc";
+
+export const faultLogsDir = join(logsDir, "faults");
+
+/** A port free right now, for a service that must come back on the same port after a restart. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * A service (exchange node, certificate registry) run as its own OS process the way `npm start`
+ * runs it — node with the tsx loader in-process, so SIGKILL hits the process that does the work.
+ * `preload` modules are imported before the service (e.g. a shifted clock).
+ */
+export class ServiceProcess {
+  private child: ChildProcess | undefined;
+  private exited: Promise<void> = Promise.resolve();
+  readonly logFile: string;
+
+  constructor(
+    readonly label: string,
+    private readonly script: string,
+    private env: Record<string, string>,
+    /** grpc.health.v1 services that must be SERVING before the process counts as started. */
+    private readonly health: { address: string; service: string }[],
+    private readonly preload: string[] = [],
+  ) {
+    this.logFile = join(faultLogsDir, `${label}.log`);
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  get running(): boolean {
+    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** Changes environment keys for the next start. */
+  setEnv(env: Record<string, string>): void {
+    this.env = { ...this.env, ...env };
+  }
+
+  async start(timeoutMs = 90_000): Promise<void> {
+    mkdirSync(faultLogsDir, { recursive: true });
+    const log = createWriteStream(this.logFile, { flags: "a" });
+    const args = ["--import", "tsx", ...this.preload.flatMap((p) => ["--import", p]), join(repoRoot, this.script)];
+    const child = spawn(process.execPath, args, { cwd: repoRoot, env: { ...process.env, ...this.env }, stdio: ["ignore", "pipe", "pipe"] });
+    child.stdout?.pipe(log);
+    child.stderr?.pipe(log);
+    this.child = child;
+    this.exited = new Promise((resolve) => child.once("exit", () => resolve()));
+    const deadline = Date.now() + timeoutMs;
+    for (const h of this.health) {
+      while ((await checkHealth(h.address, h.service)) !== "SERVING") {
+        if (!this.running) throw new Error(`${this.label} exited during start; see ${this.logFile}`);
+        if (Date.now() > deadline) throw new Error(`${this.label} not SERVING after ${timeoutMs} ms; see ${this.logFile}`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+  }
+
+  /** kill -9: no shutdown hook runs. */
+  async kill9(): Promise<void> {
+    if (!this.running) return;
+    this.child!.kill("SIGKILL");
+    await this.exited;
+  }
+
+  /** SIGSTOP / SIGCONT: the process hangs with its sockets open. */
+  pause(): void {
+    this.child?.kill("SIGSTOP");
+  }
+
+  resume(): void {
+    this.child?.kill("SIGCONT");
+  }
+
+  /** SIGTERM, then SIGKILL after the grace period. */
+  async stop(graceMs = 20_000): Promise<void> {
+    if (!this.running) return;
+    this.child!.kill("SIGCONT");
+    this.child!.kill("SIGTERM");
+    const timer = setTimeout(() => this.child?.kill("SIGKILL"), graceMs);
+    await this.exited;
+    clearTimeout(timer);
+  }
+}
