@@ -117,6 +117,11 @@ describe("an outbox entry that cannot be published", () => {
       out,
       openQuarantine: async () => ({ quarantine, close: async () => undefined }),
     });
+    const replayed = bufferOutput();
+    expect(await runCli(["dlq", "replay", "--node", "quanzhou", "--all"], cli(replayed))).toBe(1);
+    expect(replayed.text()).toContain(`quarantine resend quanzhou ${tooLarge.eventId}`);
+    expect(replayed.text()).toContain("replayed 0");
+
     const listed = bufferOutput();
     expect(await runCli(["quarantine", "list", "quanzhou"], cli(listed))).toBe(0);
     expect(listed.text()).toContain(tooLarge.eventId);

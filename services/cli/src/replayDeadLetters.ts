@@ -1,5 +1,6 @@
 import type { OutRecord } from "@tongban/bus";
 import { topics } from "@tongban/contracts";
+import { OUTBOX_QUARANTINED } from "@tongban/store";
 import type { CliContext } from "./cliContext";
 import { type DeadLetter, replayRecordOf } from "./deadLetter";
 import { Progress } from "./progress";
@@ -42,7 +43,8 @@ export async function replayDeadLetters(ctx: CliContext, nodes: readonly string[
   const plan: OutRecord[] = [];
   const skipped: DeadLetter[] = [];
   for (const d of letters) {
-    const r = replayRecordOf(d, topics.inbound(ctx.topicPrefix, d.node));
+    // A quarantine notice has no payload to replay: its entry is resent from the node's quarantine.
+    const r = d.code === OUTBOX_QUARANTINED ? undefined : replayRecordOf(d, topics.inbound(ctx.topicPrefix, d.node));
     if (r) plan.push(r);
     else skipped.push(d);
   }
@@ -60,6 +62,13 @@ export async function replayDeadLetters(ctx: CliContext, nodes: readonly string[
   }
   progress.finish();
   for (const d of skipped) {
+    const quarantined = d.record.headers["x-quarantine-event"];
+    if (d.code === OUTBOX_QUARANTINED && quarantined) {
+      out.write(
+        `跳过 skipped ${d.node} ${d.record.partition}/${d.record.offset}: 外发隔离通知没有可重放的内容，修复后请用 / an outbox quarantine notice has no payload; after the fix run: npm run tongban -- quarantine resend ${d.node} ${quarantined}\n`,
+      );
+      continue;
+    }
     out.write(
       `跳过 skipped ${d.node} ${d.record.partition}/${d.record.offset}: 来源主题不是本节点入站主题 / source topic ${d.sourceTopic ?? "(none)"} is not the node's inbound topic\n`,
     );
