@@ -155,6 +155,8 @@ export class OutboxRelay {
   /** When failures that may be permanent were first seen, by topic or event id. */
   private readonly failingSince = new Map<string, { since: number; attempts: number }>();
   private resendDue = false;
+  private noticeRetryAt = 0;
+  private noticeBackoffMs = 0;
   private order = Date.now() * 1_000;
   private readonly sweepIntervalMs: number;
   private readonly clearDelayMs: number;
@@ -509,7 +511,8 @@ export class OutboxRelay {
         lastFailedAt: at,
         attempts: isHead ? (failing?.attempts ?? 1) : 0,
         state: "quarantined",
-        noticeSent: false,
+        // Only the head is announced; the entries behind it travel with its resend.
+        noticeSent: !isHead,
       };
     });
     try {
@@ -541,7 +544,8 @@ export class OutboxRelay {
   /** Metadata-only notices (no payload) on the node's dead-letter topic, beside its dead letters. */
   private async sendNotices(entries: QuarantinedEntry[]): Promise<void> {
     const topic = this.opts.noticeTopic;
-    if (!topic || !this.quarantine) return;
+    // While notices fail (e.g. the dead-letter topic is missing), they wait instead of slowing every pass.
+    if (!topic || !this.quarantine || Date.now() < this.noticeRetryAt) return;
     for (const q of entries) {
       try {
         await this.publish([
@@ -565,8 +569,15 @@ export class OutboxRelay {
           },
         ]);
         await this.quarantine.entries.updateOne({ _id: q._id }, { $set: { noticeSent: true } });
+        this.noticeBackoffMs = 0;
       } catch (err) {
-        this.log.warn({ eventId: q._id, err: messageOf(err) }, "quarantine notice not published; will retry");
+        this.noticeBackoffMs = Math.min(60_000, Math.max(this.resendIntervalMs, this.noticeBackoffMs * 2));
+        this.noticeRetryAt = Date.now() + this.noticeBackoffMs;
+        this.log.warn(
+          { eventId: q._id, err: messageOf(err), retryInMs: this.noticeBackoffMs },
+          "quarantine notice not published; will retry",
+        );
+        return;
       }
     }
   }
