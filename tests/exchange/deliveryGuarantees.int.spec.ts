@@ -88,6 +88,8 @@ describe("delivery guarantees on the real broker and store", () => {
           INTAKE_GRPC_PORT: "0",
           QUEUE_GRPC_PORT: "0",
           LOG_LEVEL: "warn",
+          NODE_LEASE_TTL_MS: "2000",
+          NODE_LEASE_RENEW_MS: "400",
         },
         stdio: "ignore",
       });
@@ -117,6 +119,11 @@ describe("delivery guarantees on the real broker and store", () => {
       const atCrash = await quanzhouDb.collection("cases").countDocuments();
       expect(atCrash).toBeLessThan(total);
 
+      // One writer per city: the killed node never released its lease, so a new one starts once it expired.
+      await eventually("the killed node's writer lease expired", async () => {
+        const [lease] = await quanzhouDb.collection("node_lease").find().sort({ epoch: -1 }).limit(1).toArray();
+        return lease && lease.expiresAt < new Date() ? true : undefined;
+      });
       startQuanzhou();
       await eventually(
         "every case received on both sides",

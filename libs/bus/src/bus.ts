@@ -1,9 +1,11 @@
 import "./quietTimeoutWarning";
-import { type Admin, type Consumer, type IHeaders, Kafka, logLevel as kafkaLogLevel } from "kafkajs";
+import { type Admin, Kafka, logLevel as kafkaLogLevel } from "kafkajs";
 import type { Logger } from "pino";
-import { type BusObserver, type BusOptions, type ConsumeOutcome, eventTypeOf } from "./busObserver";
+import { type BusObserver, type BusOptions, eventTypeOf } from "./busObserver";
+import { type ConsumeOptions, ManagedConsumer, type Subscription } from "./consumer";
 import { type BusConnection, kafkaConfig } from "./kafkaOptions";
 import { RecoveringProducer } from "./producer";
+import { settleWithin } from "./withTimeout";
 import { waitForLeaders } from "./waitForLeaders";
 
 /** A record to publish: key orders it (case id), headers carry type and trace. */
@@ -14,28 +16,6 @@ export interface OutRecord {
   headers?: Record<string, string>;
 }
 
-/** A consumed record as handed to a handler. */
-export interface InRecord {
-  topic: string;
-  partition: number;
-  offset: string;
-  key: string | undefined;
-  value: Buffer | null;
-  headers: Record<string, string>;
-  timestamp: string;
-}
-
-/** Thrown by a handler for a record that can never be processed: it goes to the dead-letter topic. */
-export class PoisonMessage extends Error {
-  constructor(
-    readonly reason: string,
-    readonly code: string = "UNPROCESSABLE",
-  ) {
-    super(reason);
-    this.name = "PoisonMessage";
-  }
-}
-
 export interface TopicSpec {
   topic: string;
   partitions?: number;
@@ -43,34 +23,15 @@ export interface TopicSpec {
   config?: Record<string, string>;
 }
 
-export interface ConsumeOptions {
-  groupId: string;
-  topics: string[];
-  /** Topic that receives poison messages with their reason. */
-  deadLetterTopic: string;
-  /**
-   * Processes records of one partition in order. Must be durable when it resolves: offsets are
-   * committed only afterwards. Throw PoisonMessage for a record that can never succeed; any
-   * other error is treated as transient and the batch is retried from the last commit.
-   */
-  handle: (record: InRecord) => Promise<void>;
-  /** Runs after a batch's records were handled and before its offset is committed (e.g. to flush buffered writes). */
-  beforeCommit?: () => Promise<void>;
-  fromBeginning?: boolean;
-}
-
-export interface Subscription {
-  stop(): Promise<void>;
-}
-
-function headersOf(h: IHeaders | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(h ?? {})) {
-    if (v === undefined) continue;
-    out[k] = Array.isArray(v) ? String(v[0]) : Buffer.isBuffer(v) ? v.toString("utf8") : String(v);
-  }
-  return out;
-}
+export {
+  type ConsumeOptions,
+  type ConsumerState,
+  type ConsumerStatus,
+  HANDLER_ERROR,
+  type InRecord,
+  PoisonMessage,
+  type Subscription,
+} from "./consumer";
 
 const toKafkaLevel = (level: string) =>
   level === "debug" || level === "trace" ? kafkaLogLevel.INFO : level === "silent" ? kafkaLogLevel.NOTHING : kafkaLogLevel.WARN;
@@ -82,7 +43,8 @@ const toKafkaLevel = (level: string) =>
 export class Bus {
   private readonly kafka: Kafka;
   private readonly producer: RecoveringProducer;
-  private readonly consumers = new Set<Consumer>();
+  private readonly consumers = new Set<ManagedConsumer>();
+  private probeAdmin: Admin | undefined;
   private readonly observer: BusObserver | undefined;
 
   constructor(
@@ -177,92 +139,63 @@ export class Bus {
     }
   }
 
-  private observeConsumed(record: InRecord, outcome: ConsumeOutcome, startedMs: number): void {
-    const seconds = (performance.now() - startedMs) / 1000;
-    this.notify((o) => o.consumed(record.topic, eventTypeOf(record.headers), outcome, seconds));
+  /**
+   * Consumes topics with manual commits: each partition's records are handled in order, poison
+   * records go to the dead-letter topic (never blocking the partition), a failing record pauses
+   * only its partition, the offset is committed only after the handler resolved for every record
+   * before it, and a crashed consumer is re-created (see ManagedConsumer).
+   */
+  async consume(opts: ConsumeOptions): Promise<Subscription> {
+    const consumer = new ManagedConsumer(
+      { kafka: this.kafka, log: this.log, publishDeadLetter: (r) => this.publish([r]), notify: (fn) => this.notify(fn) },
+      opts,
+    );
+    this.consumers.add(consumer);
+    try {
+      await consumer.start();
+    } catch (err) {
+      this.consumers.delete(consumer);
+      throw err;
+    }
+    return {
+      stop: async () => {
+        await consumer.stop();
+        this.consumers.delete(consumer);
+      },
+      status: () => consumer.status(),
+    };
   }
 
   /**
-   * Consumes topics with manual commits: each partition's batch is processed in order, poison
-   * records go to the dead-letter topic (never blocking the partition), and the offset is
-   * committed only after the handler resolved for every record before it.
+   * Whether a broker answers a metadata request within `timeoutMs` (for health checks). Keeps one
+   * admin client between calls and drops it after a failure so the next probe reconnects.
    */
-  async consume(opts: ConsumeOptions): Promise<Subscription> {
-    const consumer = this.kafka.consumer({
-      groupId: opts.groupId,
-      allowAutoTopicCreation: false,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3_000,
-      maxWaitTimeInMs: 100,
-    });
-    this.consumers.add(consumer);
-    await consumer.connect();
-    await consumer.subscribe({ topics: opts.topics, fromBeginning: opts.fromBeginning ?? true });
-    const log = this.log.child({ component: "consumer", group: opts.groupId });
-    await consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: 3,
-      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
-        let done: string | undefined;
-        // autoCommit is off, so kafkajs's commitOffsetsIfNecessary would be a no-op: commit explicitly
-        // the offset after the last record made durable, and only that.
-        const commit = async () => {
-          if (done === undefined) return;
-          await opts.beforeCommit?.();
-          await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(done) + 1n).toString() }]);
-        };
-        for (const m of batch.messages) {
-          if (!isRunning() || isStale()) break;
-          const record: InRecord = {
-            topic: batch.topic,
-            partition: batch.partition,
-            offset: m.offset,
-            key: m.key?.toString("utf8"),
-            value: m.value,
-            headers: headersOf(m.headers),
-            timestamp: m.timestamp,
-          };
-          const started = performance.now();
-          try {
-            await opts.handle(record);
-            this.observeConsumed(record, "ok", started);
-          } catch (err) {
-            this.observeConsumed(record, err instanceof PoisonMessage ? "dead_lettered" : "error", started);
-            if (!(err instanceof PoisonMessage)) throw err;
-            log.warn({ topic: record.topic, partition: record.partition, offset: record.offset, reason: err.reason }, "dead-lettered");
-            await this.publish([
-              {
-                topic: opts.deadLetterTopic,
-                key: record.key ?? "",
-                value: record.value ?? Buffer.alloc(0),
-                headers: {
-                  ...record.headers,
-                  "x-dlq-reason": err.reason,
-                  "x-dlq-code": err.code,
-                  "x-dlq-source-topic": record.topic,
-                  "x-dlq-source-partition": String(record.partition),
-                  "x-dlq-source-offset": record.offset,
-                  "x-dlq-group": opts.groupId,
-                  "x-dlq-at": new Date().toISOString(),
-                },
-              },
-            ]);
-            this.notify((o) => o.deadLettered(record.topic, err.code));
-          }
-          resolveOffset(m.offset);
-          done = m.offset;
-          await heartbeat();
-        }
-        await commit();
-      },
-    });
-    return {
-      stop: async () => {
-        await consumer.disconnect();
-        this.consumers.delete(consumer);
-      },
+  async brokerReachable(timeoutMs = 1_500): Promise<boolean> {
+    const probe = async () => {
+      if (!this.probeAdmin) {
+        const admin = this.kafka.admin({ retry: { retries: 0 } });
+        this.probeAdmin = admin;
+        await admin.connect();
+      }
+      await this.probeAdmin.describeCluster();
+      return true;
     };
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      return await Promise.race([
+        probe(),
+        new Promise<boolean>((_, reject) => {
+          timer = setTimeout(() => reject(new Error("broker probe timed out")), timeoutMs);
+        }),
+      ]);
+    } catch {
+      const admin = this.probeAdmin;
+      this.probeAdmin = undefined;
+      if (admin) void settleWithin(admin.disconnect(), timeoutMs);
+      return false;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Records not yet committed by `groupId` on `topic`, summed over its partitions. */
@@ -285,8 +218,11 @@ export class Bus {
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.consumers].map((c) => c.disconnect()));
+    await Promise.all([...this.consumers].map((c) => c.stop()));
     this.consumers.clear();
+    const admin = this.probeAdmin;
+    this.probeAdmin = undefined;
+    if (admin) await settleWithin(admin.disconnect(), 2_000);
     await this.producer.close();
   }
 }

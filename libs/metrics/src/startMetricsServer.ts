@@ -7,6 +7,8 @@ export interface MetricsServerOptions {
   /** 0 picks a free port. */
   port: number;
   metrics: Metrics;
+  /** Answers `GET /healthz`: 200 while serving, 503 otherwise, with each check's state. Without it /healthz is 200 while the process runs. */
+  health?: () => { serving: boolean; checks: Record<string, boolean> };
 }
 
 export interface RunningMetricsServer {
@@ -15,12 +17,18 @@ export interface RunningMetricsServer {
   close(): Promise<void>;
 }
 
-/** Serves `GET /metrics` in the Prometheus text format over plain HTTP. */
+/** Serves `GET /metrics` in the Prometheus text format and `GET /healthz` over plain HTTP. */
 export async function startMetricsServer(opts: MetricsServerOptions): Promise<RunningMetricsServer> {
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? "/").split("?")[0];
+    if (path === "/healthz") {
+      const h = opts.health?.() ?? { serving: true, checks: {} };
+      res.writeHead(h.serving ? 200 : 503, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" });
+      res.end(req.method === "HEAD" ? undefined : JSON.stringify({ status: h.serving ? "SERVING" : "NOT_SERVING", checks: h.checks }));
+      return;
+    }
     if (path !== "/metrics") {
-      res.writeHead(404, { "content-type": "text/plain; charset=utf-8" }).end("未找到 / not found: try GET /metrics\n");
+      res.writeHead(404, { "content-type": "text/plain; charset=utf-8" }).end("未找到 / not found: try GET /metrics or GET /healthz\n");
       return;
     }
     if (req.method !== "GET" && req.method !== "HEAD") {

@@ -1,18 +1,27 @@
 import { Metadata, type ServiceError, status } from "@grpc/grpc-js";
 import { Any, BadRequest, ErrorInfo, RpcStatus } from "@tongban/contracts";
 import type { Logger } from "pino";
+import { describeError, isTransientError } from "@tongban/bus";
 import { AppError, type FieldViolation } from "./appError";
 
 const DETAILS_KEY = "grpc-status-details-bin";
 const BAD_REQUEST_URL = "type.googleapis.com/google.rpc.BadRequest";
 const ERROR_INFO_URL = "type.googleapis.com/google.rpc.ErrorInfo";
+const UNAVAILABLE_MESSAGE =
+  "服务暂时不可用（数据存储或消息总线无法访问），请稍后重试 / service temporarily unavailable (store or message bus unreachable), retry later";
 
 /**
  * Turns anything a handler threw into a gRPC ServiceError. AppError keeps its code and gets
  * google.rpc.Status details (BadRequest field violations, ErrorInfo); anything else becomes
+ * UNAVAILABLE when the store or broker is unreachable (isTransientError: safe to retry), and
  * UNKNOWN with the stack logged and a generic message (no internals leak to callers).
  */
 export function toServiceError(err: unknown, log: Logger, method: string): Partial<ServiceError> {
+  if (!(err instanceof AppError) && isTransientError(err)) {
+    // The store or the broker is unreachable: nothing was decided, the caller may retry.
+    log.warn({ method, error: describeError(err) }, "gRPC call failed on a store or broker outage");
+    return toServiceError(AppError.unavailable(UNAVAILABLE_MESSAGE), log, method);
+  }
   if (!(err instanceof AppError)) {
     log.error({ err, method }, "unhandled error in gRPC handler");
     return { code: status.UNKNOWN, details: "内部错误 / internal error", metadata: new Metadata() };

@@ -1,2 +1,4 @@
 export * from "./runMain";
 export * from "./nodeContext";
+export * from "./healthMonitor";
+export * from "./runtimeKeys";

@@ -16,12 +16,39 @@ export interface MongoHandle {
 /** Connects and pings; one database per node (data residency). */
 export async function connectMongo(uri: string, dbName: string): Promise<MongoHandle> {
   // ignoreUndefined: optional fields of domain state are left out, not stored as null.
-  const client = new MongoClient(uri, { serverSelectionTimeoutMS: 10_000, maxPoolSize: 20, retryWrites: false, ignoreUndefined: true });
+  // Short selection/connect timeouts: during a store outage a call fails in seconds (UNAVAILABLE
+  // to gRPC callers, a paused partition for consumers) instead of hanging on its caller's deadline.
+  const client = new MongoClient(uri, {
+    serverSelectionTimeoutMS: 3_000,
+    connectTimeoutMS: 3_000,
+    socketTimeoutMS: 30_000,
+    heartbeatFrequencyMS: 2_000,
+    maxPoolSize: 20,
+    retryWrites: false,
+    ignoreUndefined: true,
+  });
   await client.connect();
   const db = client.db(dbName);
   await db.command({ ping: 1 });
   const info = await db.admin().command({ buildInfo: 1 });
   return { client, db, atomicConditionalUpdates: !("ferretdbVersion" in info), close: () => client.close() };
+}
+
+/** Whether the store answers a `ping` within `timeoutMs` (for health checks); never throws. */
+export async function storeReachable(db: Db, timeoutMs = 1_500): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      db.command({ ping: 1 }, { timeoutMS: timeoutMs }).then(() => true),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), timeoutMs);
+      }),
+    ]);
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** True for a unique-index violation (E11000), on MongoDB and FerretDB alike. */

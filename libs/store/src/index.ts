@@ -2,3 +2,4 @@ export * from "./connectMongo";
 export * from "./outbox";
 export * from "./keyedMutex";
 export * from "./outboxQuarantine";
+export * from "./nodeLease";

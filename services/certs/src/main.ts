@@ -6,8 +6,8 @@ import { demoCertificates } from "@tongban/demo";
 import { type Logger, createLogger } from "@tongban/log";
 import { type RunningGrpcServer, startGrpcServer } from "@tongban/rpc";
 import { CERTS_MAX_RECEIVE_BYTES } from "@tongban/bounds";
-import { busConnection, dbNameOf, runMain, thisNode, tlsOf } from "@tongban/runtime";
-import { KeyedMutex, OutboxRelay, connectMongo } from "@tongban/store";
+import { HealthMonitor, busConnection, dbNameOf, healthKeys, runMain, thisNode, tlsOf } from "@tongban/runtime";
+import { KeyedMutex, OutboxRelay, connectMongo, storeReachable } from "@tongban/store";
 import { z } from "zod";
 import { AuditLog } from "./auditLog";
 import { CERTIFICATES, CertificateStore } from "./certificateStore";
@@ -16,6 +16,7 @@ import { registryGrpc } from "./registryGrpc";
 
 export const certsConfigSpec = {
   ...commonKeys,
+  ...healthKeys,
   certsPort: {
     env: "CERTS_GRPC_PORT",
     doc: "certificate registry API port; default from deploy/network.json, 0 picks a free one",
@@ -108,6 +109,17 @@ export async function startCerts(opts: CertsOptions = {}): Promise<RunningCerts>
       },
     ],
   });
+  // NOT_SERVING while the store (every lookup reads it) or the broker (revocations) is unreachable.
+  const monitor = new HealthMonitor({
+    intervalMs: cfg.healthIntervalMs,
+    log: log.child({ component: "health" }),
+    checks: [
+      { name: "store", check: () => storeReachable(mongo.db, cfg.healthTimeoutMs) },
+      { name: "kafka", check: () => bus.brokerReachable(cfg.healthTimeoutMs) },
+    ],
+    onChange: (report) => server.setServing(report.serving),
+  });
+  await monitor.start();
   log.info({ certs: server.address }, "certificate registry listening");
 
   return {
@@ -120,6 +132,7 @@ export async function startCerts(opts: CertsOptions = {}): Promise<RunningCerts>
     store,
     relay,
     stop: async () => {
+      await monitor.stop();
       server.setServing(false);
       await server.stop();
       await audit.idle();

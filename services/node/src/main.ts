@@ -1,5 +1,5 @@
 import { fileURLToPath } from "node:url";
-import { Bus, type Subscription } from "@tongban/bus";
+import { Bus, type Subscription, settleWithin } from "@tongban/bus";
 import { CertsClient, verifyReferences } from "@tongban/certs-client";
 import { type ConfigOf, Network, commonKeys, loadConfig, metricsKeys } from "@tongban/config";
 import { AuthorityQueueServiceService, type IdGenerator, IntakeServiceService, topics } from "@tongban/contracts";
@@ -10,13 +10,27 @@ import { Metrics, startMetricsServer } from "@tongban/metrics";
 import { QueueChanges, inboundHandler, queueGrpc, revokedHandler } from "@tongban/queue";
 import { type RunningGrpcServer, channelCredentials, startGrpcServer } from "@tongban/rpc";
 import { INTAKE_MAX_RECEIVE_BYTES, QUEUE_MAX_RECEIVE_BYTES } from "@tongban/bounds";
-import { busConnection, dbNameOf, networkTopicSpecs, runMain, thisNode, tlsOf } from "@tongban/runtime";
-import type { OutboxRelay } from "@tongban/store";
+import {
+  HealthMonitor,
+  type HealthReport,
+  busConnection,
+  dbNameOf,
+  exitAfterFlush,
+  healthKeys,
+  leaseKeys,
+  networkTopicSpecs,
+  runMain,
+  thisNode,
+  tlsOf,
+} from "@tongban/runtime";
+import { NodeLease, type OutboxRelay, connectMongo, storeReachable } from "@tongban/store";
 import { z } from "zod";
 
 export const nodeConfigSpec = {
   ...commonKeys,
   ...metricsKeys,
+  ...healthKeys,
+  ...leaseKeys,
   intakePort: {
     env: "INTAKE_GRPC_PORT",
     doc: "intake API port; default from deploy/network.json, 0 picks a free one",
@@ -90,6 +104,11 @@ export interface NodeOptions {
   now?: () => Date;
   ids?: IdGenerator;
   logger?: Logger;
+  /**
+   * Called when this process must stop at once (its writer lease was taken by another process).
+   * Default: log, flush and exit non-zero so the supervisor restarts it as a starter.
+   */
+  onFatal?: (reason: string) => void;
 }
 
 export interface RunningNode {
@@ -100,6 +119,12 @@ export interface RunningNode {
   log: Logger;
   ctx: ExchangeContext;
   relay: OutboxRelay;
+  /** This process's writer lease of the city (one writer per city). */
+  lease: NodeLease;
+  /** What grpc.health and /healthz report: the broker, the store, the consumers and the lease. */
+  health(): HealthReport;
+  /** Runs one round of health checks now and applies it. */
+  checkHealth(): Promise<HealthReport>;
   /** Stops consuming without stopping the rest (what a crashed consumer looks like to the group). */
   stopConsumer(): Promise<void>;
   /** Starts consuming again after stopConsumer. */
@@ -129,6 +154,36 @@ export async function startNode(opts: NodeOptions = {}): Promise<RunningNode> {
   });
   const bus = new Bus(busConnection(cfg, `tongban-node-${node.id}`), log, { observer: metrics });
   await bus.ensureTopics(networkTopicSpecs(cfg.topicPrefix, [node.id]));
+  // The writer lease is taken before anything writes to the city's database.
+  const control = await connectMongo(cfg.mongoUri, dbNameOf(cfg));
+  const servers: RunningGrpcServer[] = [];
+  let subscription: Subscription | undefined;
+  const onFatal =
+    opts.onFatal ??
+    ((reason: string) => {
+      log.fatal({ reason }, "writer lease lost; exiting so that the city keeps one writer");
+      exitAfterFlush(log, 1);
+    });
+  let lease: NodeLease;
+  let exchangeRef: { relay: OutboxRelay } | undefined;
+  try {
+    lease = await NodeLease.acquire(control.db, {
+      node: node.id,
+      ttlMs: cfg.leaseTtlMs,
+      renewMs: cfg.leaseRenewMs,
+      onLost: (reason) => {
+        for (const s of servers) s.setServing(false);
+        void subscription?.stop();
+        if (exchangeRef) void exchangeRef.relay.stop();
+        onFatal(reason);
+      },
+      onRenewFailed: (err) => log.warn({ err }, "writer lease heartbeat failed"),
+    });
+  } catch (err) {
+    await control.close();
+    throw err;
+  }
+  log.info({ epoch: lease.epoch, holder: lease.holder }, "writer lease acquired");
   const changes = new QueueChanges();
   const exchange = await openExchange({
     mongoUri: cfg.mongoUri,
@@ -144,6 +199,7 @@ export async function startNode(opts: NodeOptions = {}): Promise<RunningNode> {
     ...(opts.now ? { now: opts.now } : {}),
     ...(opts.ids ? { ids: opts.ids } : {}),
   });
+  exchangeRef = exchange;
   const { ctx } = exchange;
   const tls = tlsOf(cfg);
   const certs = new CertsClient({
@@ -158,7 +214,6 @@ export async function startNode(opts: NodeOptions = {}): Promise<RunningNode> {
   const verifier: CertificateVerifier = { verify: (lookup) => verifyReferences(certs, lookup, cfg.certsBudgetMs) };
   const reverifier = new CertificateReverifier(ctx, verifier, log.child({ component: "reverify" }), { intervalMs: cfg.certsReverifyMs });
 
-  const servers: RunningGrpcServer[] = [];
   const intake = await startGrpcServer({
     host: cfg.grpcHost,
     maxReceiveMessageBytes: INTAKE_MAX_RECEIVE_BYTES,
@@ -193,7 +248,6 @@ export async function startNode(opts: NodeOptions = {}): Promise<RunningNode> {
   });
   servers.push(queue);
 
-  let subscription: Subscription | undefined;
   const startConsumer = async () => {
     subscription ??= await bus.consume({
       groupId: `${cfg.topicPrefix}.${node.id}.node`,
@@ -216,7 +270,27 @@ export async function startNode(opts: NodeOptions = {}): Promise<RunningNode> {
     handle: revokedHandler(ctx, log.child({ component: "revocations" }), (r) => certs.forget(r.certificateId)),
   });
   reverifier.start();
-  const metricsServer = await startMetricsServer({ host: cfg.metricsHost, port: cfg.metricsPort ?? node.ports.metrics ?? 0, metrics });
+  const monitor = new HealthMonitor({
+    intervalMs: cfg.healthIntervalMs,
+    log: log.child({ component: "health" }),
+    checks: [
+      { name: "kafka", check: () => bus.brokerReachable(cfg.healthTimeoutMs) },
+      { name: "store", check: () => storeReachable(control.db, cfg.healthTimeoutMs) },
+      { name: "inbound-consumer", check: () => subscription?.status().state === "running" },
+      { name: "revocations-consumer", check: () => revocations.status().state === "running" },
+      { name: "writer-lease", check: () => lease.valid() },
+    ],
+    onChange: (report) => {
+      for (const s of servers) s.setServing(report.serving);
+    },
+  });
+  await monitor.start();
+  const metricsServer = await startMetricsServer({
+    host: cfg.metricsHost,
+    port: cfg.metricsPort ?? node.ports.metrics ?? 0,
+    metrics,
+    health: () => monitor.report(),
+  });
   log.info({ metrics: `http://${cfg.metricsHost}:${metricsServer.port}/metrics` }, "metrics endpoint listening");
   log.info({ intake: intake.address, queue: queue.address }, "exchange node listening");
 
@@ -228,18 +302,35 @@ export async function startNode(opts: NodeOptions = {}): Promise<RunningNode> {
     log,
     ctx,
     relay: exchange.relay,
+    lease,
+    health: () => monitor.report(),
+    checkHealth: () => monitor.tick(),
     stopConsumer,
     startConsumer,
+    // Each step is bounded: with the broker or the store unreachable a close can hang, and
+    // stopping must still finish (runMain's deadline is the last resort).
     stop: async () => {
+      const bounded = (what: string, work: Promise<unknown>, ms = 4_000) =>
+        settleWithin(
+          work,
+          ms,
+          () => log.warn({ what, ms }, "shutdown step timed out"),
+          (err) => log.warn({ what, err }, "shutdown step failed"),
+        );
+      await monitor.stop();
       for (const s of servers) s.setServing(false);
-      await metricsServer.close();
-      await reverifier.stop();
-      await stopConsumer();
-      await revocations.stop();
-      await Promise.all(servers.map((s) => s.stop()));
+      await bounded("metrics server", metricsServer.close(), 1_000);
+      await bounded("re-verifier", reverifier.stop(), 2_000);
+      await Promise.all([
+        bounded("inbound consumer", stopConsumer()),
+        bounded("revocations consumer", revocations.stop()),
+        Promise.all(servers.map((s) => s.stop(2_000))),
+      ]);
       certs.close();
-      await exchange.close();
-      await bus.close();
+      await bounded("exchange", exchange.close());
+      await bounded("bus", bus.close());
+      await bounded("writer lease", lease.release(), 2_000);
+      await bounded("lease store client", control.close(), 1_000);
     },
   };
 }

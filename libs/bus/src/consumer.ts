@@ -1,0 +1,353 @@
+import type { Consumer, EachBatchPayload, IHeaders, Kafka, RetryOptions } from "kafkajs";
+import type { Logger } from "pino";
+import type { BusObserver, ConsumeOutcome } from "./busObserver";
+import { eventTypeOf } from "./busObserver";
+import { describeError, isTransientError } from "./transientError";
+import { settleWithin } from "./withTimeout";
+
+/** A consumed record as handed to a handler. */
+export interface InRecord {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | undefined;
+  value: Buffer | null;
+  headers: Record<string, string>;
+  timestamp: string;
+}
+
+/** Thrown by a handler for a record that can never be processed: it goes to the dead-letter topic. */
+export class PoisonMessage extends Error {
+  constructor(
+    readonly reason: string,
+    readonly code: string = "UNPROCESSABLE",
+  ) {
+    super(reason);
+    this.name = "PoisonMessage";
+  }
+}
+
+/** Dead-letter code of a record whose handler failed the same way `maxHandlerAttempts` times in a row. */
+export const HANDLER_ERROR = "HANDLER_ERROR";
+
+export interface ConsumeOptions {
+  groupId: string;
+  topics: string[];
+  /** Topic that receives poison messages with their reason. */
+  deadLetterTopic: string;
+  /**
+   * Processes records of one partition in order. Must be durable when it resolves: offsets are
+   * committed only afterwards. Throw PoisonMessage for a record that can never succeed. Any other
+   * error pauses the partition and the record is tried again after a backoff: an outage of the
+   * store or broker (see isTransientError) is retried for as long as it lasts, never skipped;
+   * any other error that repeats `maxHandlerAttempts` times in a row dead-letters the record
+   * with code HANDLER_ERROR and the error's class and message.
+   */
+  handle: (record: InRecord) => Promise<void>;
+  /** Runs after a batch's records were handled and before its offset is committed (e.g. to flush buffered writes). */
+  beforeCommit?: () => Promise<void>;
+  fromBeginning?: boolean;
+  /** Attempts of one record that failed with a non-transient error before it is dead-lettered; default 5. */
+  maxHandlerAttempts?: number;
+  /** Pause of a partition after a failed record: doubles from `initialMs` up to `maxMs` (default 200 ms … 5 s). */
+  retryBackoff?: { initialMs: number; maxMs: number };
+  /** Wait before re-creating a crashed consumer: doubles from `initialMs` up to `maxMs` (default 1 s … 30 s). */
+  restartBackoff?: { initialMs: number; maxMs: number };
+  /** kafkajs's own retries inside one consumer run before it counts as crashed. */
+  kafkaRetry?: Pick<RetryOptions, "retries" | "initialRetryTime" | "maxRetryTime">;
+}
+
+/** Where a consumer is: consuming, crashed (waiting to be re-created), being re-created, or stopped. */
+export type ConsumerState = "starting" | "running" | "crashed" | "restarting" | "stopped";
+
+export interface ConsumerStatus {
+  groupId: string;
+  state: ConsumerState;
+  /** Class and message of the last crash or restart failure. */
+  lastError?: string;
+  /** How many times the consumer was re-created after a crash. */
+  restarts: number;
+}
+
+export interface Subscription {
+  stop(): Promise<void>;
+  /** The consumer's state for health checks. */
+  status(): ConsumerStatus;
+}
+
+/** What a consumer needs from its bus: publishing (dead letters) and the observer. */
+export interface ConsumerPorts {
+  kafka: Kafka;
+  log: Logger;
+  publishDeadLetter(record: { topic: string; key: string; value: Buffer; headers: Record<string, string> }): Promise<void>;
+  notify(fn: (o: BusObserver) => void): void;
+}
+
+interface Failure {
+  offset: string;
+  attempts: number;
+  deterministic: number;
+}
+
+type RecordOutcome = { kind: "done" } | { kind: "retry"; delayMs: number };
+
+/** How long closing a kafkajs consumer may take before shutdown goes on without it. */
+const DISCONNECT_TIMEOUT_MS = 5_000;
+
+function headersOf(h: IHeaders | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(h ?? {})) {
+    if (v === undefined) continue;
+    out[k] = Array.isArray(v) ? String(v[0]) : Buffer.isBuffer(v) ? v.toString("utf8") : String(v);
+  }
+  return out;
+}
+
+const backoff = (b: { initialMs: number; maxMs: number }, attempt: number) =>
+  Math.min(b.maxMs, b.initialMs * 2 ** Math.max(0, attempt - 1));
+
+const REBALANCE_TYPES = new Set(["REBALANCE_IN_PROGRESS", "ILLEGAL_GENERATION", "UNKNOWN_MEMBER_ID", "NOT_COORDINATOR_FOR_GROUP"]);
+
+/**
+ * One consumer group member with manual commits that never dies silently: each partition's
+ * records are handled in order, a failing record pauses only its partition and is retried, and
+ * when kafkajs crashes the consumer it is re-created here with a bounded backoff while its
+ * status says so (health reports NOT_SERVING meanwhile).
+ */
+export class ManagedConsumer {
+  private consumer: Consumer | undefined;
+  private state: ConsumerState = "starting";
+  private lastError: string | undefined;
+  private restarts = 0;
+  private crashesInARow = 0;
+  private stopped = false;
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly failures = new Map<string, Failure>();
+  private readonly log: Logger;
+  private readonly maxAttempts: number;
+  private readonly retryBackoff: { initialMs: number; maxMs: number };
+  private readonly restartBackoff: { initialMs: number; maxMs: number };
+
+  constructor(
+    private readonly ports: ConsumerPorts,
+    private readonly opts: ConsumeOptions,
+  ) {
+    this.log = ports.log.child({ component: "consumer", group: opts.groupId });
+    this.maxAttempts = opts.maxHandlerAttempts ?? 5;
+    this.retryBackoff = opts.retryBackoff ?? { initialMs: 200, maxMs: 5_000 };
+    this.restartBackoff = opts.restartBackoff ?? { initialMs: 1_000, maxMs: 30_000 };
+  }
+
+  status(): ConsumerStatus {
+    return {
+      groupId: this.opts.groupId,
+      state: this.state,
+      restarts: this.restarts,
+      ...(this.lastError !== undefined ? { lastError: this.lastError } : {}),
+    };
+  }
+
+  /** Connects, joins the group and starts consuming; a failure here fails the caller's start-up. */
+  async start(): Promise<void> {
+    await this.open();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.state = "stopped";
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    const c = this.consumer;
+    this.consumer = undefined;
+    if (c) await settleWithin(c.disconnect(), DISCONNECT_TIMEOUT_MS, () => this.log.warn("consumer disconnect timed out"));
+  }
+
+  private later(ms: number, fn: () => void): void {
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      fn();
+    }, ms);
+    this.timers.add(t);
+  }
+
+  private async open(): Promise<void> {
+    const { kafka } = this.ports;
+    const c = kafka.consumer({
+      groupId: this.opts.groupId,
+      allowAutoTopicCreation: false,
+      sessionTimeout: 30_000,
+      heartbeatInterval: 3_000,
+      maxWaitTimeInMs: 100,
+      // kafkajs would restart a crashed consumer only for some errors and stay dead for the
+      // rest; restarting is done here for every crash, with its state visible to health.
+      retry: { ...(this.opts.kafkaRetry ?? {}), restartOnFailure: async () => false },
+    });
+    c.on(c.events.CRASH, (e) => this.onCrash(c, e.payload.error));
+    c.on(c.events.GROUP_JOIN, () => {
+      if (this.consumer === c && !this.stopped) this.state = "running";
+    });
+    this.consumer = c;
+    try {
+      await c.connect();
+      await c.subscribe({ topics: this.opts.topics, fromBeginning: this.opts.fromBeginning ?? true });
+      await c.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: 3,
+        eachBatch: (payload) => this.eachBatch(c, payload),
+      });
+    } catch (err) {
+      await settleWithin(c.disconnect(), DISCONNECT_TIMEOUT_MS);
+      throw err;
+    }
+    if (this.consumer === c && !this.stopped && this.state !== "crashed") this.state = "running";
+  }
+
+  private onCrash(c: Consumer, error: Error): void {
+    if (this.stopped || this.consumer !== c) return;
+    this.state = "crashed";
+    this.lastError = describeError(error);
+    this.crashesInARow += 1;
+    const delay = backoff(this.restartBackoff, this.crashesInARow);
+    this.log.error({ err: error, restartInMs: delay }, "consumer crashed; re-creating it");
+    this.later(delay, () => void this.restart(c));
+  }
+
+  private async restart(crashed: Consumer): Promise<void> {
+    if (this.stopped) return;
+    this.state = "restarting";
+    await settleWithin(crashed.disconnect(), DISCONNECT_TIMEOUT_MS);
+    try {
+      await this.open();
+      this.restarts += 1;
+      this.crashesInARow = 0;
+      this.log.info({ restarts: this.restarts }, "consumer re-created after a crash");
+    } catch (err) {
+      if (this.stopped) return;
+      this.onCrash(this.consumer!, err as Error);
+    }
+  }
+
+  private async eachBatch(c: Consumer, { batch, resolveOffset, heartbeat, isRunning, isStale, pause }: EachBatchPayload): Promise<void> {
+    let done: string | undefined;
+    // autoCommit is off: commit the offset after the last record made durable, and only that.
+    // The fetch position moves (resolveOffset) only after the commit, so whatever was not
+    // committed is fetched and handled again (handlers are idempotent), never skipped.
+    const commit = async () => {
+      if (done === undefined) return;
+      await this.opts.beforeCommit?.();
+      await c.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(done) + 1n).toString() }]);
+      resolveOffset(done);
+      done = undefined;
+    };
+    const pauseFor = (ms: number) => {
+      const resume = pause();
+      this.later(ms, resume);
+    };
+    for (const m of batch.messages) {
+      if (!isRunning() || isStale()) break;
+      const record: InRecord = {
+        topic: batch.topic,
+        partition: batch.partition,
+        offset: m.offset,
+        key: m.key?.toString("utf8"),
+        value: m.value,
+        headers: headersOf(m.headers),
+        timestamp: m.timestamp,
+      };
+      const outcome = await this.handleRecord(record);
+      if (outcome.kind === "retry") {
+        try {
+          await commit();
+        } catch (err) {
+          this.log.warn({ err, topic: batch.topic, partition: batch.partition }, "commit before pausing failed");
+        }
+        pauseFor(outcome.delayMs);
+        return;
+      }
+      done = m.offset;
+      await heartbeat();
+    }
+    try {
+      await commit();
+    } catch (err) {
+      const type = (err as { type?: string }).type;
+      if (!isTransientError(err) || (type && REBALANCE_TYPES.has(type))) throw err;
+      const delay = backoff(this.retryBackoff, 1);
+      this.log.warn(
+        { err, topic: batch.topic, partition: batch.partition, retryInMs: delay },
+        "commit failed on an outage; partition paused",
+      );
+      pauseFor(delay);
+    }
+  }
+
+  private async handleRecord(record: InRecord): Promise<RecordOutcome> {
+    const key = `${record.topic}/${record.partition}`;
+    const started = performance.now();
+    try {
+      await this.opts.handle(record);
+      this.failures.delete(key);
+      this.observe(record, "ok", started);
+      return { kind: "done" };
+    } catch (err) {
+      if (err instanceof PoisonMessage) {
+        this.observe(record, "dead_lettered", started);
+        return this.deadLetter(record, err.code, err.reason);
+      }
+      this.observe(record, "error", started);
+      const prev = this.failures.get(key);
+      const f: Failure = prev?.offset === record.offset ? prev : { offset: record.offset, attempts: 0, deterministic: 0 };
+      const transient = isTransientError(err);
+      f.attempts += 1;
+      if (!transient) f.deterministic += 1;
+      const at = { topic: record.topic, partition: record.partition, offset: record.offset, attempt: f.attempts, transient };
+      this.failures.set(key, f);
+      if (!transient && f.deterministic >= this.maxAttempts) {
+        this.log.error({ ...at, error: describeError(err) }, "record failed every attempt; dead-lettering it");
+        return this.deadLetter(record, HANDLER_ERROR, describeError(err));
+      }
+      const delay = backoff(this.retryBackoff, f.attempts);
+      this.log.warn({ ...at, error: describeError(err), retryInMs: delay }, "record failed; partition paused before retrying it");
+      return { kind: "retry", delayMs: delay };
+    }
+  }
+
+  private async deadLetter(record: InRecord, code: string, reason: string): Promise<RecordOutcome> {
+    const key = `${record.topic}/${record.partition}`;
+    try {
+      await this.ports.publishDeadLetter({
+        topic: this.opts.deadLetterTopic,
+        key: record.key ?? "",
+        value: record.value ?? Buffer.alloc(0),
+        headers: {
+          ...record.headers,
+          "x-dlq-reason": reason,
+          "x-dlq-code": code,
+          "x-dlq-source-topic": record.topic,
+          "x-dlq-source-partition": String(record.partition),
+          "x-dlq-source-offset": record.offset,
+          "x-dlq-group": this.opts.groupId,
+          "x-dlq-at": new Date().toISOString(),
+        },
+      });
+    } catch (err) {
+      // Not dead-lettered yet: the record stays where it is and is tried again.
+      const delay = backoff(this.retryBackoff, (this.failures.get(key)?.attempts ?? 0) + 1);
+      this.log.warn(
+        { topic: record.topic, partition: record.partition, offset: record.offset, err, retryInMs: delay },
+        "dead-lettering failed",
+      );
+      return { kind: "retry", delayMs: delay };
+    }
+    this.failures.delete(key);
+    this.log.warn({ topic: record.topic, partition: record.partition, offset: record.offset, code, reason }, "dead-lettered");
+    this.ports.notify((o) => o.deadLettered(record.topic, code));
+    return { kind: "done" };
+  }
+
+  private observe(record: InRecord, outcome: ConsumeOutcome, startedMs: number): void {
+    const seconds = (performance.now() - startedMs) / 1000;
+    this.ports.notify((o) => o.consumed(record.topic, eventTypeOf(record.headers), outcome, seconds));
+  }
+}

@@ -1,0 +1,169 @@
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
+import type { Db } from "mongodb";
+import { isDuplicateKey } from "./connectMongo";
+
+/** Collection of the writer leases in a node's database: one document per epoch. */
+export const NODE_LEASE = "node_lease";
+
+/** One epoch of a node's writer lease. `_id` is `<node>#<epoch>`, so two claims of one epoch cannot both be inserted. */
+export interface LeaseDoc {
+  _id: string;
+  node: string;
+  epoch: number;
+  holder: string;
+  acquiredAt: Date;
+  /** Until when the holder is alive; renewed by its heartbeat. */
+  expiresAt: Date;
+  /** Set by a holder that stopped cleanly: the next starter need not wait for expiry. */
+  releasedAt?: Date;
+}
+
+/** A second writer for the same node was refused because the lease is held. */
+export class LeaseHeldError extends Error {
+  constructor(
+    readonly node: string,
+    readonly holder: string,
+    readonly epoch: number,
+    readonly expiresAt: Date,
+  ) {
+    super(
+      `节点 ${node} 已有写入进程在运行，拒绝启动第二个 / node ${node} already has a running writer ` +
+        `(holder ${holder}, epoch ${epoch}, alive until ${expiresAt.toISOString()}); stop it first, ` +
+        `or wait until its lease expires if it died`,
+    );
+    this.name = "LeaseHeldError";
+  }
+}
+
+export interface NodeLeaseOptions {
+  node: string;
+  /** How long a holder stays the writer without a heartbeat. */
+  ttlMs: number;
+  /** How often the holder renews (well under ttlMs). */
+  renewMs: number;
+  /** Called once when another holder took a later epoch: this process must stop writing. */
+  onLost: (reason: string) => void;
+  now?: () => Date;
+  /** Told of a heartbeat that could not be written (store unreachable); the lease stays held until it expires. */
+  onRenewFailed?: (err: unknown) => void;
+}
+
+/**
+ * One writer per city: a lease with an epoch and a heartbeat in the node's own database.
+ *
+ * FerretDB v1 runs a conditional update as read-modify-write without re-checking the filter, so
+ * a take-over is never an update: a starter reads the latest epoch N and, if it has expired or
+ * was released, inserts the document of epoch N+1; the unique `_id` lets exactly one starter
+ * win. The holder only ever updates its own epoch's document, and learns that it was replaced
+ * by finding the document of the next epoch.
+ */
+export class NodeLease {
+  readonly holder = `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
+  private epochHeld = 0;
+  private expiresAt = new Date(0);
+  private timer: NodeJS.Timeout | undefined;
+  private lost = false;
+  private readonly now: () => Date;
+
+  private constructor(
+    private readonly db: Db,
+    private readonly opts: NodeLeaseOptions,
+  ) {
+    this.now = opts.now ?? (() => new Date());
+  }
+
+  /** Takes the lease or throws LeaseHeldError; then renews it every `renewMs` until released. */
+  static async acquire(db: Db, opts: NodeLeaseOptions): Promise<NodeLease> {
+    const lease = new NodeLease(db, opts);
+    await lease.claim();
+    lease.timer = setInterval(() => void lease.renew(), opts.renewMs);
+    return lease;
+  }
+
+  get epoch(): number {
+    return this.epochHeld;
+  }
+
+  /** Held, not lost, and renewed recently enough that no one else can have taken it. */
+  valid(): boolean {
+    return !this.lost && this.now() < this.expiresAt;
+  }
+
+  private get leases() {
+    return this.db.collection<LeaseDoc>(NODE_LEASE);
+  }
+
+  private async latest(): Promise<LeaseDoc | null> {
+    const [doc] = await this.leases.find({ node: this.opts.node }).sort({ epoch: -1 }).limit(1).toArray();
+    return doc ?? null;
+  }
+
+  private async claim(): Promise<void> {
+    const current = await this.latest();
+    const now = this.now();
+    if (current && !current.releasedAt && current.expiresAt > now) {
+      throw new LeaseHeldError(this.opts.node, current.holder, current.epoch, current.expiresAt);
+    }
+    const epoch = (current?.epoch ?? 0) + 1;
+    const expiresAt = new Date(now.getTime() + this.opts.ttlMs);
+    try {
+      await this.leases.insertOne({
+        _id: `${this.opts.node}#${epoch}`,
+        node: this.opts.node,
+        epoch,
+        holder: this.holder,
+        acquiredAt: now,
+        expiresAt,
+      });
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+      // Another starter inserted this epoch first: it is the writer.
+      const winner = await this.latest();
+      throw new LeaseHeldError(this.opts.node, winner?.holder ?? "?", winner?.epoch ?? epoch, winner?.expiresAt ?? expiresAt);
+    }
+    this.epochHeld = epoch;
+    this.expiresAt = expiresAt;
+    // Old epochs are history only; keep a few for the record.
+    await this.leases.deleteMany({ node: this.opts.node, epoch: { $lt: epoch - 5 } }).catch(() => undefined);
+  }
+
+  /** One heartbeat: notices a later epoch (lost), else extends this epoch's expiry. */
+  async renew(): Promise<void> {
+    if (this.lost) return;
+    try {
+      const next = await this.leases.findOne({ _id: `${this.opts.node}#${this.epochHeld + 1}` });
+      if (next) return this.lose(`epoch ${next.epoch} was taken by ${next.holder}`);
+      const expiresAt = new Date(this.now().getTime() + this.opts.ttlMs);
+      await this.leases.updateOne({ _id: `${this.opts.node}#${this.epochHeld}` }, { $set: { expiresAt } });
+      this.expiresAt = expiresAt;
+    } catch (err) {
+      this.opts.onRenewFailed?.(err);
+    }
+  }
+
+  private lose(reason: string): void {
+    this.lost = true;
+    this.stopTimer();
+    this.opts.onLost(reason);
+  }
+
+  private stopTimer(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Stops renewing without releasing: what a holder that died looks like to the next starter. */
+  abandon(): void {
+    this.stopTimer();
+  }
+
+  /** Stops renewing and marks the epoch released so the next starter need not wait for expiry. */
+  async release(): Promise<void> {
+    this.stopTimer();
+    if (this.lost || this.epochHeld === 0) return;
+    const now = this.now();
+    await this.leases.updateOne({ _id: `${this.opts.node}#${this.epochHeld}` }, { $set: { expiresAt: now, releasedAt: now } });
+    this.expiresAt = now;
+  }
+}
