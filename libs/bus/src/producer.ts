@@ -74,7 +74,7 @@ export interface ProducerSettings {
   maxRetryTime: number;
 }
 
-/** About 6 s of retries per send: long enough for a leader election, short enough to hand control back to the caller. */
+/** Five retries, 200 ms doubling to 2 s (a few seconds per send): long enough for a leader election, short enough to hand control back to the caller. */
 export const defaultProducerSettings: ProducerSettings = { retries: 5, initialRetryTime: 200, maxRetryTime: 2_000 };
 
 /**
