@@ -53,7 +53,28 @@ export class ServiceProcess {
     this.env = { ...this.env, ...env };
   }
 
+  /** Times the process exited during start and was started again. */
+  restarts = 0;
+
+  /**
+   * Starts the process and waits until it is SERVING; like a supervisor (systemd Restart=always,
+   * RestartSec=1) it starts the process again when it exits during start-up (e.g. while the
+   * writer lease of a killed predecessor has not expired yet).
+   */
   async start(timeoutMs = 90_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        return await this.startOnce(deadline);
+      } catch (err) {
+        if (this.running || Date.now() > deadline) throw err;
+        this.restarts++;
+        await new Promise((r) => setTimeout(r, 1_000));
+      }
+    }
+  }
+
+  private async startOnce(deadline: number): Promise<void> {
     mkdirSync(faultLogsDir, { recursive: true });
     const log = createWriteStream(this.logFile, { flags: "a" });
     const args = ["--import", "tsx", ...this.preload.flatMap((p) => ["--import", p]), join(repoRoot, this.script)];
@@ -62,11 +83,10 @@ export class ServiceProcess {
     child.stderr?.pipe(log);
     this.child = child;
     this.exited = new Promise((resolve) => child.once("exit", () => resolve()));
-    const deadline = Date.now() + timeoutMs;
     for (const h of this.health) {
       while ((await checkHealth(h.address, h.service)) !== "SERVING") {
         if (!this.running) throw new Error(`${this.label} exited during start; see ${this.logFile}`);
-        if (Date.now() > deadline) throw new Error(`${this.label} not SERVING after ${timeoutMs} ms; see ${this.logFile}`);
+        if (Date.now() > deadline) throw new Error(`${this.label} not SERVING in time; see ${this.logFile}`);
         await new Promise((r) => setTimeout(r, 200));
       }
     }
