@@ -1,0 +1,67 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { createWriteStream, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type Isolation, eventually } from "../support/testNetwork";
+
+const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
+
+export interface NodeProcess {
+  proc: ChildProcess;
+  logFile: string;
+  /** Resolves with the exit code (or the signal's name) once the process has exited and its output is flushed to the log file. */
+  exited: Promise<number | string>;
+  /** The log file's lines so far. */
+  lines(): string[];
+}
+
+/** Starts `services/node` as its own process (as npm start does), its stdout and stderr in `logFile`. */
+export function spawnNode(iso: Isolation, city: string, logFile: string, env: Record<string, string> = {}): NodeProcess {
+  const log = createWriteStream(logFile, { flags: "a" });
+  const proc = spawn(process.execPath, ["--import", "tsx", join(repoRoot, "services/node/src/main.ts")], {
+    cwd: repoRoot,
+    env: {
+      ...process.env,
+      TONGBAN_NODE: city,
+      TONGBAN_TOPIC_PREFIX: iso.topicPrefix,
+      KAFKA_BROKERS: iso.kafkaBrokers.join(","),
+      MONGODB_URI: iso.mongoUri,
+      MONGODB_DB: iso.dbName(city),
+      INTAKE_GRPC_PORT: "0",
+      QUEUE_GRPC_PORT: "0",
+      METRICS_PORT: "0",
+      LOG_LEVEL: "info",
+      ...env,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  proc.stdout!.pipe(log, { end: false });
+  proc.stderr!.pipe(log, { end: false });
+  const exited = new Promise<number | string>((resolve) =>
+    proc.once("close", (code, signal) => {
+      log.end(() => resolve(code ?? signal ?? "unknown"));
+    }),
+  );
+  const lines = () =>
+    readFileSync(logFile, "utf8")
+      .split("\n")
+      .filter((l) => l.trim() !== "");
+  return { proc, logFile, exited, lines };
+}
+
+/** Waits until the node logged that its APIs listen. */
+export const listening = (p: NodeProcess, timeoutMs = 60_000) =>
+  eventually(
+    "the node listening",
+    async () => (p.lines().some((l) => l.includes('"exchange node listening"')) ? true : undefined),
+    timeoutMs,
+  );
+
+/** The `msg` of a JSON log line (undefined for other output). */
+export function msgOf(line: string): string | undefined {
+  try {
+    return (JSON.parse(line) as { msg?: string }).msg;
+  } catch {
+    return undefined;
+  }
+}

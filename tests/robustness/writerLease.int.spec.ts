@@ -1,0 +1,102 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LeaseHeldError, type LeaseDoc, type MongoHandle, NODE_LEASE, NodeLease, connectMongo } from "@tongban/store";
+import { eventually, isolation, provisionTopics } from "../support/testNetwork";
+import { type NodeProcess, listening, msgOf, spawnNode } from "./nodeProcess";
+
+const logsDir = join(process.cwd(), "test-artifacts", "robustness");
+
+describe("one writer per city", () => {
+  const iso = isolation();
+  let mongo: MongoHandle;
+  const procs: NodeProcess[] = [];
+  const latest = async (node: string) =>
+    (await mongo.db.collection<LeaseDoc>(NODE_LEASE).find({ node }).sort({ epoch: -1 }).limit(1).toArray())[0];
+
+  beforeAll(async () => {
+    mkdirSync(logsDir, { recursive: true });
+    mongo = await connectMongo(iso.mongoUri, iso.dbName("lease"));
+  });
+  afterAll(async () => {
+    for (const p of procs) if (p.proc.exitCode === null && p.proc.signalCode === null) p.proc.kill("SIGKILL");
+    await mongo.db.dropDatabase();
+    await mongo.close();
+    const qz = await connectMongo(iso.mongoUri, iso.dbName("quanzhou"));
+    await qz.db.dropDatabase();
+    await qz.close();
+  });
+
+  it("when several starters race for an expired lease, then exactly one wins the next epoch and the others are refused", async () => {
+    const opts = { node: "race", ttlMs: 500, renewMs: 100, onLost: () => undefined };
+    const first = await NodeLease.acquire(mongo.db, opts);
+    first.abandon();
+    await eventually("the first lease expired", async () => ((await latest("race"))!.expiresAt < new Date() ? true : undefined));
+    const results = await Promise.allSettled(Array.from({ length: 5 }, () => NodeLease.acquire(mongo.db, opts)));
+    const won = results.filter((r): r is PromiseFulfilledResult<NodeLease> => r.status === "fulfilled").map((r) => r.value);
+    const refused = results.filter((r): r is PromiseRejectedResult => r.status === "rejected").map((r) => r.reason);
+    expect(won).toHaveLength(1);
+    expect(won[0]!.epoch).toBe(2);
+    expect(refused).toHaveLength(4);
+    for (const e of refused) expect(e).toBeInstanceOf(LeaseHeldError);
+    await won[0]!.release();
+  });
+
+  it("when a holder's heartbeats stopped and another took the lease, then the old holder learns it lost it at its next heartbeat", async () => {
+    const lost: string[] = [];
+    const old = await NodeLease.acquire(mongo.db, { node: "lost", ttlMs: 400, renewMs: 100_000, onLost: (r) => lost.push(r) });
+    old.abandon();
+    await eventually("expired", async () => ((await latest("lost"))!.expiresAt < new Date() ? true : undefined));
+    expect(old.valid()).toBe(false);
+    const next = await NodeLease.acquire(mongo.db, { node: "lost", ttlMs: 10_000, renewMs: 100_000, onLost: () => undefined });
+    await old.renew();
+    expect(lost).toEqual([`epoch 2 was taken by ${next.holder}`]);
+    expect(next.valid()).toBe(true);
+    await next.release();
+  });
+
+  it(
+    "when a second node process starts for a running city, then it refuses with a clear error and exits non-zero; once the first is killed and its lease expired, a new one starts with the next epoch",
+    { timeout: 150_000 },
+    async () => {
+      await provisionTopics(iso);
+      const env = { NODE_LEASE_TTL_MS: "3000", NODE_LEASE_RENEW_MS: "500" };
+      const first = spawnNode(iso, "quanzhou", join(logsDir, `${iso.topicPrefix}-first.log`), env);
+      procs.push(first);
+      await listening(first);
+      const held = (await leaseOf(iso.dbName("quanzhou")))!;
+      expect(held.holder).toContain(`:${first.proc.pid}:`);
+
+      const second = spawnNode(iso, "quanzhou", join(logsDir, `${iso.topicPrefix}-second.log`), env);
+      procs.push(second);
+      expect(await second.exited).toBe(1);
+      const refusal = second.lines().join("\n");
+      expect(refusal).toContain("节点 quanzhou 已有写入进程在运行");
+      expect(refusal).toContain(`node quanzhou already has a running writer (holder ${held.holder}, epoch ${held.epoch}`);
+      expect(second.lines().some((l) => msgOf(l) === "exchange node listening")).toBe(false);
+
+      first.proc.kill("SIGKILL");
+      await first.exited;
+      await eventually("the killed node's lease expired", async () =>
+        (await leaseOf(iso.dbName("quanzhou")))!.expiresAt < new Date() ? true : undefined,
+      );
+      const third = spawnNode(iso, "quanzhou", join(logsDir, `${iso.topicPrefix}-third.log`), env);
+      procs.push(third);
+      await listening(third);
+      const taken = (await leaseOf(iso.dbName("quanzhou")))!;
+      expect(taken.epoch).toBe(held.epoch + 1);
+      expect(taken.holder).toContain(`:${third.proc.pid}:`);
+
+      third.proc.kill("SIGTERM");
+      expect(await third.exited).toBe(0);
+      expect(msgOf(third.lines().at(-1)!)).toBe("stopped");
+      expect((await leaseOf(iso.dbName("quanzhou")))!.releasedAt).toBeInstanceOf(Date);
+    },
+  );
+
+  async function leaseOf(db: string): Promise<LeaseDoc | undefined> {
+    return (
+      await mongo.client.db(db).collection<LeaseDoc>(NODE_LEASE).find({ node: "quanzhou" }).sort({ epoch: -1 }).limit(1).toArray()
+    )[0];
+  }
+});
