@@ -49,13 +49,18 @@ export function spawnNode(iso: Isolation, city: string, logFile: string, env: Re
   return { proc, logFile, exited, lines };
 }
 
-/** Waits until the node logged that its APIs listen. */
+/** Waits until the node logged that its APIs listen; fails with its log if it exited first. */
 export const listening = (p: NodeProcess, timeoutMs = 60_000) =>
-  eventually(
-    "the node listening",
-    async () => (p.lines().some((l) => l.includes('"exchange node listening"')) ? true : undefined),
-    timeoutMs,
-  );
+  Promise.race([
+    eventually(
+      "the node listening",
+      async () => (p.lines().some((l) => msgOf(l) === "exchange node listening") ? true : undefined),
+      timeoutMs,
+    ),
+    p.exited.then((code) => {
+      throw new Error(`the node exited (${code}) before listening:\n${p.lines().join("\n")}`);
+    }),
+  ]);
 
 /** The `msg` of a JSON log line (undefined for other output). */
 export function msgOf(line: string): string | undefined {

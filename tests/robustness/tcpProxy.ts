@@ -5,6 +5,8 @@ export interface TcpProxy {
   port: number;
   /** Drops every open connection and refuses new ones until restored. */
   cut(): void;
+  /** Stops forwarding without closing anything: packets vanish, as in a network partition. */
+  stall(): void;
   restore(): void;
   close(): Promise<void>;
 }
@@ -14,8 +16,14 @@ export async function startTcpProxy(target: string): Promise<TcpProxy> {
   const [host, port] = [target.slice(0, target.lastIndexOf(":")), Number(target.slice(target.lastIndexOf(":") + 1))];
   const open = new Set<Socket>();
   let down = false;
+  let stalled = false;
+  const held = new Set<Socket>();
   const server: Server = createServer((client) => {
     if (down) return void client.destroy();
+    if (stalled) {
+      held.add(client.pause());
+      return;
+    }
     const upstream = connect(port, host);
     open.add(client);
     open.add(upstream);
@@ -38,12 +46,20 @@ export async function startTcpProxy(target: string): Promise<TcpProxy> {
       for (const s of open) s.destroy();
       open.clear();
     },
+    stall: () => {
+      stalled = true;
+      for (const s of open) {
+        s.unpipe();
+        s.pause();
+      }
+    },
     restore: () => {
       down = false;
+      stalled = false;
     },
     close: () =>
       new Promise<void>((resolve) => {
-        for (const s of open) s.destroy();
+        for (const s of [...open, ...held]) s.destroy();
         server.close(() => resolve());
       }),
   };

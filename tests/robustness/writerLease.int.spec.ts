@@ -1,11 +1,13 @@
-import { mkdirSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LeaseHeldError, type LeaseDoc, type MongoHandle, NODE_LEASE, NodeLease, connectMongo } from "@tongban/store";
 import { eventually, isolation, provisionTopics } from "../support/testNetwork";
 import { type NodeProcess, listening, msgOf, spawnNode } from "./nodeProcess";
 
-const logsDir = join(process.cwd(), "test-artifacts", "robustness");
+// Each process writes its log here; the last lines are what the tests read.
+const logsDir = mkdtempSync(join(tmpdir(), "tongban-robustness-"));
 
 describe("one writer per city", () => {
   const iso = isolation();
@@ -15,7 +17,6 @@ describe("one writer per city", () => {
     (await mongo.db.collection<LeaseDoc>(NODE_LEASE).find({ node }).sort({ epoch: -1 }).limit(1).toArray())[0];
 
   beforeAll(async () => {
-    mkdirSync(logsDir, { recursive: true });
     mongo = await connectMongo(iso.mongoUri, iso.dbName("lease"));
   });
   afterAll(async () => {

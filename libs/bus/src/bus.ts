@@ -182,8 +182,10 @@ export class Bus {
     };
     let timer: NodeJS.Timeout | undefined;
     try {
+      const answer = probe();
+      answer.catch(() => undefined); // a late failure after the timeout is not news
       return await Promise.race([
-        probe(),
+        answer,
         new Promise<boolean>((_, reject) => {
           timer = setTimeout(() => reject(new Error("broker probe timed out")), timeoutMs);
         }),

@@ -1,7 +1,7 @@
 /**
- * Resolves when `work` settles or after `ms`, whichever comes first; a rejection of `work` is
- * reported through `onError` instead of thrown. For closing clients whose disconnect can hang
- * while their server is unreachable: shutdown must go on.
+ * Resolves when `work` settles or after `ms`, whichever comes first; a rejection of `work`
+ * (even one after the timeout) is reported through `onError` instead of thrown. For closing
+ * clients whose disconnect can hang while their server is unreachable: shutdown must go on.
  */
 export async function settleWithin(
   work: Promise<unknown>,
@@ -10,14 +10,18 @@ export async function settleWithin(
   onError?: (err: unknown) => void,
 ): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
+  const settled = work.then(
+    () => "done" as const,
+    (err: unknown) => {
+      onError?.(err);
+      return "failed" as const;
+    },
+  );
   const timeout = new Promise<"timeout">((resolve) => {
     timer = setTimeout(() => resolve("timeout"), ms);
   });
   try {
-    const r = await Promise.race([work.then(() => "done" as const), timeout]);
-    if (r === "timeout") onTimeout?.();
-  } catch (err) {
-    onError?.(err);
+    if ((await Promise.race([settled, timeout])) === "timeout") onTimeout?.();
   } finally {
     clearTimeout(timer);
   }

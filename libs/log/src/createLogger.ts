@@ -41,7 +41,10 @@ export function createLogger(opts: LoggerOptions): Logger {
       redact: { paths: personalDataPaths, censor: "[redacted]" },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
-    opts.destination ?? pino.destination({ sync: false }),
+    // Synchronous writes: a line is out once the call returns, so nothing logged before an exit
+    // (a refused start, a shutdown deadline, a lost lease) is lost or reordered. (pino 9 has no
+    // `final`, and an asynchronous destination's flush callback can run before its last write.)
+    opts.destination ?? pino.destination({ sync: true }),
   );
 }
 

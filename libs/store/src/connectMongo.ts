@@ -39,7 +39,10 @@ export async function storeReachable(db: Db, timeoutMs = 1_500): Promise<boolean
   let timer: NodeJS.Timeout | undefined;
   try {
     return await Promise.race([
-      db.command({ ping: 1 }, { timeoutMS: timeoutMs }).then(() => true),
+      db.command({ ping: 1 }, { timeoutMS: timeoutMs }).then(
+        () => true,
+        () => false,
+      ),
       new Promise<boolean>((resolve) => {
         timer = setTimeout(() => resolve(false), timeoutMs);
       }),

@@ -173,8 +173,8 @@ export async function startNode(opts: NodeOptions = {}): Promise<RunningNode> {
       renewMs: cfg.leaseRenewMs,
       onLost: (reason) => {
         for (const s of servers) s.setServing(false);
-        void subscription?.stop();
-        if (exchangeRef) void exchangeRef.relay.stop();
+        subscription?.stop().catch(() => undefined);
+        exchangeRef?.relay.stop().catch(() => undefined);
         onFatal(reason);
       },
       onRenewFailed: (err) => log.warn({ err }, "writer lease heartbeat failed"),
