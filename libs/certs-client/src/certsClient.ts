@@ -172,6 +172,7 @@ export class CertsClient {
     const limit: BulkheadPolicy = bulkhead(this.o.maxConcurrent, this.o.maxQueued);
     const log = this.o.log;
     breaker.onBreak(() => log?.warn({ target: node, address }, "certificate registry circuit opened"));
+    breaker.onHalfOpen(() => log?.info({ target: node, address }, "certificate registry circuit half-open, probing"));
     breaker.onReset(() => log?.info({ target: node, address }, "certificate registry circuit closed"));
     t = {
       // A registry back from an outage is found within seconds, not grpc-js's default of up to two minutes.

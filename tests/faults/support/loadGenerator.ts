@@ -14,6 +14,8 @@ export interface Acked {
   to: string;
   receiptNo: string;
   ackedAt: number;
+  /** How long the acknowledging call took. */
+  latencyMs: number;
 }
 
 export interface Sample {
@@ -31,8 +33,8 @@ export interface LoadOptions {
   inFlight: number;
   /** Submissions awaiting an answer at most. */
   concurrency: number;
-  /** Per-request options (e.g. certificates cited). */
-  request?: (from: string, to: string, n: number) => SubmitCaseRequest;
+  /** Builds submission `n` (default: a valid sample case); keep receipt numbers unique per network. */
+  request?: (from: string, to: string, n: number, receiptPrefix: string) => SubmitCaseRequest;
   /** Give up on a submission that is not acknowledged after this long. */
   submitTimeoutMs?: number;
 }
@@ -46,7 +48,6 @@ export interface LoadOptions {
 export class LoadGenerator {
   readonly acked: Acked[] = [];
   readonly samples: Sample[] = [];
-  readonly submitLatencyMs: number[] = [];
   readonly refusals = new Map<string, number>();
   private readonly failures: string[] = [];
   private pending = 0;
@@ -126,7 +127,7 @@ export class LoadGenerator {
   }
 
   private async submitOne(from: string, to: string, n: number): Promise<void> {
-    const req = this.o.request?.(from, to, n) ?? sampleSubmission(network.node(from)!, to, n, this.receiptPrefix);
+    const req = this.o.request?.(from, to, n, this.receiptPrefix) ?? sampleSubmission(network.node(from)!, to, n, this.receiptPrefix);
     const city = this.net.city(from);
     const deadline = Date.now() + (this.o.submitTimeoutMs ?? 180_000);
     this.pending++;
@@ -135,8 +136,7 @@ export class LoadGenerator {
         const t = Date.now();
         try {
           const res = await callUnary(city.intake, city.intake.submitCase, req, 10_000);
-          this.submitLatencyMs.push(Date.now() - t);
-          this.acked.push({ caseId: res.caseId, from, to, receiptNo: req.receiptNo, ackedAt: Date.now() });
+          this.acked.push({ caseId: res.caseId, from, to, receiptNo: req.receiptNo, ackedAt: Date.now(), latencyMs: Date.now() - t });
           return;
         } catch (err) {
           const code = String((err as { code?: number }).code ?? "?");

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { createWriteStream, mkdirSync } from "node:fs";
+import { createWriteStream, mkdirSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { logsDir, repoRoot } from "../../../deploy/local/paths";
@@ -55,6 +55,9 @@ export class ServiceProcess {
 
   /** Times the process exited during start and was started again. */
   restarts = 0;
+  /** Times the running process exited on its own and was started again (as a supervisor would). */
+  unexpectedExits = 0;
+  private expectExit = false;
 
   /**
    * Starts the process and waits until it is SERVING; like a supervisor (systemd Restart=always,
@@ -82,7 +85,15 @@ export class ServiceProcess {
     child.stdout?.pipe(log);
     child.stderr?.pipe(log);
     this.child = child;
+    this.expectExit = false;
     this.exited = new Promise((resolve) => child.once("exit", () => resolve()));
+    child.once("exit", (code, signal) => {
+      if (this.expectExit || this.child !== child || !this.serving) return;
+      this.serving = false;
+      this.unexpectedExits++;
+      writeFileSync(this.logFile, `[harness] exited on its own (code ${code}, signal ${signal}); starting it again\n`, { flag: "a" });
+      setTimeout(() => void this.start().catch(() => undefined), 1_000);
+    });
     for (const h of this.health) {
       while ((await checkHealth(h.address, h.service)) !== "SERVING") {
         if (!this.running) throw new Error(`${this.label} exited during start; see ${this.logFile}`);
@@ -90,11 +101,16 @@ export class ServiceProcess {
         await new Promise((r) => setTimeout(r, 200));
       }
     }
+    this.serving = true;
   }
+
+  private serving = false;
 
   /** kill -9: no shutdown hook runs. */
   async kill9(): Promise<void> {
     if (!this.running) return;
+    this.expectExit = true;
+    this.serving = false;
     this.child!.kill("SIGKILL");
     await this.exited;
   }
@@ -110,6 +126,8 @@ export class ServiceProcess {
 
   /** SIGTERM, then SIGKILL after the grace period. */
   async stop(graceMs = 20_000): Promise<void> {
+    this.expectExit = true;
+    this.serving = false;
     if (!this.running) return;
     this.child!.kill("SIGCONT");
     this.child!.kill("SIGTERM");
