@@ -5,18 +5,24 @@ import { EventEnvelope, type SubmitCaseRequest, encodeEnvelope, topics } from "@
 import { type RunningMonitor, startMonitor } from "@tongban/monitor";
 import { type CityNode, type Isolation, eventually, network, quietLogger } from "../support/testNetwork";
 
-/** The network as the test runs it: each city's APIs on the ports its in-process node picked. */
-export function runningNetwork(cities: CityNode[]): Network {
+/** The network as the test runs it: each city's APIs on the ports its in-process node picked, and its registry on `certsPorts[city]` when given. */
+export function runningNetwork(cities: CityNode[], certsPorts: Record<string, number> = {}): Network {
   return new Network(
     network.nodes.map((n) => {
       const c = cities.find((x) => x.id === n.id);
-      return c ? { ...n, ports: { ...n.ports, intake: c.node.intakePort, queue: c.node.queuePort } } : n;
+      const ports = { ...n.ports, ...(certsPorts[n.id] !== undefined ? { certs: certsPorts[n.id]! } : {}) };
+      return c ? { ...n, ports: { ...ports, intake: c.node.intakePort, queue: c.node.queuePort } } : { ...n, ports };
     }),
   );
 }
 
 /** A monitor on a free port, in the spec file's own topic prefix and database. */
-export function startTestMonitor(iso: Isolation, cities: CityNode[], now?: () => Date): Promise<RunningMonitor> {
+export function startTestMonitor(
+  iso: Isolation,
+  cities: CityNode[],
+  now?: () => Date,
+  certsPorts: Record<string, number> = {},
+): Promise<RunningMonitor> {
   return startMonitor({
     config: {
       topicPrefix: iso.topicPrefix,
@@ -26,7 +32,7 @@ export function startTestMonitor(iso: Isolation, cities: CityNode[], now?: () =>
       httpPort: 0,
       logLevel: "silent",
     },
-    network: runningNetwork(cities),
+    network: runningNetwork(cities, certsPorts),
     logger: quietLogger("monitor"),
     ...(now ? { now } : {}),
   });
