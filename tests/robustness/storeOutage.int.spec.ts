@@ -8,7 +8,7 @@ import { type TcpProxy, startTcpProxy } from "./tcpProxy";
 /** GET /healthz of a node's metrics endpoint: status code and body. */
 async function healthz(city: CityNode) {
   const res = await fetch(`http://127.0.0.1:${city.node.metricsPort}/healthz`);
-  return { code: res.status, body: (await res.json()) as { status: string; checks: Record<string, boolean> } };
+  return { code: res.status, body: (await res.json()) as { status: string; checks: Record<string, boolean>; consumers: unknown[] } };
 }
 
 describe("a node whose store becomes unreachable", () => {
@@ -42,6 +42,10 @@ describe("a node whose store becomes unreachable", () => {
       expect((await submit(9_001)).caseId).toMatch(/./);
       expect(await intakeHealth()).toBe("SERVING");
       expect(await healthz(xm)).toMatchObject({ code: 200, body: { status: "SERVING" } });
+      expect((await healthz(xm)).body.consumers).toEqual([
+        expect.objectContaining({ groupId: `${iso.topicPrefix}.xiamen.node`, state: "running", restarts: 0 }),
+        expect.objectContaining({ groupId: `${iso.topicPrefix}.xiamen.certs-revoked`, state: "running", restarts: 0 }),
+      ]);
 
       proxy.cut();
       await eventually("intake NOT_SERVING", async () => ((await intakeHealth()) === "NOT_SERVING" ? true : undefined), 15_000);

@@ -8,7 +8,7 @@ export interface MetricsServerOptions {
   port: number;
   metrics: Metrics;
   /** Answers `GET /healthz`: 200 while serving, 503 otherwise, with each check's state. Without it /healthz is 200 while the process runs. */
-  health?: () => { serving: boolean; checks: Record<string, boolean> };
+  health?: () => { serving: boolean; checks: Record<string, boolean>; consumers?: unknown[] };
 }
 
 export interface RunningMetricsServer {
@@ -24,7 +24,11 @@ export async function startMetricsServer(opts: MetricsServerOptions): Promise<Ru
     if (path === "/healthz") {
       const h = opts.health?.() ?? { serving: true, checks: {} };
       res.writeHead(h.serving ? 200 : 503, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" });
-      res.end(req.method === "HEAD" ? undefined : JSON.stringify({ status: h.serving ? "SERVING" : "NOT_SERVING", checks: h.checks }));
+      res.end(
+        req.method === "HEAD"
+          ? undefined
+          : JSON.stringify({ status: h.serving ? "SERVING" : "NOT_SERVING", checks: h.checks, consumers: h.consumers ?? [] }),
+      );
       return;
     }
     if (path !== "/metrics") {

@@ -289,7 +289,11 @@ export async function startNode(opts: NodeOptions = {}): Promise<RunningNode> {
     host: cfg.metricsHost,
     port: cfg.metricsPort ?? node.ports.metrics ?? 0,
     metrics,
-    health: () => monitor.report(),
+    // With each consumer's state and last error, so an operator sees why it is NOT_SERVING.
+    health: () => ({
+      ...monitor.report(),
+      consumers: [subscription?.status() ?? { groupId: inboundGroup, state: "stopped" }, revocations.status()],
+    }),
   });
   log.info({ metrics: `http://${cfg.metricsHost}:${metricsServer.port}/metrics` }, "metrics endpoint listening");
   log.info({ intake: intake.address, queue: queue.address }, "exchange node listening");
