@@ -1,8 +1,10 @@
 import { type ServiceError, status } from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startCerts } from "@tongban/certs";
 import { sampleSubmission } from "@tongban/demo";
 import { callUnary, checkHealth } from "@tongban/rpc";
-import { type CityNode, eventually, isolation, network, startCities, stopCities } from "../support/testNetwork";
+import { connectMongo } from "@tongban/store";
+import { type CityNode, eventually, isolation, network, quietLogger, startCities, stopCities } from "../support/testNetwork";
 import { type TcpProxy, startTcpProxy } from "./tcpProxy";
 
 /** GET /healthz of a node's metrics endpoint: status code and body. */
@@ -66,6 +68,48 @@ describe("a node whose store becomes unreachable", () => {
       expect(await queueHealth()).toBe("SERVING");
       expect(await healthz(xm)).toMatchObject({ code: 200, body: { status: "SERVING", checks: { store: true } } });
       expect((await submit(9_003)).caseId).toMatch(/./);
+    },
+  );
+});
+
+describe("a certificate registry whose store becomes unreachable", () => {
+  const iso = isolation();
+
+  it(
+    "when the store is cut off, then its grpc.health says NOT_SERVING, and SERVING again once the store is back",
+    { timeout: 60_000 },
+    async () => {
+      const proxy = await startTcpProxy(new URL(iso.mongoUri).host);
+      const certs = await startCerts({
+        config: {
+          node: "quanzhou",
+          topicPrefix: iso.topicPrefix,
+          kafkaBrokers: iso.kafkaBrokers,
+          mongoUri: `mongodb://127.0.0.1:${proxy.port}/`,
+          mongoDb: iso.dbName("quanzhou"),
+          certsPort: 0,
+          healthIntervalMs: 200,
+          healthTimeoutMs: 500,
+          logLevel: "silent",
+        },
+        network,
+        logger: quietLogger("certs"),
+      });
+      const health = () => checkHealth(certs.address, "tongban.v1.CertificateRegistryService");
+      try {
+        expect(await health()).toBe("SERVING");
+        proxy.cut();
+        await eventually("registry NOT_SERVING", async () => ((await health()) === "NOT_SERVING" ? true : undefined), 15_000);
+        proxy.restore();
+        await eventually("registry SERVING again", async () => ((await health()) === "SERVING" ? true : undefined), 30_000);
+      } finally {
+        proxy.restore();
+        await certs.stop();
+        await proxy.close();
+        const db = await connectMongo(iso.mongoUri, iso.dbName("quanzhou"));
+        await db.db.dropDatabase();
+        await db.close();
+      }
     },
   );
 });
