@@ -49,10 +49,40 @@ describe("one writer per city", () => {
     old.abandon();
     await eventually("expired", async () => ((await latest("lost"))!.expiresAt < new Date() ? true : undefined));
     expect(old.valid()).toBe(false);
-    const next = await NodeLease.acquire(mongo.db, { node: "lost", ttlMs: 10_000, renewMs: 100_000, onLost: () => undefined });
+    const next = await NodeLease.acquire(mongo.db, { node: "lost", ttlMs: 2_000, renewMs: 100_000, onLost: () => undefined });
     await old.renew();
     expect(lost).toEqual([`epoch 2 was taken by ${next.holder}`]);
     expect(next.valid()).toBe(true);
+    await next.release();
+  });
+
+  it("when the holder's clock is 5 minutes behind or ahead, then a starter still refuses a live holder and takes over from a dead one", async () => {
+    const FIVE_MIN = 5 * 60_000;
+    const behind = await NodeLease.acquire(mongo.db, {
+      node: "skew-behind",
+      ttlMs: 600,
+      renewMs: 100,
+      onLost: () => undefined,
+      now: () => new Date(Date.now() - FIVE_MIN),
+    });
+    // Its expiry looks long past to this clock, but its heartbeat goes on.
+    await expect(
+      NodeLease.acquire(mongo.db, { node: "skew-behind", ttlMs: 600, renewMs: 100, onLost: () => undefined }),
+    ).rejects.toBeInstanceOf(LeaseHeldError);
+    expect(behind.valid()).toBe(true);
+    await behind.release();
+
+    const ahead = await NodeLease.acquire(mongo.db, {
+      node: "skew-ahead",
+      ttlMs: 600,
+      renewMs: 100,
+      onLost: () => undefined,
+      now: () => new Date(Date.now() + FIVE_MIN),
+    });
+    ahead.abandon();
+    // Its expiry looks 5 minutes away to this clock, but no heartbeat comes any more.
+    const next = await NodeLease.acquire(mongo.db, { node: "skew-ahead", ttlMs: 600, renewMs: 100, onLost: () => undefined });
+    expect(next.epoch).toBe(ahead.epoch + 1);
     await next.release();
   });
 

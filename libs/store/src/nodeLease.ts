@@ -29,8 +29,8 @@ export class LeaseHeldError extends Error {
   ) {
     super(
       `节点 ${node} 已有写入进程在运行，拒绝启动第二个 / node ${node} already has a running writer ` +
-        `(holder ${holder}, epoch ${epoch}, alive until ${expiresAt.toISOString()}); stop it first, ` +
-        `or wait until its lease expires if it died`,
+        `(holder ${holder}, epoch ${epoch}, heartbeat until ${expiresAt.toISOString()}); stop it first, ` +
+        `or start again once its heartbeat stopped if it died`,
     );
     this.name = "LeaseHeldError";
   }
@@ -52,6 +52,8 @@ export interface NodeLeaseOptions {
 /**
  * One writer per city: a lease with an epoch and a heartbeat in the node's own database.
  *
+ * A starter that finds an unreleased lease watches its heartbeat for one TTL: a renewal means the
+ * holder is alive and the starter refuses; silence means it died and the starter takes over.
  * FerretDB v1 runs a conditional update as read-modify-write without re-checking the filter, so
  * a take-over is never an update: a starter reads the latest epoch N and, if it has expired or
  * was released, inserts the document of epoch N+1; the unique `_id` lets exactly one starter
@@ -99,12 +101,31 @@ export class NodeLease {
     return doc ?? null;
   }
 
+  /**
+   * Whether the holder of `current` is alive, judged by watching its heartbeat rather than by
+   * comparing its expiry with this machine's clock: the two clocks may disagree by more than the
+   * TTL. A heartbeat seen within one TTL (timed here) means alive; none means dead.
+   */
+  private async holderAlive(current: LeaseDoc): Promise<boolean> {
+    const watchUntil = performance.now() + this.opts.ttlMs;
+    const step = Math.max(20, Math.min(250, this.opts.renewMs / 2));
+    while (performance.now() < watchUntil) {
+      await new Promise((r) => setTimeout(r, step));
+      const seen = await this.leases.findOne({ _id: current._id });
+      if (!seen || seen.releasedAt) return false;
+      if (seen.expiresAt.getTime() !== current.expiresAt.getTime()) return true;
+      if (await this.leases.findOne({ _id: `${this.opts.node}#${current.epoch + 1}` })) return true;
+    }
+    return false;
+  }
+
   private async claim(): Promise<void> {
     const current = await this.latest();
-    const now = this.now();
-    if (current && !current.releasedAt && current.expiresAt > now) {
-      throw new LeaseHeldError(this.opts.node, current.holder, current.epoch, current.expiresAt);
+    if (current && !current.releasedAt && (await this.holderAlive(current))) {
+      const seen = (await this.latest()) ?? current;
+      throw new LeaseHeldError(this.opts.node, seen.holder, seen.epoch, seen.expiresAt);
     }
+    const now = this.now();
     const epoch = (current?.epoch ?? 0) + 1;
     const expiresAt = new Date(now.getTime() + this.opts.ttlMs);
     try {
