@@ -19,6 +19,8 @@ export interface Verdict {
   orderViolations: number;
   deadLetters: number;
   recoverySeconds: number;
+  /** Seconds from the heal until the home queues hold as many cases as had been acknowledged at the heal. */
+  backlogDrainedSeconds: number;
   peakInFlight: number;
   faultSeconds: number;
   totalSeconds: number;
@@ -81,6 +83,7 @@ export async function runScenario(net: FaultNetwork, o: ScenarioOptions): Promis
     acknowledged: load.acked.length,
     ...counted,
     recoverySeconds: recoverySeconds(load.samples, window.at, window.healedAt),
+    backlogDrainedSeconds: drainedSeconds(load.samples, window.healedAt),
     peakInFlight: load.peakInFlight,
     faultSeconds: round((window.healedAt - window.at) / 1_000),
     totalSeconds: round((Date.now() - t0) / 1_000),
@@ -173,4 +176,10 @@ export function recoverySeconds(samples: readonly Sample[], faultAt: number, hea
   }
   const end = after[after.length - 1];
   return end ? round((end.t - healedAt) / 1_000) : 0;
+}
+
+export function drainedSeconds(samples: readonly Sample[], healedAt: number): number {
+  const atHeal = [...samples].reverse().find((s) => s.t <= healedAt)?.acked ?? 0;
+  const drained = samples.find((s) => s.t >= healedAt && s.delivered >= atHeal);
+  return drained ? round((drained.t - healedAt) / 1_000) : -1;
 }
