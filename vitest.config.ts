@@ -35,6 +35,8 @@ export default defineConfig({
           testTimeout: 420_000,
           hookTimeout: 240_000,
           fileParallelism: false,
+          // After unit and int: on a 2-core machine the scenarios' timings must not share it with other specs.
+          sequence: { groupOrder: 1 },
         },
       },
     ],
