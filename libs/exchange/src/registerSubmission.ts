@@ -69,6 +69,9 @@ export async function registerSubmission(
     if (!isDuplicateKey(err)) throw err;
     const existing = await ctx.cases.findOne({ receiptKey: doc.receiptKey });
     if (!existing) throw err;
+    // A retry after an insert whose reply was lost (store gone mid-answer): the first call never
+    // announced the document to the relay, so this one does, or it would wait for the next sweep.
+    if (existing.outboxPending) ctx.onOutbox(existing._id);
     return { created: false, existing };
   }
   ctx.cache.set(doc);
