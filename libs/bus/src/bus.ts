@@ -92,7 +92,8 @@ export class Bus {
       const missing = specs.filter((s) => !existing.has(s.topic));
       if (missing.length === 0) return;
       await admin.createTopics({
-        waitForLeaders: true,
+        // kafkajs's own wait gives up on UNKNOWN_TOPIC_OR_PARTITION; ensureTopics waits for leaders itself.
+        waitForLeaders: false,
         topics: missing.map((s) => ({
           topic: s.topic,
           numPartitions: s.partitions ?? 3,

@@ -14,8 +14,9 @@ export async function waitForLeaders(admin: Admin, topics: string[], timeoutMs: 
       const ready = new Set(meta.filter((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0)).map((t) => t.name));
       pending = pending.filter((t) => !ready.has(t));
     } catch (err) {
-      // UNKNOWN_TOPIC_OR_PARTITION while the metadata catches up: ask again.
-      if ((err as { type?: string }).type !== "UNKNOWN_TOPIC_OR_PARTITION") throw err;
+      // The metadata has not caught up with the controller yet: ask again.
+      const type = (err as { type?: string }).type;
+      if (type !== "UNKNOWN_TOPIC_OR_PARTITION" && type !== "LEADER_NOT_AVAILABLE") throw err;
     }
     if (pending.length === 0) return;
     if (Date.now() > deadline) throw new Error(`topics without a partition leader after ${timeoutMs} ms: ${pending.join(", ")}`);
