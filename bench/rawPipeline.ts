@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { CompressionTypes, Kafka, logLevel } from "kafkajs";
 import { MongoClient } from "mongodb";
+import { waitForLeaders } from "@tongban/bus";
 import { percentiles, type Percentiles } from "./stats";
 
 export interface RawResult {
@@ -28,7 +29,9 @@ export async function runRawPipeline(opts: {
   const topic = `${opts.prefix}.raw${opts.ratePerSec ? `-${opts.ratePerSec}` : ""}`;
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ topics: [{ topic, numPartitions: 3, replicationFactor: 1 }], waitForLeaders: true });
+  // kafkajs's own waitForLeaders gives up on UNKNOWN_TOPIC_OR_PARTITION right after creation.
+  await admin.createTopics({ topics: [{ topic, numPartitions: 3, replicationFactor: 1 }], waitForLeaders: false });
+  await waitForLeaders(admin, [topic], 30_000);
   await admin.disconnect();
 
   const mongo = new MongoClient(opts.mongoUri);

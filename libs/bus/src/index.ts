@@ -6,3 +6,4 @@ export * from "./withTimeout";
 export * from "./kafkaOptions";
 export * from "./readRecords";
 export * from "./producer";
+export * from "./waitForLeaders";
