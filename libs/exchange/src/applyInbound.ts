@@ -19,6 +19,7 @@ import { type CaseChange, updateCase } from "./caseWriter";
 import { EnvelopeTooLarge } from "./envelopeLimit";
 import { type NonLifecycleCase, WireEventError, fromWire } from "./eventMapping";
 import { type ExchangeContext, decideContext } from "./exchangeContext";
+import { checkInboundBounds } from "./inboundBounds";
 import { newCaseDoc } from "./newCaseDoc";
 import { trackingEntry } from "./tracking";
 import type { ReceivingCommand } from "./requestCommand";
@@ -67,6 +68,8 @@ function commandFromWire(c: CommandRequested["command"]): ReceivingCommand {
  */
 export async function applyInbound(ctx: ExchangeContext, env: EventEnvelope): Promise<Outcome> {
   if (env.targetNode !== ctx.nodeId) throw new PoisonMessage(`event for node '${env.targetNode}' arrived at '${ctx.nodeId}'`, "MISROUTED");
+  // Held to the same input bounds as a request at intake or the queue API, before anything is read or written.
+  checkInboundBounds(env);
   // History events are deduplicated by their position; only messages outside the history need the inbox.
   if (env.caseSeq === 0 && (await ctx.inbox.findOne({ _id: env.eventId }, { projection: { _id: 1 } }))) return "duplicate";
   const w = env.payload?.event;

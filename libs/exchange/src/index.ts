@@ -16,3 +16,4 @@ export * from "./caseCache";
 export * from "./inboxWriter";
 export * from "./newCaseDoc";
 export * from "./envelopeLimit";
+export * from "./inboundBounds";
