@@ -10,7 +10,9 @@ export async function waitForLeaders(admin: Admin, topics: string[], timeoutMs: 
   let delay = 50;
   for (;;) {
     try {
-      const { topics: meta } = await admin.fetchTopicMetadata({ topics: pending });
+      // Metadata of all topics: asking for a topic the broker does not know yet makes kafkajs log
+      // an error for what is only the controller being a moment ahead.
+      const { topics: meta } = await admin.fetchTopicMetadata();
       const ready = new Set(meta.filter((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0)).map((t) => t.name));
       pending = pending.filter((t) => !ready.has(t));
     } catch (err) {
