@@ -26,7 +26,12 @@ export class InboxWriter {
       } catch (err) {
         // Entries already there (a replayed batch) are fine; anything else is not.
         const errors = (err as { writeErrors?: { code?: number }[] }).writeErrors;
-        if (!errors || errors.some((e) => e.code !== 11000)) throw err;
+        if (!errors || errors.some((e) => e.code !== 11000)) {
+          // Back into the buffer: a later flush (perhaps another partition's, whose commit would
+          // otherwise pass over these records' entries) writes them again.
+          this.pending.unshift(...batch);
+          throw err;
+        }
       }
     };
     this.tail = this.tail.then(write, write);

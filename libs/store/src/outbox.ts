@@ -279,6 +279,9 @@ export class OutboxRelay {
       const blocked = new Map<string, string>();
       for (const q of (await this.quarantine?.open()) ?? []) {
         if (!q.behind) blocked.set(chainKey(q.docId, q.topic), q._id);
+        // `order` sorts a resend chain: it must grow past what an earlier process (perhaps with a
+        // clock that has since stepped back) already gave out.
+        if (q.order >= this.order) this.order = q.order + 1;
       }
       this.blocked = blocked;
     }
