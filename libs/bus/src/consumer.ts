@@ -2,6 +2,7 @@ import type { Consumer, EachBatchPayload, IHeaders, Kafka, RetryOptions } from "
 import type { Logger } from "pino";
 import type { BusObserver, ConsumeOutcome } from "./busObserver";
 import { eventTypeOf } from "./busObserver";
+import { classifyPublishError } from "./producer";
 import { describeError, isTransientError } from "./transientError";
 import { settleWithin } from "./withTimeout";
 
@@ -90,6 +91,15 @@ interface Failure {
 }
 
 type RecordOutcome = { kind: "done" } | { kind: "retry"; delayMs: number };
+
+/** Longest dead-letter reason kept, in characters: a reason may echo a field of the record. */
+export const MAX_DLQ_REASON_CHARS = 1_000;
+/** Longest value kept of each header copied into a dead letter, in characters. */
+export const MAX_DLQ_HEADER_CHARS = 1_000;
+/** Headers of the original record a value-less dead letter keeps (besides its own x-dlq-* headers). */
+const KEPT_WITHOUT_VALUE = ["event-type", "event-id"];
+
+const truncate = (s: string, max: number) => (s.length <= max ? s : `${s.slice(0, max)}…[${s.length - max} more chars]`);
 
 /** How long closing a kafkajs consumer may take before shutdown goes on without it. */
 const DISCONNECT_TIMEOUT_MS = 5_000;
@@ -187,8 +197,16 @@ export class ManagedConsumer {
       if (this.consumer === c && !this.stopped) this.state = "running";
     });
     this.consumer = c;
+    // stop() during connect or run has already taken (or missed) this consumer: close it here.
+    const closeIfStopped = async () => {
+      if (!this.stopped) return false;
+      if (this.consumer === c) this.consumer = undefined;
+      await settleWithin(c.disconnect(), DISCONNECT_TIMEOUT_MS);
+      return true;
+    };
     try {
       await c.connect();
+      if (await closeIfStopped()) return;
       await c.subscribe({ topics: this.opts.topics, fromBeginning: this.opts.fromBeginning ?? true });
       await c.run({
         autoCommit: false,
@@ -196,6 +214,7 @@ export class ManagedConsumer {
         partitionsConsumedConcurrently: 3,
         eachBatch: (payload) => this.eachBatch(c, payload),
       });
+      if (await closeIfStopped()) return;
     } catch (err) {
       await settleWithin(c.disconnect(), DISCONNECT_TIMEOUT_MS);
       throw err;
@@ -217,8 +236,11 @@ export class ManagedConsumer {
     if (this.stopped) return;
     this.state = "restarting";
     await settleWithin(crashed.disconnect(), DISCONNECT_TIMEOUT_MS);
+    // stop() may have run while the crashed consumer was closing: create nothing it would not close.
+    if (this.stopped) return;
     try {
       await this.open();
+      if (this.stopped) return;
       this.restarts += 1;
       this.crashesInARow = 0;
       this.log.info({ restarts: this.restarts }, "consumer re-created after a crash");
@@ -313,24 +335,50 @@ export class ManagedConsumer {
     }
   }
 
+  /**
+   * Publishes a record to the dead-letter topic with its reason. The reason and every copied
+   * header are capped; if the broker still refuses the dead letter for good (e.g. a record near
+   * the size limit plus the dead-letter headers is too large), it is published without the value,
+   * marked `x-dlq-value-dropped`, so that no record can stall its partition. Any other failure
+   * leaves the record in place to be tried again.
+   */
   private async deadLetter(record: InRecord, code: string, reason: string): Promise<RecordOutcome> {
     const key = `${record.topic}/${record.partition}`;
+    const dlqHeaders: Record<string, string> = {
+      "x-dlq-reason": truncate(reason, MAX_DLQ_REASON_CHARS),
+      "x-dlq-code": truncate(code, MAX_DLQ_HEADER_CHARS),
+      "x-dlq-source-topic": record.topic,
+      "x-dlq-source-partition": String(record.partition),
+      "x-dlq-source-offset": record.offset,
+      "x-dlq-group": this.opts.groupId,
+      "x-dlq-at": new Date().toISOString(),
+    };
+    const copied: Record<string, string> = {};
+    for (const [k, v] of Object.entries(record.headers)) copied[truncate(k, MAX_DLQ_HEADER_CHARS)] = truncate(v, MAX_DLQ_HEADER_CHARS);
+    let valueDropped: string | undefined;
     try {
-      await this.ports.publishDeadLetter({
-        topic: this.opts.deadLetterTopic,
-        key: record.key ?? "",
-        value: record.value ?? Buffer.alloc(0),
-        headers: {
-          ...record.headers,
-          "x-dlq-reason": reason,
-          "x-dlq-code": code,
-          "x-dlq-source-topic": record.topic,
-          "x-dlq-source-partition": String(record.partition),
-          "x-dlq-source-offset": record.offset,
-          "x-dlq-group": this.opts.groupId,
-          "x-dlq-at": new Date().toISOString(),
-        },
-      });
+      try {
+        await this.ports.publishDeadLetter({
+          topic: this.opts.deadLetterTopic,
+          key: record.key ?? "",
+          value: record.value ?? Buffer.alloc(0),
+          headers: { ...copied, ...dlqHeaders },
+        });
+      } catch (err) {
+        const failure = classifyPublishError(err);
+        if (failure.kind !== "permanent" || failure.topicWide) throw err;
+        // The record itself cannot be dead-lettered: publish what is known about it, without its value.
+        valueDropped = failure.code;
+        const kept: Record<string, string> = {};
+        for (const h of KEPT_WITHOUT_VALUE) if (copied[h] !== undefined) kept[h] = copied[h];
+        await this.ports.publishDeadLetter({
+          topic: this.opts.deadLetterTopic,
+          // A key near the size limit would fail again: only its start is kept here.
+          key: truncate(record.key ?? "", MAX_DLQ_HEADER_CHARS),
+          value: Buffer.alloc(0),
+          headers: { ...kept, ...dlqHeaders, "x-dlq-value-dropped": failure.code },
+        });
+      }
     } catch (err) {
       // Not dead-lettered yet: the record stays where it is and is tried again.
       const delay = backoff(this.retryBackoff, (this.failures.get(key)?.attempts ?? 0) + 1);
@@ -341,7 +389,10 @@ export class ManagedConsumer {
       return { kind: "retry", delayMs: delay };
     }
     this.failures.delete(key);
-    this.log.warn({ topic: record.topic, partition: record.partition, offset: record.offset, code, reason }, "dead-lettered");
+    this.log.warn(
+      { topic: record.topic, partition: record.partition, offset: record.offset, code, reason: dlqHeaders["x-dlq-reason"], valueDropped },
+      valueDropped ? "dead-lettered without its value" : "dead-lettered",
+    );
     this.ports.notify((o) => o.deadLettered(record.topic, code));
     return { kind: "done" };
   }

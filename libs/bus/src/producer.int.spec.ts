@@ -1,8 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, inject, it } from "vitest";
 import { createLogger } from "@tongban/log";
+import { Kafka, logLevel as kafkaLogLevel } from "kafkajs";
 import { Bus } from "./bus";
-import { classifyPublishError } from "./producer";
+import { kafkaConfig } from "./kafkaOptions";
+import { classifyPublishError, RecoveringProducer } from "./producer";
 import { readRecords } from "./readRecords";
 
 const log = createLogger({ service: "producer-test", level: process.env.TEST_LOG_LEVEL ?? "silent" });
@@ -62,6 +64,53 @@ describe("the bus's idempotent producer", () => {
         expect(seen.get(key)!.filter((v) => v !== "failed-batch")).toEqual(["first", "after-0", "after-1", "after-2"]);
       }
     } finally {
+      await bus.close();
+    }
+  });
+});
+
+describe("concurrent sends through one idempotent producer", () => {
+  it("when many sends are started at once, then they reach kafkajs one at a time in the order they were started, and every record is written", async () => {
+    const kafka = new Kafka({ ...kafkaConfig(conn()), logLevel: kafkaLogLevel.NOTHING });
+    // Counts the sends kafkajs has in hand at once; the broker and the producer are real.
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const started: string[] = [];
+    const makeProducer = kafka.producer.bind(kafka);
+    kafka.producer = (config) => {
+      const p = makeProducer(config);
+      const sendBatch = p.sendBatch.bind(p);
+      p.sendBatch = async (batch) => {
+        inFlight += 1;
+        maxInFlight = Math.max(maxInFlight, inFlight);
+        started.push(String(batch.topicMessages?.[0]?.messages[0]?.value));
+        try {
+          return await sendBatch(batch);
+        } finally {
+          inFlight -= 1;
+        }
+      };
+      return p;
+    };
+    const producer = new RecoveringProducer(kafka, log);
+    const bus = new Bus(conn(), log);
+    const topic = topicName("concurrent");
+    const values = Array.from({ length: 20 }, (_, i) => `v${i}`);
+    try {
+      await bus.ensureTopics([{ topic, partitions: 1 }]);
+      await Promise.all(values.map((v) => producer.send([{ topic, messages: [{ key: "dlq", value: v }] }])));
+      expect(maxInFlight).toBe(1);
+      expect(started).toEqual(values);
+      const written = await readRecords(
+        conn(),
+        log,
+        topic,
+        0,
+        values.map((_, i) => String(i)),
+      );
+      expect([...written.values()].map((r) => r.value?.toString())).toEqual(values);
+    } finally {
+      await producer.close();
       await bus.close();
     }
   });

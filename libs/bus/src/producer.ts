@@ -85,9 +85,17 @@ export const defaultProducerSettings: ProducerSettings = { retries: 5, initialRe
  * id") for ever. A new producer gets a new producer id and starts its sequences at zero; the
  * caller retries what failed, and consumers dedupe on event id. Per-key order holds: with one
  * request in flight, a failed send is retried before anything after it is sent.
+ *
+ * Sends run one at a time, each after the one before has settled. kafkajs 2.2.4 reverts a
+ * partition's sequence number when a produce request fails; a concurrent send to the same
+ * partition could take the reverted number while the failed (but written) batch holds it, and
+ * the broker would ack it as a duplicate without writing it. One send at a time, and a new
+ * producer after any failure, leave no such window. Callers batch records into one send.
  */
 export class RecoveringProducer {
   private current: { producer: Producer; ready: Promise<void> } | undefined;
+  /** Settles when the last send queued has settled; the next send starts after it. */
+  private tail: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly kafka: Kafka,
@@ -96,7 +104,13 @@ export class RecoveringProducer {
   ) {}
 
   /** Sends with acks from all in-sync replicas; resolves once the broker has every record. */
-  async send(topicMessages: TopicMessages[]): Promise<void> {
+  send(topicMessages: TopicMessages[]): Promise<void> {
+    const sent = this.tail.then(() => this.sendNow(topicMessages));
+    this.tail = sent.catch(() => undefined);
+    return sent;
+  }
+
+  private async sendNow(topicMessages: TopicMessages[]): Promise<void> {
     const slot = this.slot();
     try {
       await slot.ready;

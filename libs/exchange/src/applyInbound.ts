@@ -67,7 +67,9 @@ function commandFromWire(c: CommandRequested["command"]): ReceivingCommand {
  * their id. Whatever can never apply is a PoisonMessage for the dead-letter topic.
  */
 export async function applyInbound(ctx: ExchangeContext, env: EventEnvelope): Promise<Outcome> {
-  if (env.targetNode !== ctx.nodeId) throw new PoisonMessage(`event for node '${env.targetNode}' arrived at '${ctx.nodeId}'`, "MISROUTED");
+  // The target is any string the sender chose: only its first 64 characters go into the reason.
+  if (env.targetNode !== ctx.nodeId)
+    throw new PoisonMessage(`event for node '${String(env.targetNode).slice(0, 64)}' arrived at '${ctx.nodeId}'`, "MISROUTED");
   // Held to the same input bounds as a request at intake or the queue API, before anything is read or written.
   checkInboundBounds(env);
   // History events are deduplicated by their position; only messages outside the history need the inbox.
@@ -135,7 +137,8 @@ async function createHomeCase(ctx: ExchangeContext, env: EventEnvelope): Promise
   const w = env.payload?.event;
   if (w?.$case !== "submitted") throw new Error("unreachable");
   const s = w.value;
-  if (s.homeNode !== ctx.nodeId) throw new PoisonMessage(`case for home '${s.homeNode}' arrived at '${ctx.nodeId}'`, "MISROUTED");
+  if (s.homeNode !== ctx.nodeId)
+    throw new PoisonMessage(`case for home '${String(s.homeNode).slice(0, 64)}' arrived at '${ctx.nodeId}'`, "MISROUTED");
   if (env.caseSeq !== 1) throw new PoisonMessage(`submission with position ${env.caseSeq}`, "OUT_OF_ORDER");
   const submitted: CaseEvent = {
     type: "case.submitted",
