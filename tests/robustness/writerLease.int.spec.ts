@@ -1,9 +1,15 @@
 import { mkdtempSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { credentials, status } from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { IntakeServiceClient } from "@tongban/contracts";
+import { sampleSubmission } from "@tongban/demo";
+import { startNode } from "@tongban/node";
+import { callUnary } from "@tongban/rpc";
 import { LeaseHeldError, type LeaseDoc, type MongoHandle, NODE_LEASE, NodeLease, connectMongo } from "@tongban/store";
-import { eventually, isolation, provisionTopics } from "../support/testNetwork";
+import { eventually, isolation, network, nodeConfig, provisionTopics, quietLogger } from "../support/testNetwork";
 import { type NodeProcess, listening, msgOf, spawnNode } from "./nodeProcess";
 
 // Each process writes its log here; the last lines are what the tests read.
@@ -23,9 +29,11 @@ describe("one writer per city", () => {
     for (const p of procs) if (p.proc.exitCode === null && p.proc.signalCode === null) p.proc.kill("SIGKILL");
     await mongo.db.dropDatabase();
     await mongo.close();
-    const qz = await connectMongo(iso.mongoUri, iso.dbName("quanzhou"));
-    await qz.db.dropDatabase();
-    await qz.close();
+    for (const city of ["quanzhou", "xiamen", "zhangzhou"]) {
+      const db = await connectMongo(iso.mongoUri, iso.dbName(city));
+      await db.db.dropDatabase();
+      await db.close();
+    }
   });
 
   it("when several starters race for an expired lease, then exactly one wins the next epoch and the others are refused", async () => {
@@ -55,6 +63,101 @@ describe("one writer per city", () => {
     expect(next.valid()).toBe(true);
     await next.release();
   });
+
+  it("when a heartbeat completes only after the lease's TTL has run out here, then the lease is lost and reports invalid", async () => {
+    const lost: string[] = [];
+    const lease = await NodeLease.acquire(mongo.db, { node: "stalled", ttlMs: 300, renewMs: 100_000, onLost: (r) => lost.push(r) });
+    expect(lease.valid()).toBe(true);
+    // The heartbeat starts, then the process stalls (blocked event loop) for longer than the TTL.
+    const renewing = lease.renew();
+    const until = performance.now() + 450;
+    while (performance.now() < until) {
+      // busy: nothing else in this process runs
+    }
+    await renewing;
+    expect(lost).toHaveLength(1);
+    expect(lost[0]).toContain("after the lease had expired");
+    expect(lease.valid()).toBe(false);
+    expect(() => lease.assertValid()).toThrow(expect.objectContaining({ name: "WriterLeaseLostError" }));
+    // Lost for good: a later heartbeat in time does not revive it.
+    await lease.renew();
+    expect(lease.valid()).toBe(false);
+    expect(lost).toHaveLength(1);
+  });
+
+  it(
+    "when a node's lease was taken over by another process, then a submission to it gets UNAVAILABLE and nothing is written",
+    { timeout: 60_000 },
+    async () => {
+      await provisionTopics(iso);
+      const fatal: string[] = [];
+      const node = await startNode({
+        config: { ...nodeConfig(iso, "xiamen"), leaseTtlMs: 800, leaseRenewMs: 100 },
+        network,
+        logger: quietLogger("node"),
+        onFatal: (r) => fatal.push(r),
+      });
+      const client = new IntakeServiceClient(`127.0.0.1:${node.intakePort}`, credentials.createInsecure());
+      const db = await connectMongo(iso.mongoUri, iso.dbName("xiamen"));
+      try {
+        const xiamen = network.node("xiamen")!;
+        // While it holds the lease it writes.
+        await callUnary(client, client.submitCase, sampleSubmission(xiamen, "quanzhou", 1, "LEASE"));
+        expect(await db.db.collection("cases").countDocuments({})).toBe(1);
+
+        // Its heartbeat stops (a stalled link or a paused process) and a starter takes the city.
+        node.lease.abandon();
+        const successor = await NodeLease.acquire(db.db, { node: "xiamen", ttlMs: 5_000, renewMs: 1_000, onLost: () => undefined });
+        expect(successor.epoch).toBe(node.lease.epoch + 1);
+        expect(node.lease.valid()).toBe(false);
+
+        const refused = await callUnary(client, client.submitCase, sampleSubmission(xiamen, "quanzhou", 2, "LEASE")).then(
+          () => undefined,
+          (err: { code?: number }) => err,
+        );
+        expect(refused?.code).toBe(status.UNAVAILABLE);
+        expect(await db.db.collection("cases").countDocuments({})).toBe(1);
+        await successor.release();
+      } finally {
+        client.close();
+        await node.stop();
+        await db.close();
+      }
+    },
+  );
+
+  it(
+    "when a start fails after taking the lease, then it releases the lease and the next start succeeds at once",
+    { timeout: 60_000 },
+    async () => {
+      await provisionTopics(iso);
+      // The intake port is taken, so the start fails after the lease was acquired.
+      const blocker = createServer();
+      const port = await new Promise<number>((resolve) =>
+        blocker.listen(0, "127.0.0.1", () => resolve((blocker.address() as { port: number }).port)),
+      );
+      const config = { ...nodeConfig(iso, "zhangzhou"), grpcHost: "127.0.0.1", leaseTtlMs: 30_000, leaseRenewMs: 1_000 };
+      try {
+        await expect(
+          startNode({ config: { ...config, intakePort: port }, network, logger: quietLogger("node"), onFatal: () => undefined }),
+        ).rejects.toThrow();
+      } finally {
+        blocker.close();
+      }
+      const failed = (await leaseOf(iso.dbName("zhangzhou"), "zhangzhou"))!;
+      expect(failed.releasedAt).toBeInstanceOf(Date);
+
+      // Without the release the next start would wait a whole TTL (30 s) and then refuse.
+      const started = performance.now();
+      const node = await startNode({ config, network, logger: quietLogger("node"), onFatal: () => undefined });
+      try {
+        expect(performance.now() - started).toBeLessThan(15_000);
+        expect(node.lease.epoch).toBe(failed.epoch + 1);
+      } finally {
+        await node.stop();
+      }
+    },
+  );
 
   it("when the holder's clock is 5 minutes behind or ahead, then a starter still refuses a live holder and takes over from a dead one", async () => {
     const FIVE_MIN = 5 * 60_000;
@@ -125,9 +228,7 @@ describe("one writer per city", () => {
     },
   );
 
-  async function leaseOf(db: string): Promise<LeaseDoc | undefined> {
-    return (
-      await mongo.client.db(db).collection<LeaseDoc>(NODE_LEASE).find({ node: "quanzhou" }).sort({ epoch: -1 }).limit(1).toArray()
-    )[0];
+  async function leaseOf(db: string, node = "quanzhou"): Promise<LeaseDoc | undefined> {
+    return (await mongo.client.db(db).collection<LeaseDoc>(NODE_LEASE).find({ node }).sort({ epoch: -1 }).limit(1).toArray())[0];
   }
 });

@@ -21,6 +21,8 @@ const TRANSIENT_NAMES = new Set([
   "KafkaJSNoBrokerAvailableError",
   "KafkaJSLockTimeout",
   "TimeoutError",
+  // This process's writer lease lapsed: the write was refused, the city's current writer can take it.
+  "WriterLeaseLostError",
 ]);
 
 const TRANSIENT_LABELS = ["RetryableWriteError", "ResetPool", "TransientTransactionError", "RetryableError"];

@@ -89,6 +89,7 @@ export async function applyInbound(ctx: ExchangeContext, env: EventEnvelope): Pr
   if (ctx.inboxWriter) ctx.inboxWriter.add(entry);
   else {
     try {
+      ctx.assertWriter?.();
       await ctx.inbox.insertOne(entry);
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
@@ -157,6 +158,7 @@ async function createHomeCase(ctx: ExchangeContext, env: EventEnvelope): Promise
   const doc: CaseDoc = { ...newCaseDoc(env.caseId, "home", s, state, 1, now), outboxPending: true };
   doc.outbox.push(trackingEntry(ctx, doc, submitted, state, 1));
   try {
+    ctx.assertWriter?.();
     await ctx.cases.insertOne(doc);
   } catch (err) {
     if (isDuplicateKey(err)) return "duplicate";

@@ -108,6 +108,7 @@ async function writeCase(ctx: ExchangeContext, caseId: string, mutate: Mutation)
     const write = { ...set, outbox, outboxPending: outbox.length > 0 };
     // Within this process the case lock orders writers; on MongoDB `rev` also guards against
     // another process. FerretDB v1 cannot honour it atomically and would scan for it.
+    ctx.assertWriter?.();
     const r = await ctx.cases.updateOne(ctx.atomicUpdates ? { _id: caseId, rev: doc.rev } : { _id: caseId }, { $set: write });
     if (r.matchedCount === 1) {
       const written: CaseDoc = { ...doc, ...write };

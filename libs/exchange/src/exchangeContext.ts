@@ -32,6 +32,12 @@ export interface ExchangeContext {
   maxEnvelopeBytes?: number;
   /** The store applies a filtered update atomically (MongoDB), so `rev` can guard writes across processes. */
   atomicUpdates: boolean;
+  /**
+   * Throws (a transient error: UNAVAILABLE to a gRPC caller, a retry to the consumer) unless this
+   * process still holds the city's writer lease; called right before each write of a case or
+   * inbox document.
+   */
+  assertWriter?: () => void;
   /** A case document changed (queue streams, metrics). */
   onChange?: (doc: CaseDoc, kind: "created" | "changed") => void;
 }

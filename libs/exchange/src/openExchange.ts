@@ -24,6 +24,8 @@ export interface OpenExchangeOptions {
   unknownTopicWaitMs?: number;
   /** Told about outbox entries moved to the quarantine (metrics). */
   relayObserver?: OutboxRelayObserver;
+  /** Refuses a write once this process is no longer the city's writer (see ExchangeContext.assertWriter). */
+  assertWriter?: () => void;
 }
 
 export interface OpenExchange {
@@ -77,6 +79,7 @@ export async function openExchange(o: OpenExchangeOptions): Promise<OpenExchange
     atomicUpdates: mongo.atomicConditionalUpdates,
     ...(o.maxEnvelopeBytes !== undefined ? { maxEnvelopeBytes: o.maxEnvelopeBytes } : {}),
     ...(o.onChange ? { onChange: o.onChange } : {}),
+    ...(o.assertWriter ? { assertWriter: o.assertWriter } : {}),
   };
   relay.start();
   return {

@@ -64,6 +64,7 @@ export async function registerSubmission(
     doc.outbox.push(trackingEntry(ctx, doc, e, stepState, i + 1));
   });
   try {
+    ctx.assertWriter?.();
     await ctx.cases.insertOne(doc);
   } catch (err) {
     if (!isDuplicateKey(err)) throw err;

@@ -19,6 +19,17 @@ export interface LeaseDoc {
   releasedAt?: Date;
 }
 
+/**
+ * A write was refused because this process no longer holds a valid writer lease (another process
+ * may have taken the city). Nothing was written; retrying later, at the current writer, can succeed.
+ */
+export class WriterLeaseLostError extends Error {
+  constructor(readonly node: string) {
+    super(`节点 ${node} 的写入租约已失效，拒绝写入 / node ${node}: this process no longer holds the writer lease; write refused`);
+    this.name = "WriterLeaseLostError";
+  }
+}
+
 /** A second writer for the same node was refused because the lease is held. */
 export class LeaseHeldError extends Error {
   constructor(
@@ -63,7 +74,14 @@ export interface NodeLeaseOptions {
 export class NodeLease {
   readonly holder = `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
   private epochHeld = 0;
-  private expiresAt = new Date(0);
+  /**
+   * Until when (performance.now() of this process) this process may write: one TTL from the
+   * START of the last heartbeat that completed in time. Measured on the monotonic clock so that
+   * a wall-clock jump cannot extend it; counted from the start so that a heartbeat delayed in
+   * the network or by a paused process never stretches it past what a starter waits.
+   */
+  private validUntil = 0;
+  private renewing = false;
   private timer: NodeJS.Timeout | undefined;
   private lost = false;
   private readonly now: () => Date;
@@ -87,9 +105,14 @@ export class NodeLease {
     return this.epochHeld;
   }
 
-  /** Held, not lost, and renewed recently enough that no one else can have taken it. */
+  /** Held, not lost, and renewed recently enough that no one else can have taken it. Local and cheap: no store call. */
   valid(): boolean {
-    return !this.lost && this.now() < this.expiresAt;
+    return !this.lost && performance.now() < this.validUntil;
+  }
+
+  /** Throws WriterLeaseLostError unless valid(): call right before each write of the city's documents. */
+  assertValid(): void {
+    if (!this.valid()) throw new WriterLeaseLostError(this.opts.node);
   }
 
   private get leases() {
@@ -126,6 +149,7 @@ export class NodeLease {
       throw new LeaseHeldError(this.opts.node, seen.holder, seen.epoch, seen.expiresAt);
     }
     const now = this.now();
+    const t0 = performance.now();
     const epoch = (current?.epoch ?? 0) + 1;
     const expiresAt = new Date(now.getTime() + this.opts.ttlMs);
     try {
@@ -144,27 +168,41 @@ export class NodeLease {
       throw new LeaseHeldError(this.opts.node, winner?.holder ?? "?", winner?.epoch ?? epoch, winner?.expiresAt ?? expiresAt);
     }
     this.epochHeld = epoch;
-    this.expiresAt = expiresAt;
+    this.validUntil = t0 + this.opts.ttlMs;
     // Old epochs are history only; keep a few for the record.
     await this.leases.deleteMany({ node: this.opts.node, epoch: { $lt: epoch - 5 } }).catch(() => undefined);
   }
 
   /** One heartbeat: notices a later epoch (lost), else extends this epoch's expiry. */
   async renew(): Promise<void> {
-    if (this.lost) return;
+    if (this.lost || this.renewing) return;
+    this.renewing = true;
+    // A starter waits one TTL of silence from a heartbeat it saw; this heartbeat can only have
+    // been seen after it started, so validity is extended from here, never from when it lands.
+    const t0 = performance.now();
     try {
       const next = await this.leases.findOne({ _id: `${this.opts.node}#${this.epochHeld + 1}` });
       if (next) return this.lose(`epoch ${next.epoch} was taken by ${next.holder}`);
       const expiresAt = new Date(this.now().getTime() + this.opts.ttlMs);
       await this.leases.updateOne({ _id: `${this.opts.node}#${this.epochHeld}` }, { $set: { expiresAt } });
-      this.expiresAt = expiresAt;
+      if (this.lost) return;
+      // Completed after the lease had already run out here: a starter may have taken the city
+      // meanwhile (this write may even have landed after its insert), so this process stops.
+      if (performance.now() >= this.validUntil) {
+        return this.lose(`heartbeat completed ${Math.round(performance.now() - t0)} ms after it started, after the lease had expired`);
+      }
+      this.validUntil = t0 + this.opts.ttlMs;
     } catch (err) {
       this.opts.onRenewFailed?.(err);
+    } finally {
+      this.renewing = false;
     }
   }
 
   private lose(reason: string): void {
+    if (this.lost) return;
     this.lost = true;
+    this.validUntil = 0;
     this.stopTimer();
     this.opts.onLost(reason);
   }
@@ -182,9 +220,9 @@ export class NodeLease {
   /** Stops renewing and marks the epoch released so the next starter need not wait for expiry. */
   async release(): Promise<void> {
     this.stopTimer();
+    this.validUntil = 0;
     if (this.lost || this.epochHeld === 0) return;
     const now = this.now();
     await this.leases.updateOne({ _id: `${this.opts.node}#${this.epochHeld}` }, { $set: { expiresAt: now, releasedAt: now } });
-    this.expiresAt = now;
   }
 }

@@ -145,6 +145,8 @@ export async function startNode(opts: NodeOptions = {}): Promise<RunningNode> {
 
   const inboundGroup = `${cfg.topicPrefix}.${node.id}.node`;
   const inboundTopic = topics.inbound(cfg.topicPrefix, node.id);
+  // Assigned once the lease is held; read by the metrics only after that.
+  let exchange: Awaited<ReturnType<typeof openExchange>>;
   const metrics: Metrics = new Metrics({
     service: "node",
     node: node.id,
@@ -172,7 +174,8 @@ export async function startNode(opts: NodeOptions = {}): Promise<RunningNode> {
       ttlMs: cfg.leaseTtlMs,
       renewMs: cfg.leaseRenewMs,
       onLost: (reason) => {
-        for (const s of servers) s.setServing(false);
+        // The writer guard already refuses every write; also stop taking calls at once.
+        for (const s of servers) void s.stop(0);
         subscription?.stop().catch(() => undefined);
         exchangeRef?.relay.stop().catch(() => undefined);
         onFatal(reason);
@@ -181,162 +184,192 @@ export async function startNode(opts: NodeOptions = {}): Promise<RunningNode> {
     });
   } catch (err) {
     await control.close();
+    await bus.close().catch(() => undefined);
     throw err;
   }
   log.info({ epoch: lease.epoch, holder: lease.holder }, "writer lease acquired");
-  const changes = new QueueChanges();
-  const exchange = await openExchange({
-    mongoUri: cfg.mongoUri,
-    dbName: dbNameOf(cfg),
-    nodeId: node.id,
-    topicPrefix: cfg.topicPrefix,
-    bus,
-    log,
-    onChange: (doc, kind) => changes.publish(doc, kind),
-    maxEnvelopeBytes: cfg.outboxMaxEnvelopeBytes,
-    unknownTopicWaitMs: cfg.outboxUnknownTopicWaitMs,
-    relayObserver: { quarantined: (reason) => metrics.quarantinedOutboxEntry(reason) },
-    ...(opts.now ? { now: opts.now } : {}),
-    ...(opts.ids ? { ids: opts.ids } : {}),
-  });
-  exchangeRef = exchange;
-  const { ctx } = exchange;
-  const tls = tlsOf(cfg);
-  const certs = new CertsClient({
-    network,
-    targets: cfg.certsTargets,
-    credentials: channelCredentials(tls),
-    deadlineMs: cfg.certsDeadlineMs,
-    halfOpenAfterMs: cfg.certsHalfOpenMs,
-    cacheTtlMs: cfg.certsCacheTtlMs,
-    log: log.child({ component: "certs-client" }),
-  });
-  const verifier: CertificateVerifier = { verify: (lookup) => verifyReferences(certs, lookup, cfg.certsBudgetMs) };
-  const reverifier = new CertificateReverifier(ctx, verifier, log.child({ component: "reverify" }), { intervalMs: cfg.certsReverifyMs });
-
-  const intake = await startGrpcServer({
-    host: cfg.grpcHost,
-    maxReceiveMessageBytes: INTAKE_MAX_RECEIVE_BYTES,
-    port: cfg.intakePort ?? node.ports.intake,
-    tls,
-    observer: metrics,
-    services: [
-      {
-        name: "tongban.v1.IntakeService",
-        definition: IntakeServiceService,
-        implementation: intakeGrpc(
-          { ctx, node, network, catalog: catalogPort, certificates: verifier, onUnverified: (id) => reverifier.announce(id) },
-          log.child({ api: "intake" }),
-        ),
-      },
-    ],
-  });
-  servers.push(intake);
-  const queue = await startGrpcServer({
-    host: cfg.grpcHost,
-    maxReceiveMessageBytes: QUEUE_MAX_RECEIVE_BYTES,
-    port: cfg.queuePort ?? node.ports.queue,
-    tls,
-    observer: metrics,
-    services: [
-      {
-        name: "tongban.v1.AuthorityQueueService",
-        definition: AuthorityQueueServiceService,
-        implementation: queueGrpc(ctx, changes, log.child({ api: "queue" })),
-      },
-    ],
-  });
-  servers.push(queue);
-
-  const startConsumer = async () => {
-    subscription ??= await bus.consume({
-      groupId: `${cfg.topicPrefix}.${node.id}.node`,
-      topics: [topics.inbound(cfg.topicPrefix, node.id)],
-      deadLetterTopic: topics.deadLetter(cfg.topicPrefix, node.id),
-      handle: inboundHandler(ctx, log),
-      beforeCommit: () => ctx.inboxWriter?.flush() ?? Promise.resolve(),
+  // A start that fails from here on releases the lease and closes what it opened, newest first.
+  const opened: Array<() => unknown> = [];
+  try {
+    const changes = new QueueChanges();
+    exchange = await openExchange({
+      mongoUri: cfg.mongoUri,
+      dbName: dbNameOf(cfg),
+      nodeId: node.id,
+      topicPrefix: cfg.topicPrefix,
+      bus,
+      log,
+      onChange: (doc, kind) => changes.publish(doc, kind),
+      maxEnvelopeBytes: cfg.outboxMaxEnvelopeBytes,
+      unknownTopicWaitMs: cfg.outboxUnknownTopicWaitMs,
+      relayObserver: { quarantined: (reason) => metrics.quarantinedOutboxEntry(reason) },
+      assertWriter: () => lease.assertValid(),
+      ...(opts.now ? { now: opts.now } : {}),
+      ...(opts.ids ? { ids: opts.ids } : {}),
     });
-  };
-  const stopConsumer = async () => {
-    await subscription?.stop();
-    subscription = undefined;
-  };
-  await startConsumer();
-  // Every node reads every registry's revocations and flags its own open cases that relied on them.
-  const revocations = await bus.consume({
-    groupId: `${cfg.topicPrefix}.${node.id}.certs-revoked`,
-    topics: [topics.certsRevoked(cfg.topicPrefix)],
-    deadLetterTopic: topics.deadLetter(cfg.topicPrefix, node.id),
-    handle: revokedHandler(ctx, log.child({ component: "revocations" }), (r) => certs.forget(r.certificateId)),
-  });
-  reverifier.start();
-  const monitor = new HealthMonitor({
-    intervalMs: cfg.healthIntervalMs,
-    log: log.child({ component: "health" }),
-    checks: [
-      { name: "kafka", check: () => bus.brokerReachable(cfg.healthTimeoutMs) },
-      { name: "store", check: () => storeReachable(control.db, cfg.healthTimeoutMs) },
-      { name: "inbound-consumer", check: () => subscription?.status().state === "running" },
-      { name: "revocations-consumer", check: () => revocations.status().state === "running" },
-      { name: "writer-lease", check: () => lease.valid() },
-    ],
-    onChange: (report) => {
-      for (const s of servers) s.setServing(report.serving);
-    },
-  });
-  await monitor.start();
-  const metricsServer = await startMetricsServer({
-    host: cfg.metricsHost,
-    port: cfg.metricsPort ?? node.ports.metrics ?? 0,
-    metrics,
-    // With each consumer's state and last error, so an operator sees why it is NOT_SERVING.
-    health: () => ({
-      ...monitor.report(),
-      consumers: [subscription?.status() ?? { groupId: inboundGroup, state: "stopped" }, revocations.status()],
-    }),
-  });
-  log.info({ metrics: `http://${cfg.metricsHost}:${metricsServer.port}/metrics` }, "metrics endpoint listening");
-  log.info({ intake: intake.address, queue: queue.address }, "exchange node listening");
+    exchangeRef = exchange;
+    opened.push(() => exchange.close());
+    const { ctx } = exchange;
+    const tls = tlsOf(cfg);
+    const certs = new CertsClient({
+      network,
+      targets: cfg.certsTargets,
+      credentials: channelCredentials(tls),
+      deadlineMs: cfg.certsDeadlineMs,
+      halfOpenAfterMs: cfg.certsHalfOpenMs,
+      cacheTtlMs: cfg.certsCacheTtlMs,
+      log: log.child({ component: "certs-client" }),
+    });
+    opened.push(() => certs.close());
+    const verifier: CertificateVerifier = { verify: (lookup) => verifyReferences(certs, lookup, cfg.certsBudgetMs) };
+    const reverifier = new CertificateReverifier(ctx, verifier, log.child({ component: "reverify" }), { intervalMs: cfg.certsReverifyMs });
 
-  return {
-    nodeId: node.id,
-    intakePort: intake.port,
-    queuePort: queue.port,
-    metricsPort: metricsServer.port,
-    log,
-    ctx,
-    relay: exchange.relay,
-    lease,
-    health: () => monitor.report(),
-    checkHealth: () => monitor.tick(),
-    stopConsumer,
-    startConsumer,
-    // Each step is bounded: with the broker or the store unreachable a close can hang, and
-    // stopping must still finish (runMain's deadline is the last resort).
-    stop: async () => {
-      const bounded = (what: string, work: Promise<unknown>, ms = 4_000) =>
-        settleWithin(
-          work,
-          ms,
-          () => log.warn({ what, ms }, "shutdown step timed out"),
-          (err) => log.warn({ what, err }, "shutdown step failed"),
-        );
-      await monitor.stop();
-      for (const s of servers) s.setServing(false);
-      await bounded("metrics server", metricsServer.close(), 1_000);
-      await bounded("re-verifier", reverifier.stop(), 2_000);
-      await Promise.all([
-        bounded("inbound consumer", stopConsumer()),
-        bounded("revocations consumer", revocations.stop()),
-        Promise.all(servers.map((s) => s.stop(2_000))),
-      ]);
-      certs.close();
-      await bounded("exchange", exchange.close());
-      await bounded("bus", bus.close());
-      await bounded("writer lease", lease.release(), 2_000);
-      await bounded("lease store client", control.close(), 1_000);
-    },
-  };
+    const intake = await startGrpcServer({
+      host: cfg.grpcHost,
+      maxReceiveMessageBytes: INTAKE_MAX_RECEIVE_BYTES,
+      port: cfg.intakePort ?? node.ports.intake,
+      tls,
+      observer: metrics,
+      services: [
+        {
+          name: "tongban.v1.IntakeService",
+          definition: IntakeServiceService,
+          implementation: intakeGrpc(
+            { ctx, node, network, catalog: catalogPort, certificates: verifier, onUnverified: (id) => reverifier.announce(id) },
+            log.child({ api: "intake" }),
+          ),
+        },
+      ],
+    });
+    servers.push(intake);
+    opened.push(() => intake.stop(0));
+    const queue = await startGrpcServer({
+      host: cfg.grpcHost,
+      maxReceiveMessageBytes: QUEUE_MAX_RECEIVE_BYTES,
+      port: cfg.queuePort ?? node.ports.queue,
+      tls,
+      observer: metrics,
+      services: [
+        {
+          name: "tongban.v1.AuthorityQueueService",
+          definition: AuthorityQueueServiceService,
+          implementation: queueGrpc(ctx, changes, log.child({ api: "queue" })),
+        },
+      ],
+    });
+    servers.push(queue);
+    opened.push(() => queue.stop(0));
+
+    const startConsumer = async () => {
+      subscription ??= await bus.consume({
+        groupId: `${cfg.topicPrefix}.${node.id}.node`,
+        topics: [topics.inbound(cfg.topicPrefix, node.id)],
+        deadLetterTopic: topics.deadLetter(cfg.topicPrefix, node.id),
+        handle: inboundHandler(ctx, log),
+        beforeCommit: () => ctx.inboxWriter?.flush() ?? Promise.resolve(),
+      });
+    };
+    const stopConsumer = async () => {
+      await subscription?.stop();
+      subscription = undefined;
+    };
+    opened.push(() => stopConsumer());
+    await startConsumer();
+    // Every node reads every registry's revocations and flags its own open cases that relied on them.
+    const revocations = await bus.consume({
+      groupId: `${cfg.topicPrefix}.${node.id}.certs-revoked`,
+      topics: [topics.certsRevoked(cfg.topicPrefix)],
+      deadLetterTopic: topics.deadLetter(cfg.topicPrefix, node.id),
+      handle: revokedHandler(ctx, log.child({ component: "revocations" }), (r) => certs.forget(r.certificateId)),
+    });
+    opened.push(() => revocations.stop());
+    reverifier.start();
+    opened.push(() => reverifier.stop());
+    const monitor = new HealthMonitor({
+      intervalMs: cfg.healthIntervalMs,
+      log: log.child({ component: "health" }),
+      checks: [
+        { name: "kafka", check: () => bus.brokerReachable(cfg.healthTimeoutMs) },
+        { name: "store", check: () => storeReachable(control.db, cfg.healthTimeoutMs) },
+        { name: "inbound-consumer", check: () => subscription?.status().state === "running" },
+        { name: "revocations-consumer", check: () => revocations.status().state === "running" },
+        { name: "writer-lease", check: () => lease.valid() },
+      ],
+      onChange: (report) => {
+        for (const s of servers) s.setServing(report.serving);
+      },
+    });
+    opened.push(() => monitor.stop());
+    await monitor.start();
+    const metricsServer = await startMetricsServer({
+      host: cfg.metricsHost,
+      port: cfg.metricsPort ?? node.ports.metrics ?? 0,
+      metrics,
+      // With each consumer's state and last error, so an operator sees why it is NOT_SERVING.
+      health: () => ({
+        ...monitor.report(),
+        consumers: [subscription?.status() ?? { groupId: inboundGroup, state: "stopped" }, revocations.status()],
+      }),
+    });
+    log.info({ metrics: `http://${cfg.metricsHost}:${metricsServer.port}/metrics` }, "metrics endpoint listening");
+    log.info({ intake: intake.address, queue: queue.address }, "exchange node listening");
+
+    return {
+      nodeId: node.id,
+      intakePort: intake.port,
+      queuePort: queue.port,
+      metricsPort: metricsServer.port,
+      log,
+      ctx,
+      relay: exchange.relay,
+      lease,
+      health: () => monitor.report(),
+      checkHealth: () => monitor.tick(),
+      stopConsumer,
+      startConsumer,
+      // Each step is bounded: with the broker or the store unreachable a close can hang, and
+      // stopping must still finish (runMain's deadline is the last resort).
+      stop: async () => {
+        // A step that timed out may still be writing: then the lease is not released but left
+        // to expire, so that a successor waits one TTL instead of writing alongside it.
+        let timedOut = false;
+        const bounded = (what: string, work: Promise<unknown>, ms = 4_000) =>
+          settleWithin(
+            work,
+            ms,
+            () => {
+              timedOut = true;
+              log.warn({ what, ms }, "shutdown step timed out");
+            },
+            (err) => log.warn({ what, err }, "shutdown step failed"),
+          );
+        await monitor.stop();
+        for (const s of servers) s.setServing(false);
+        await bounded("metrics server", metricsServer.close(), 1_000);
+        await bounded("re-verifier", reverifier.stop(), 2_000);
+        await Promise.all([
+          bounded("inbound consumer", stopConsumer()),
+          bounded("revocations consumer", revocations.stop()),
+          Promise.all(servers.map((s) => s.stop(2_000))),
+        ]);
+        certs.close();
+        await bounded("exchange", exchange.close());
+        await bounded("bus", bus.close());
+        if (timedOut) {
+          lease.abandon();
+          log.warn("a shutdown step timed out: writer lease left to expire instead of released");
+        } else await bounded("writer lease", lease.release(), 2_000);
+        await bounded("lease store client", control.close(), 1_000);
+      },
+    };
+  } catch (err) {
+    log.error({ err }, "node failed to start; releasing the writer lease");
+    for (const close of opened.reverse()) await settleWithin(Promise.resolve().then(close), 2_000);
+    await settleWithin(bus.close(), 2_000);
+    await settleWithin(lease.release(), 2_000);
+    await settleWithin(control.close(), 1_000);
+    throw err;
+  }
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) runMain("node", () => startNode());
