@@ -10,7 +10,11 @@ export class InboxWriter {
   private pending: InboxEntry[] = [];
   private tail: Promise<void> = Promise.resolve();
 
-  constructor(private readonly inbox: Collection<InboxEntry>) {}
+  constructor(
+    private readonly inbox: Collection<InboxEntry>,
+    /** Throws when this process may no longer write the node's documents. */
+    private readonly assertWriter: () => void = () => undefined,
+  ) {}
 
   add(entry: InboxEntry): void {
     this.pending.push(entry);
@@ -22,6 +26,7 @@ export class InboxWriter {
     const write = async () => {
       if (batch.length === 0) return;
       try {
+        this.assertWriter();
         await this.inbox.insertMany(batch, { ordered: false });
       } catch (err) {
         // Entries already there (a replayed batch) are fine; anything else is not.

@@ -48,6 +48,8 @@ export interface OutboxRelayObserver {
 export const OUTBOX_QUARANTINED = "OUTBOX_QUARANTINED";
 
 export interface OutboxRelayOptions {
+  /** Throws when this process may no longer write the node's documents (its writer lease is gone). */
+  assertWriter?: () => void;
   /** How often to sweep the collection for pending entries nobody announced (e.g. after a crash). */
   sweepIntervalMs?: number;
   /**
@@ -520,6 +522,7 @@ export class OutboxRelay {
     });
     try {
       // Stored before the entries leave their document, so nothing is lost in between.
+      this.opts.assertWriter?.();
       for (const d of docs) await this.quarantine.entries.replaceOne({ _id: d._id }, d, { upsert: true });
     } catch (err) {
       this.log.warn({ caseId: docId, topic, err: messageOf(err) }, "quarantining outbox entries failed; will retry");
@@ -671,6 +674,7 @@ export class OutboxRelay {
           if (!current) return;
           const rest = current.outbox.filter((e) => !sentIds.has(e.eventId));
           try {
+            this.opts.assertWriter?.();
             await this.collection.updateOne({ _id: id as never }, { $set: { outbox: rest, outboxPending: rest.length > 0 } });
           } catch (err) {
             this.sent.set(id, sentIds);
