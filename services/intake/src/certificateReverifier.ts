@@ -8,8 +8,6 @@ export interface ReverifierOptions {
   /** How often the case collection is swept for pending cases nobody announced (e.g. after a restart). */
   sweepIntervalMs?: number;
   batchSize?: number;
-  /** How many cases of a pass are verified at once. */
-  concurrency?: number;
 }
 
 /**
@@ -26,7 +24,6 @@ export class CertificateReverifier {
   private readonly intervalMs: number;
   private readonly sweepIntervalMs: number;
   private readonly batchSize: number;
-  private readonly concurrency: number;
 
   constructor(
     private readonly ctx: ExchangeContext,
@@ -37,7 +34,6 @@ export class CertificateReverifier {
     this.intervalMs = opts.intervalMs ?? 5_000;
     this.sweepIntervalMs = opts.sweepIntervalMs ?? 60_000;
     this.batchSize = opts.batchSize ?? 50;
-    this.concurrency = opts.concurrency ?? 4;
   }
 
   /** A case was forwarded with UNVERIFIED certificates. */
@@ -47,19 +43,10 @@ export class CertificateReverifier {
 
   start(): void {
     this.stopped = false;
-    // A pass that got answers means the registries are back: the next one follows at once.
     const tick = () => {
       if (this.stopped) return;
-      let answered = 0;
-      const pass =
-        this.pending.size > 0
-          ? this.guard(async () => {
-              answered = await this.runOnce();
-            })
-          : undefined;
-      void (pass ?? Promise.resolve()).then(() => {
-        if (!this.stopped) this.timer = setTimeout(tick, answered > 0 && this.pending.size > 0 ? 0 : this.intervalMs);
-      });
+      if (this.pending.size > 0) this.guard(() => this.runOnce());
+      this.timer = setTimeout(tick, this.intervalMs);
     };
     const sweep = () => {
       if (this.stopped) return;
@@ -77,15 +64,12 @@ export class CertificateReverifier {
     await this.running;
   }
 
-  /** Runs `fn` unless a pass or sweep is running; the promise never rejects. */
-  private guard(fn: () => Promise<unknown>): Promise<unknown> | undefined {
-    if (this.running) return undefined;
-    this.running = fn()
+  private guard(fn: () => Promise<unknown>): void {
+    this.running ??= fn()
       .catch((err) => this.log.warn({ err }, "certificate re-verification pass failed; will retry"))
       .finally(() => {
         this.running = undefined;
       });
-    return this.running;
   }
 
   private async sweep(): Promise<void> {
@@ -93,45 +77,33 @@ export class CertificateReverifier {
     for (const d of docs) this.pending.add(d._id);
   }
 
-  /**
-   * One pass over announced cases, a few at a time (each call waits on a registry); returns how
-   * many got answers.
-   */
+  /** One pass over announced cases; returns how many got answers. */
   async runOnce(): Promise<number> {
-    const batch = [...this.pending].slice(0, this.batchSize);
-    let next = 0;
     let answered = 0;
-    const worker = async () => {
-      while (next < batch.length && !this.stopped) {
-        if (await this.reverify(batch[next++]!)) answered++;
+    for (const caseId of [...this.pending].slice(0, this.batchSize)) {
+      if (this.stopped) break;
+      const doc = await this.ctx.cases.findOne({ _id: caseId });
+      const waiting = doc && doc.role === "receiving" ? checksOf(doc).filter(isPendingCheck) : [];
+      if (!doc || waiting.length === 0) {
+        this.pending.delete(caseId);
+        continue;
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(this.concurrency, batch.length) }, worker));
-    return answered;
-  }
-
-  /** Verifies one case's pending certificates again; true when the registry answered. */
-  private async reverify(caseId: string): Promise<boolean> {
-    const doc = await this.ctx.cases.findOne({ _id: caseId });
-    const waiting = doc && doc.role === "receiving" ? checksOf(doc).filter(isPendingCheck) : [];
-    if (!doc || waiting.length === 0) {
-      this.pending.delete(caseId);
-      return false;
+      const s = doc.submission;
+      const fresh = await this.verifier.verify({
+        caseId,
+        itemCode: doc.itemCode,
+        requestingNode: this.ctx.nodeId,
+        operator: s.windowClerk,
+        holder: { name: s.applicant?.name ?? "", idNumber: s.applicant?.idNumber ?? "" },
+        refs: waiting.map((c) => ({ certificateId: c.certificateId, number: c.number })),
+      });
+      const written = await recordReverification(this.ctx, caseId, fresh);
+      if (!written) continue;
+      answered++;
+      const still = checksOf(written).filter(isPendingCheck).length;
+      if (still === 0) this.pending.delete(caseId);
+      this.log.info({ caseId, still }, "certificates re-verified");
     }
-    const s = doc.submission;
-    const fresh = await this.verifier.verify({
-      caseId,
-      itemCode: doc.itemCode,
-      requestingNode: this.ctx.nodeId,
-      operator: s.windowClerk,
-      holder: { name: s.applicant?.name ?? "", idNumber: s.applicant?.idNumber ?? "" },
-      refs: waiting.map((c) => ({ certificateId: c.certificateId, number: c.number })),
-    });
-    const written = await recordReverification(this.ctx, caseId, fresh);
-    if (!written) return false;
-    const still = checksOf(written).filter(isPendingCheck).length;
-    if (still === 0) this.pending.delete(caseId);
-    this.log.info({ caseId, still }, "certificates re-verified");
-    return true;
+    return answered;
   }
 }
