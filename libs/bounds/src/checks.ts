@@ -1,4 +1,4 @@
-import { MAX_VIOLATIONS_REPORTED } from "./limits";
+import { MAX_MATERIAL_COPIES, MAX_VIOLATIONS_REPORTED } from "./limits";
 
 /** One bad field, shaped like google.rpc.BadRequest.FieldViolation ("中文 / English"). */
 export interface BoundViolation {
@@ -70,6 +70,12 @@ export function checkCount(out: BoundViolation[], field: string, count: number, 
   if (count <= max) return true;
   out.push({ field, description: tooManyDescription(count, max, noun) });
   return false;
+}
+
+/** Adds a violation for `field` when a material is given in more than MAX_MATERIAL_COPIES copies. */
+export function checkCopies(out: BoundViolation[], field: string, copies: number): void {
+  if (copies > MAX_MATERIAL_COPIES)
+    out.push({ field, description: `份数最多${MAX_MATERIAL_COPIES}份 / at most ${MAX_MATERIAL_COPIES} copies` });
 }
 
 /** At most MAX_VIOLATIONS_REPORTED violations, the rest summed up in one last entry. */

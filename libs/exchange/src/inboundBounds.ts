@@ -12,7 +12,7 @@ import {
   MAX_ID_NUMBER_LENGTH,
   MAX_LIST_ENTRIES,
   MAX_MATERIALS,
-  MAX_MATERIAL_COPIES,
+  checkCopies,
   MAX_MATERIAL_NAME_LENGTH,
   MAX_NAME_LENGTH,
   MAX_PHONE_LENGTH,
@@ -154,12 +154,7 @@ function submitted(v: BoundViolation[], s: CaseSubmitted): void {
   if (materials) {
     s.materials.forEach((m, i) => {
       line(`materials[${i}].name`, m.name, MAX_MATERIAL_NAME_LENGTH);
-      if (m.copies > MAX_MATERIAL_COPIES) {
-        v.push({
-          field: `materials[${i}].copies`,
-          description: `份数最多${MAX_MATERIAL_COPIES}份 / at most ${MAX_MATERIAL_COPIES} copies`,
-        });
-      }
+      checkCopies(v, `materials[${i}].copies`, m.copies);
     });
   }
   if (certificates) {

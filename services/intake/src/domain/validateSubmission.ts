@@ -7,7 +7,7 @@ import {
   MAX_CODE_LENGTH,
   MAX_ID_NUMBER_LENGTH,
   MAX_MATERIALS,
-  MAX_MATERIAL_COPIES,
+  checkCopies,
   MAX_MATERIAL_NAME_LENGTH,
   MAX_NAME_LENGTH,
   MAX_PHONE_LENGTH,
@@ -180,12 +180,7 @@ export function validateSubmission(
       if (bounded(field, m.name, MAX_MATERIAL_NAME_LENGTH) && !m.name.trim()) {
         v.push({ field, description: "材料名称不能为空 / material name is required" });
       }
-      if (m.copies > MAX_MATERIAL_COPIES) {
-        v.push({
-          field: `materials[${i}].copies`,
-          description: `份数最多${MAX_MATERIAL_COPIES}份 / at most ${MAX_MATERIAL_COPIES} copies`,
-        });
-      }
+      checkCopies(v, `materials[${i}].copies`, m.copies);
     });
   }
   if (certificatesCounted) {
