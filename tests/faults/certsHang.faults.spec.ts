@@ -47,7 +47,7 @@ describe("a certificate registry that hangs", () => {
       id: "certs-hang",
       fault: `certificate registry hangs (SIGSTOP, ${HANG_MS / 1_000} s); intake budget ${BUDGET_MS} ms`,
       load: {
-        concurrency: 24,
+        concurrency: 12,
         request: (from, to, n, prefix) =>
           sampleSubmission(network.node(from)!, to, n, prefix, { certificates: [quanzhouCerts[n % quanzhouCerts.length]!] }),
       },
