@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { WatchQueueResponse } from "@tongban/contracts";
 import { sampleSubmission } from "@tongban/demo";
 import { apis, queuedIn, sentCaseIn } from "../support/clients";
-import { type CityNode, eventually, isolation, network, startCities, stopCities } from "../support/testNetwork";
+import { type CityNode, clerkMetadata, eventually, isolation, network, startCities, stopCities } from "../support/testNetwork";
 
 describe("the authority queue API", () => {
   let cities: CityNode[];
@@ -26,7 +26,7 @@ describe("the authority queue API", () => {
     const first = await queuedIn(zz, caseId, "RECEIVED_BY_HOME");
     const dept = first.case!.homeDepartment;
     const seen: WatchQueueResponse[] = [];
-    const stream = zz.queueClient.watchQueue({ department: dept });
+    const stream = zz.queueClient.watchQueue({ department: dept }, await clerkMetadata("zhangzhou", "clerk-a", dept));
     stream.on("data", (m: WatchQueueResponse) => seen.push(m));
     stream.on("error", () => undefined);
     try {
@@ -49,11 +49,12 @@ describe("the authority queue API", () => {
 
   it("when working days pass without an answer, then the case is listed as overdue at its stage", async () => {
     const caseId = await submit();
-    await queuedIn(zz, caseId, "RECEIVED_BY_HOME");
-    expect((await apis(zz).list({ overdueOnly: true })).items.map((i) => i.case!.caseId)).not.toContain(caseId);
+    const first = await queuedIn(zz, caseId, "RECEIVED_BY_HOME");
+    const dept = first.case!.homeDepartment;
+    expect((await apis(zz).list(dept, { overdueOnly: true })).items.map((i) => i.case!.caseId)).not.toContain(caseId);
     clock.offsetMs = 30 * 24 * 3600 * 1000;
     try {
-      const overdue = await apis(zz).list({ overdueOnly: true });
+      const overdue = await apis(zz).list(dept, { overdueOnly: true });
       const item = overdue.items.find((i) => i.case!.caseId === caseId);
       expect(item?.case?.overdueStage).toBe("correction");
       expect(item!.case!.dueAt!.getTime()).toBeLessThan(Date.now() + clock.offsetMs);

@@ -1,7 +1,7 @@
-import { credentials } from "@grpc/grpc-js";
 import { type RunningCerts, startCerts } from "@tongban/certs";
 import { CertificateRegistryServiceClient } from "@tongban/contracts";
-import { type Isolation, network, nodeIds, quietLogger } from "./testNetwork";
+import { devTlsSettings } from "@tongban/rpc";
+import { type Isolation, callerAs, network, nodeIds, quietLogger } from "./testNetwork";
 
 export interface CityRegistry {
   id: string;
@@ -21,16 +21,19 @@ export async function startRegistry(iso: Isolation, id: string, port = 0): Promi
       mongoDb: iso.dbName(id),
       certsPort: port,
       seedDemo: true,
+      ...devTlsSettings(id, "registry", id),
       logLevel: "silent",
     },
     network,
     logger: quietLogger("certs"),
   });
+  // The test's own client calls as that city's node (the role Verify is for).
+  const caller = callerAs(id, "node", id);
   return {
     id,
     certs,
     port: certs.port,
-    client: new CertificateRegistryServiceClient(`127.0.0.1:${certs.port}`, credentials.createInsecure()),
+    client: new CertificateRegistryServiceClient(`127.0.0.1:${certs.port}`, caller.credentials, caller.options),
   };
 }
 

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { status } from "@grpc/grpc-js";
 import type { CaseView, ExecuteCommandRequest, QueueItem, SubmitCaseRequest } from "@tongban/contracts";
 import { callUnary } from "@tongban/rpc";
-import { type CityNode, eventually } from "./testNetwork";
+import { type CityNode, clerkMetadata, eventually } from "./testNetwork";
 
 const notFoundAsUndefined = (err: { code?: number }) => {
   if (err.code === status.NOT_FOUND) return undefined;
@@ -11,11 +11,18 @@ const notFoundAsUndefined = (err: { code?: number }) => {
 
 export type HomeCommand = NonNullable<ExecuteCommandRequest["command"]>;
 
-/** Promise-returning calls on a city's window (intake) and authority (queue) APIs. */
+/**
+ * Promise-returning calls on a city's window (intake) and authority (queue) APIs. Queue calls carry
+ * a token of `clerk` for the department the case belongs to (read from the city's store), as the
+ * authority system of that department would send it.
+ */
 export function apis(city: CityNode) {
   const i = city.intakeClient;
   const q = city.queueClient;
   const rid = () => randomUUID();
+  const departmentOf = async (caseId: string) =>
+    ((await city.db.db.collection<{ _id: string; homeDepartment?: string }>("cases").findOne({ _id: caseId }))?.homeDepartment ?? "gaj");
+  const as = async (caseId: string, clerk = "clerk-a") => clerkMetadata(city.id, clerk, await departmentOf(caseId));
   return {
     submit: (req: SubmitCaseRequest) => callUnary(i, i.submitCase, req),
     sentCase: (caseId: string) => callUnary(i, i.getCase, { caseId }).then((r) => r.case!),
@@ -28,16 +35,26 @@ export function apis(city: CityNode) {
     rate: (caseId: string, level: string, requestId: string = rid()) =>
       callUnary(i, i.recordRating, { caseId, requestId, windowClerk: "w1", level, comment: "" }).then((r) => r.ack!),
 
-    queued: (caseId: string): Promise<QueueItem | undefined> =>
-      callUnary(q, q.getQueueItem, { caseId }).then((r) => r.item, notFoundAsUndefined),
-    claim: (caseId: string, clerk = "clerk-a", leaseSeconds = 600) =>
-      callUnary(q, q.claimItem, { caseId, clerk, leaseSeconds }).then((r) => r.item!),
-    release: (caseId: string, clerk = "clerk-a") => callUnary(q, q.releaseItem, { caseId, clerk }).then((r) => r.item!),
-    exec: (caseId: string, command: HomeCommand, clerk = "clerk-a", requestId: string = rid()) =>
-      callUnary(q, q.executeCommand, { caseId, requestId, clerk, command }),
-    list: (
-      req: Partial<{ department: string; state: string; itemCode: string; overdueOnly: boolean; pageSize: number; pageToken: string }>,
-    ) => callUnary(q, q.listQueue, { department: "", state: "", itemCode: "", overdueOnly: false, pageSize: 0, pageToken: "", ...req }),
+    queued: async (caseId: string): Promise<QueueItem | undefined> =>
+      callUnary(q, q.getQueueItem, { caseId }, 5_000, await as(caseId)).then((r) => r.item, notFoundAsUndefined),
+    claim: async (caseId: string, clerk = "clerk-a", leaseSeconds = 600) =>
+      callUnary(q, q.claimItem, { caseId, clerk: "", leaseSeconds }, 5_000, await as(caseId, clerk)).then((r) => r.item!),
+    release: async (caseId: string, clerk = "clerk-a") =>
+      callUnary(q, q.releaseItem, { caseId, clerk: "" }, 5_000, await as(caseId, clerk)).then((r) => r.item!),
+    exec: async (caseId: string, command: HomeCommand, clerk = "clerk-a", requestId: string = rid()) =>
+      callUnary(q, q.executeCommand, { caseId, requestId, clerk: "", command }, 5_000, await as(caseId, clerk)),
+    /** Lists the queue of one department (the clerk's token is of that department). */
+    list: async (
+      department: string,
+      req: Partial<{ state: string; itemCode: string; overdueOnly: boolean; pageSize: number; pageToken: string }> = {},
+    ) =>
+      callUnary(
+        q,
+        q.listQueue,
+        { department: "", state: "", itemCode: "", overdueOnly: false, pageSize: 0, pageToken: "", ...req },
+        5_000,
+        await clerkMetadata(city.id, "clerk-a", department),
+      ),
   };
 }
 

@@ -1,4 +1,7 @@
 import type { TestProject } from "vitest/node";
+import { Network } from "@tongban/config";
+import { devPkiCities } from "@tongban/demo";
+import { ensureDevPki } from "@tongban/identity";
 import { resolveInfra } from "../../deploy/local/infra";
 
 declare module "vitest" {
@@ -10,6 +13,8 @@ declare module "vitest" {
 
 /** One real broker and store per test run (env → testcontainers → local processes). */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  // The development PKI (.run/pki): every test talks mTLS with the identities it holds.
+  await ensureDevPki(devPkiCities(Network.load().nodes));
   const infra = await resolveInfra();
   console.log(`[tests] infra from ${infra.source}: kafka ${infra.kafkaBrokers.join(",")}, store ${infra.mongoUri}`);
   project.provide("kafkaBrokers", infra.kafkaBrokers);

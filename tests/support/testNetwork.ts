@@ -1,10 +1,11 @@
 import { randomBytes } from "node:crypto";
-import { credentials } from "@grpc/grpc-js";
 import { afterAll, beforeAll, inject } from "vitest";
 import { Bus } from "@tongban/bus";
 import { Network } from "@tongban/config";
 import { AuthorityQueueServiceClient, IntakeServiceClient } from "@tongban/contracts";
+import { type Role, defaultPkiDir, devIssuerOf, idpFiles, signDevToken, spiffeUri } from "@tongban/identity";
 import { createLogger } from "@tongban/log";
+import { type Caller, bearer, callerOf, devTlsSettings, transportOf } from "@tongban/rpc";
 import { networkTopicSpecs } from "@tongban/runtime";
 import { connectMongo, type MongoHandle } from "@tongban/store";
 import { type NodeServiceConfig, type RunningNode, startNode } from "@tongban/node";
@@ -27,8 +28,30 @@ export type Isolation = ReturnType<typeof isolation>;
 
 export const quietLogger = (service: string) => createLogger({ service, level: process.env.TEST_LOG_LEVEL ?? "silent" });
 
+/** A client identity of the development PKI (tests hold every city's identities). */
+export const callerAs = (city: string, role: Role, name = "main"): Caller =>
+  callerOf(transportOf(devTlsSettings(city, role, name)), spiffeUri(city, role, name));
+
+const tokens = new Map<string, Promise<string>>();
+
+/** A clerk's token from the city's development identity provider, as `authorization` metadata (signed once per clerk). */
+export async function clerkMetadata(city: string, clerk = "clerk-a", department = "gaj", roles: string[] = ["clerk"]) {
+  const key = [city, clerk, department, ...roles].join("\u0000");
+  let token = tokens.get(key);
+  if (!token) tokens.set(key, (token = signDevToken(defaultPkiDir, { city, id: clerk, department, roles })));
+  return bearer(await token);
+}
+
+/** The TLS and identity-provider settings of a city's node under test. */
+export const nodeIdentityConfig = (node: string) => ({
+  ...devTlsSettings(node, "node", node),
+  clerkJwks: idpFiles(defaultPkiDir, node).jwks,
+  clerkIssuer: devIssuerOf(node),
+});
+
 export function nodeConfig(iso: Isolation, node: string) {
   return {
+    ...nodeIdentityConfig(node),
     node,
     topicPrefix: iso.topicPrefix,
     kafkaBrokers: iso.kafkaBrokers,
@@ -74,11 +97,21 @@ export async function startCities(
         id,
         node,
         db,
-        intakeClient: new IntakeServiceClient(`127.0.0.1:${node.intakePort}`, credentials.createInsecure()),
-        queueClient: new AuthorityQueueServiceClient(`127.0.0.1:${node.queuePort}`, credentials.createInsecure()),
+        intakeClient: intakeClientOf(id, node.intakePort),
+        queueClient: queueClientOf(id, node.queuePort),
       };
     }),
   );
+}
+
+/** The city's own window system's client of its intake API. */
+export function intakeClientOf(city: string, port: number, caller: Caller = callerAs(city, "window")): IntakeServiceClient {
+  return new IntakeServiceClient(`127.0.0.1:${port}`, caller.credentials, caller.options);
+}
+
+/** The city's own authority system's client of its queue API (calls carry a clerk token, see clerkMetadata). */
+export function queueClientOf(city: string, port: number, caller: Caller = callerAs(city, "authority")): AuthorityQueueServiceClient {
+  return new AuthorityQueueServiceClient(`127.0.0.1:${port}`, caller.credentials, caller.options);
 }
 
 export async function stopCities(cities: CityNode[]): Promise<void> {

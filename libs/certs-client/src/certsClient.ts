@@ -1,4 +1,4 @@
-import { type ChannelCredentials, type ServiceError, credentials, status } from "@grpc/grpc-js";
+import { type ServiceError, status } from "@grpc/grpc-js";
 import {
   BulkheadPolicy,
   type CircuitBreakerPolicy,
@@ -21,7 +21,7 @@ import {
   VerificationOutcome,
   type VerifyResponse,
 } from "@tongban/contracts";
-import { callUnary } from "@tongban/rpc";
+import { type Caller, callUnary } from "@tongban/rpc";
 import { PositiveCache } from "./positiveCache";
 import { registryNodeOf } from "./registryNodeOf";
 
@@ -29,7 +29,8 @@ export interface CertsClientOptions {
   network: Network;
   /** Address of each node's registry; by default 127.0.0.1:<ports.certs> from the network file. */
   targets?: Record<string, string>;
-  credentials?: ChannelCredentials;
+  /** This node's credentials (its node identity) for the registries' mTLS. */
+  caller: Caller;
   /** Deadline of each attempt. */
   deadlineMs?: number;
   /** Attempts per call, the first included; retried only on UNAVAILABLE and DEADLINE_EXCEEDED. */
@@ -76,9 +77,9 @@ const cacheKey = (q: CertificateQuery) =>
 export class CertsClient {
   private readonly targets = new Map<string, Target>();
   private readonly cache: PositiveCache<VerifyResponse>;
-  private readonly o: Required<Omit<CertsClientOptions, "targets" | "log" | "credentials">> & Pick<CertsClientOptions, "log">;
+  private readonly o: Required<Omit<CertsClientOptions, "targets" | "log" | "caller">> & Pick<CertsClientOptions, "log">;
   private readonly addresses: Record<string, string>;
-  private readonly creds: ChannelCredentials;
+  private readonly caller: Caller;
 
   constructor(opts: CertsClientOptions) {
     this.o = {
@@ -96,7 +97,7 @@ export class CertsClient {
       log: opts.log,
     };
     this.addresses = Object.fromEntries(opts.network.nodes.map((n) => [n.id, opts.targets?.[n.id] ?? `127.0.0.1:${n.ports.certs}`]));
-    this.creds = opts.credentials ?? credentials.createInsecure();
+    this.caller = opts.caller;
     this.cache = new PositiveCache(this.o.cacheTtlMs, this.o.now);
   }
 
@@ -176,7 +177,8 @@ export class CertsClient {
     breaker.onReset(() => log?.info({ target: node, address }, "certificate registry circuit closed"));
     t = {
       // A registry back from an outage is found within seconds, not grpc-js's default of up to two minutes.
-      client: new CertificateRegistryServiceClient(address, this.creds, {
+      client: new CertificateRegistryServiceClient(address, this.caller.credentials, {
+        ...this.caller.options,
         "grpc.initial_reconnect_backoff_ms": 200,
         "grpc.max_reconnect_backoff_ms": 5_000,
       }),

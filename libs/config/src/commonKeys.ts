@@ -45,12 +45,21 @@ export const commonKeys = {
     doc: "gRPC port; default from deploy/network.json, 0 picks a free one",
     schema: z.coerce.number().int().min(0).optional(),
   },
-  grpcTlsCert: { env: "GRPC_TLS_CERT", doc: "PEM server certificate file; with GRPC_TLS_KEY enables TLS", schema: z.string().optional() },
-  grpcTlsKey: { env: "GRPC_TLS_KEY", doc: "PEM server private key file", schema: z.string().optional() },
+  grpcTlsCert: {
+    env: "GRPC_TLS_CERT",
+    doc: "PEM certificate of this service's identity (SAN spiffe://tongban/<city>/<role>/<name>); with GRPC_TLS_KEY and GRPC_TLS_CA",
+    schema: z.string().optional(),
+  },
+  grpcTlsKey: { env: "GRPC_TLS_KEY", doc: "PEM private key of GRPC_TLS_CERT", schema: z.string().optional() },
   grpcTlsCa: {
     env: "GRPC_TLS_CA",
-    doc: "PEM CA bundle; when set, clients must present certificates (mTLS)",
+    doc: "PEM trust bundle: every city's CA, each with its spiffe://tongban/<city> URI SAN; peers are checked against it (mTLS)",
     schema: z.string().optional(),
+  },
+  grpcInsecure: {
+    env: "GRPC_INSECURE",
+    doc: "development only: plaintext gRPC, callers named by the tongban-dev-identity header (logs a warning at start)",
+    schema: bool,
   },
   logLevel: {
     env: "LOG_LEVEL",

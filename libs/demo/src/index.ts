@@ -1,2 +1,3 @@
 export * from "./sampleSubmission";
 export * from "./certificates";
+export * from "./pkiCities";

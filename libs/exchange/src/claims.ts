@@ -1,7 +1,7 @@
 import { AppError } from "@tongban/rpc";
 import type { CaseDoc } from "./caseDoc";
 import { updateCase } from "./caseWriter";
-import { caseNotFound } from "./commandErrors";
+import { type HomeClerk, assertDepartment, caseNotFound } from "./commandErrors";
 import type { ExchangeContext } from "./exchangeContext";
 
 export const DEFAULT_LEASE_SECONDS = 900;
@@ -14,7 +14,8 @@ const heldByOther = (d: CaseDoc, clerk: string, now: Date) =>
  * Takes (or renews) a clerk's lease on a home case (认领) so that two clerks don't work it at
  * once: granted when the case is free, its lease expired, or it is already the clerk's.
  */
-export async function claimCase(ctx: ExchangeContext, caseId: string, clerk: string, leaseSeconds: number): Promise<CaseDoc> {
+export async function claimCase(ctx: ExchangeContext, caseId: string, by: HomeClerk, leaseSeconds: number): Promise<CaseDoc> {
+  const clerk = by.id;
   if (!clerk.trim()) throw AppError.invalid([{ field: "clerk", description: "办理人员不能为空 / clerk is required" }]);
   if (leaseSeconds > MAX_LEASE_SECONDS) {
     throw AppError.invalid([
@@ -23,6 +24,7 @@ export async function claimCase(ctx: ExchangeContext, caseId: string, clerk: str
   }
   const doc = await updateCase(ctx, caseId, (d) => {
     if (d.role !== "home") throw caseNotFound(caseId);
+    assertDepartment(d, by);
     const now = ctx.now();
     if (heldByOther(d, clerk, now)) {
       throw AppError.failedPrecondition(
@@ -40,9 +42,11 @@ export async function claimCase(ctx: ExchangeContext, caseId: string, clerk: str
 }
 
 /** Gives a lease back; only its holder can. */
-export async function releaseCase(ctx: ExchangeContext, caseId: string, clerk: string): Promise<CaseDoc> {
+export async function releaseCase(ctx: ExchangeContext, caseId: string, by: HomeClerk): Promise<CaseDoc> {
+  const clerk = by.id;
   const doc = await updateCase(ctx, caseId, (d) => {
     if (d.role !== "home") throw caseNotFound(caseId);
+    assertDepartment(d, by);
     if (d.claimedBy !== clerk)
       throw AppError.failedPrecondition(`该案件不在 ${clerk} 名下 / case is not claimed by ${clerk}`, "NOT_CLAIMANT");
     return { state: d.state, set: { claimedBy: null, claimUntil: null } };

@@ -23,3 +23,21 @@ export function toAppError(err: unknown): unknown {
 }
 
 export const caseNotFound = (caseId: string) => AppError.notFound(`本节点没有案件 ${caseId} / case ${caseId} is not known at this node`);
+
+/** A home clerk acts only on the cases of their own department (the department their token names). */
+export interface HomeClerk {
+  id: string;
+  department: string;
+}
+
+/** Refuses (PERMISSION_DENIED) a home case of another department than the clerk's. */
+export function assertDepartment(doc: { _id: string; homeDepartment: string }, clerk: HomeClerk): void {
+  if (doc.homeDepartment !== clerk.department) {
+    throw new AppError(
+      status.PERMISSION_DENIED,
+      `案件 ${doc._id} 不属于本部门（${clerk.department}）/ case ${doc._id} belongs to department ${doc.homeDepartment}, not ${clerk.department}`,
+      [],
+      "OTHER_DEPARTMENT",
+    );
+  }
+}

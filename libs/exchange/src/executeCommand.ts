@@ -2,7 +2,7 @@ import { type CaseCommand, decide, evolve } from "@tongban/lifecycle";
 import { AppError } from "@tongban/rpc";
 import type { CaseDoc } from "./caseDoc";
 import { updateCase } from "./caseWriter";
-import { caseNotFound, toAppError } from "./commandErrors";
+import { type HomeClerk, assertDepartment, caseNotFound, toAppError } from "./commandErrors";
 import { type ExchangeContext, decideContext } from "./exchangeContext";
 
 export interface CommandOutcome {
@@ -22,13 +22,15 @@ export async function executeHomeCommand(
   ctx: ExchangeContext,
   caseId: string,
   requestId: string,
-  clerk: string,
+  by: HomeClerk,
   command: Extract<CaseCommand, { actor: "home" }> | CaseCommand,
 ): Promise<CommandOutcome> {
+  const clerk = by.id;
   let duplicate = false;
   try {
     const doc = await updateCase(ctx, caseId, (d) => {
       if (d.role !== "home") throw caseNotFound(caseId);
+      assertDepartment(d, by);
       if (d.requests.some((r) => r.id === requestId)) {
         duplicate = true;
         return "unchanged";

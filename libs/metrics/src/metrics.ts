@@ -56,6 +56,7 @@ export class Metrics {
   private readonly grpcCalls: Counter<"method" | "code">;
   private readonly grpcDuration: Histogram<"method">;
   private readonly quarantined: Counter<"reason">;
+  private readonly denied: Counter<"method" | "code">;
   private readonly types: LabelGuard;
   private readonly codes = new LabelGuard(codePattern, "OTHER");
   private readonly names = new LabelGuard(namePattern, "other", undefined, 200);
@@ -113,6 +114,13 @@ export class Metrics {
       registers,
     });
 
+    this.denied = new Counter({
+      name: "tongban_access_denied_total",
+      help: "gRPC calls refused by the access check (UNAUTHENTICATED, PERMISSION_DENIED), by method",
+      labelNames: ["method", "code"],
+      registers,
+    });
+
     const lag = opts.lag;
     if (lag) {
       new Gauge({
@@ -165,6 +173,11 @@ export class Metrics {
   }
 
   /** Outbox relay hook: an entry was quarantined with `reason`. */
+  /** Access-check hook: a call to `method` was refused with `code`. */
+  accessDenied(method: string, code: string): void {
+    this.denied.inc({ method: this.names.of(method), code: this.codes.of(code) });
+  }
+
   quarantinedOutboxEntry(reason: string): void {
     this.quarantined.inc({ reason: this.codes.of(reason) });
   }

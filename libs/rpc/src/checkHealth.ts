@@ -1,18 +1,14 @@
-import { type ChannelCredentials, credentials, makeGenericClientConstructor } from "@grpc/grpc-js";
+import { makeGenericClientConstructor } from "@grpc/grpc-js";
 import { service as healthService } from "grpc-health-check";
+import type { Caller } from "./clients";
 
 const HealthClient = makeGenericClientConstructor(healthService as never, "grpc.health.v1.Health");
 
 export type HealthState = "SERVING" | "NOT_SERVING" | "UNKNOWN" | "SERVICE_UNKNOWN" | "UNREACHABLE";
 
 /** grpc.health.v1 Check against `address`; never throws, reports UNREACHABLE instead. */
-export function checkHealth(
-  address: string,
-  service = "",
-  deadlineMs = 1_000,
-  creds: ChannelCredentials = credentials.createInsecure(),
-): Promise<HealthState> {
-  const client = new HealthClient(address, creds);
+export function checkHealth(address: string, caller: Caller, service = "", deadlineMs = 1_000): Promise<HealthState> {
+  const client = new HealthClient(address, caller.credentials, caller.options);
   return new Promise<HealthState>((resolve) => {
     (client as unknown as { check: Function }).check(
       { service },

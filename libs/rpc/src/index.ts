@@ -5,3 +5,6 @@ export * from "./startGrpcServer";
 export * from "./rpcObserver";
 export * from "./clients";
 export * from "./checkHealth";
+export * from "./access";
+export * from "./accessTable";
+export * from "./transport";

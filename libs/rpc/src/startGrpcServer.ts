@@ -1,19 +1,14 @@
-import { readFileSync } from "node:fs";
-import { Server, ServerCredentials, type ServiceDefinition, type UntypedServiceImplementation } from "@grpc/grpc-js";
+import { Server, type ServiceDefinition, type UntypedServiceImplementation } from "@grpc/grpc-js";
 import { HealthImplementation, type ServingStatus } from "grpc-health-check";
+import { type AccessOptions, accessInterceptor } from "./access";
 import { type RpcObserver, observeUnary } from "./rpcObserver";
-
-export interface TlsFiles {
-  cert?: string | undefined;
-  key?: string | undefined;
-  /** When set, client certificates signed by this CA are required (mTLS). */
-  ca?: string | undefined;
-}
+import { serverCredentialsOf } from "./transport";
 
 export interface GrpcServerOptions {
   host: string;
   port: number;
-  tls?: TlsFiles;
+  /** Transport and access rules: every call, health checks included, passes the access interceptor. */
+  access: AccessOptions;
   services: { name: string; definition: ServiceDefinition; implementation: UntypedServiceImplementation }[];
   /** Told of every unary call of these services when it is answered (metrics); health checks are not reported. */
   observer?: RpcObserver;
@@ -33,19 +28,11 @@ export interface RunningGrpcServer {
   stop(graceMs?: number): Promise<void>;
 }
 
-export function serverCredentials(tls: TlsFiles | undefined): ServerCredentials {
-  if (!tls?.cert || !tls.key) return ServerCredentials.createInsecure();
-  return ServerCredentials.createSsl(
-    tls.ca ? readFileSync(tls.ca) : null,
-    [{ cert_chain: readFileSync(tls.cert), private_key: readFileSync(tls.key) }],
-    Boolean(tls.ca),
-  );
-}
-
 /** Starts a gRPC server with grpc.health.v1 for every service it hosts. */
 export async function startGrpcServer(opts: GrpcServerOptions): Promise<RunningGrpcServer> {
   const server = new Server({
     "grpc.keepalive_permit_without_calls": 1,
+    interceptors: [accessInterceptor(opts.access)],
     ...(opts.maxReceiveMessageBytes ? { "grpc.max_receive_message_length": opts.maxReceiveMessageBytes } : {}),
   });
   const statuses: Record<string, ServingStatus> = { "": "SERVING" };
@@ -56,7 +43,7 @@ export async function startGrpcServer(opts: GrpcServerOptions): Promise<RunningG
   const health = new HealthImplementation(statuses);
   health.addToServer(server);
   const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(`${opts.host}:${opts.port}`, serverCredentials(opts.tls), (err, p) => (err ? reject(err) : resolve(p))),
+    server.bindAsync(`${opts.host}:${opts.port}`, serverCredentialsOf(opts.access.transport), (err, p) => (err ? reject(err) : resolve(p))),
   );
   const setServing = (serving: boolean) => {
     for (const name of Object.keys(statuses)) health.setStatus(name, serving ? "SERVING" : "NOT_SERVING");

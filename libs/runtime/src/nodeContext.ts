@@ -1,6 +1,8 @@
 import { type BusConnection, type TopicSpec } from "@tongban/bus";
 import { topics } from "@tongban/contracts";
 import { type ConfigOf, Network, type NodeConfig, type commonKeys } from "@tongban/config";
+import type { Logger } from "@tongban/log";
+import type { AccessDenial } from "@tongban/rpc";
 
 type Common = ConfigOf<typeof commonKeys>;
 
@@ -25,7 +27,13 @@ export function thisNode(network: Network, id: string): NodeConfig {
 
 export const dbNameOf = (cfg: Common) => cfg.mongoDb ?? `tongban_${cfg.node}`;
 
-export const tlsOf = (cfg: Common) => ({ cert: cfg.grpcTlsCert, key: cfg.grpcTlsKey, ca: cfg.grpcTlsCa });
+/** Audits a refused call (access log line, `audit: "access-denied"`) and counts it. */
+export const accessAudit =
+  (log: Logger, metrics?: { accessDenied(method: string, code: string): void }) =>
+  (d: AccessDenial): void => {
+    log.warn({ audit: "access-denied", ...d }, "access denied");
+    metrics?.accessDenied(d.method, d.code);
+  };
 
 /** Topics a network needs: per node an inbound and a dead-letter topic, plus the tracking and certificate-revocation topics. */
 export function networkTopicSpecs(prefix: string, nodeIds: readonly string[], partitions = 3): TopicSpec[] {

@@ -4,9 +4,9 @@ import { type ConfigOf, Network, commonKeys, loadConfig } from "@tongban/config"
 import { CertificateRegistryServiceService, type IdGenerator, topics, ulidGenerator } from "@tongban/contracts";
 import { demoCertificates } from "@tongban/demo";
 import { type Logger, createLogger } from "@tongban/log";
-import { type RunningGrpcServer, startGrpcServer } from "@tongban/rpc";
+import { type RunningGrpcServer, startGrpcServer, transportOf } from "@tongban/rpc";
 import { CERTS_MAX_RECEIVE_BYTES } from "@tongban/bounds";
-import { HealthMonitor, busConnection, dbNameOf, healthKeys, runMain, thisNode, tlsOf } from "@tongban/runtime";
+import { HealthMonitor, accessAudit, busConnection, dbNameOf, healthKeys, runMain, thisNode } from "@tongban/runtime";
 import { KeyedMutex, OutboxRelay, connectMongo, storeReachable } from "@tongban/store";
 import { z } from "zod";
 import { AuditLog } from "./auditLog";
@@ -70,6 +70,8 @@ export async function startCerts(opts: CertsOptions = {}): Promise<RunningCerts>
   const log = opts.logger ?? createLogger({ service: "certs", node: node.id, level: cfg.logLevel });
   const now = opts.now ?? (() => new Date());
   const ids = opts.ids ?? ulidGenerator;
+  // Refuses a missing or partial TLS configuration before anything else starts.
+  const transport = transportOf(cfg, log);
 
   const bus = new Bus(busConnection(cfg, `tongban-certs-${node.id}`), log);
   await bus.ensureTopics([{ topic: topics.certsRevoked(cfg.topicPrefix), partitions: 3 }]);
@@ -100,7 +102,12 @@ export async function startCerts(opts: CertsOptions = {}): Promise<RunningCerts>
     host: cfg.grpcHost,
     maxReceiveMessageBytes: CERTS_MAX_RECEIVE_BYTES,
     port: cfg.certsPort ?? node.ports.certs,
-    tls: tlsOf(cfg),
+    access: {
+      city: node.id,
+      networkCities: network.nodes.map((n) => n.id),
+      transport,
+      onDenied: accessAudit(log.child({ component: "access" })),
+    },
     services: [
       {
         name: "tongban.v1.CertificateRegistryService",

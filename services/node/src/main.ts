@@ -8,11 +8,13 @@ import { CertificateReverifier, type CertificateVerifier, catalogPort, intakeGrp
 import { type Logger, createLogger } from "@tongban/log";
 import { Metrics, startMetricsServer } from "@tongban/metrics";
 import { QueueChanges, inboundHandler, queueGrpc, revokedHandler } from "@tongban/queue";
-import { type RunningGrpcServer, channelCredentials, startGrpcServer } from "@tongban/rpc";
+import { type AccessOptions, type RunningGrpcServer, callerOf, startGrpcServer, transportOf } from "@tongban/rpc";
+import { devIssuerOf, spiffeUri, tokenVerifier } from "@tongban/identity";
 import { INTAKE_MAX_RECEIVE_BYTES, QUEUE_MAX_RECEIVE_BYTES } from "@tongban/bounds";
 import {
   HealthMonitor,
   type HealthReport,
+  accessAudit,
   busConnection,
   dbNameOf,
   exitAfterFlush,
@@ -21,7 +23,6 @@ import {
   networkTopicSpecs,
   runMain,
   thisNode,
-  tlsOf,
 } from "@tongban/runtime";
 import { NodeLease, type OutboxRelay, connectMongo, storeReachable } from "@tongban/store";
 import { z } from "zod";
@@ -40,6 +41,16 @@ export const nodeConfigSpec = {
     env: "QUEUE_GRPC_PORT",
     doc: "authority queue API port; default from deploy/network.json, 0 picks a free one",
     schema: z.coerce.number().int().min(0).optional(),
+  },
+  clerkJwks: {
+    env: "CLERK_JWKS",
+    doc: "JWKS of the city's identity provider that signs clerk tokens: an http(s) URL or a file path (npm start: the development issuer)",
+    schema: z.string().min(1),
+  },
+  clerkIssuer: {
+    env: "CLERK_TOKEN_ISSUER",
+    doc: "issuer (iss) of clerk tokens; default the development issuer urn:tongban:idp:<node>",
+    schema: z.string().optional(),
   },
   certsTargets: {
     env: "CERTS_TARGETS",
@@ -142,6 +153,8 @@ export async function startNode(opts: NodeOptions = {}): Promise<RunningNode> {
   const network = opts.network ?? Network.load();
   const node = thisNode(network, cfg.node);
   const log = opts.logger ?? createLogger({ service: "node", node: node.id, level: cfg.logLevel });
+  // Refuses a missing or partial TLS configuration before anything else starts.
+  const transport = transportOf(cfg, log);
 
   const inboundGroup = `${cfg.topicPrefix}.${node.id}.node`;
   const inboundTopic = topics.inbound(cfg.topicPrefix, node.id);
@@ -210,11 +223,17 @@ export async function startNode(opts: NodeOptions = {}): Promise<RunningNode> {
     exchangeRef = exchange;
     opened.push(() => exchange.close());
     const { ctx } = exchange;
-    const tls = tlsOf(cfg);
+    const access: AccessOptions = {
+      city: node.id,
+      networkCities: network.nodes.map((n) => n.id),
+      transport,
+      tokens: tokenVerifier({ jwks: cfg.clerkJwks, issuer: cfg.clerkIssuer ?? devIssuerOf(node.id) }),
+      onDenied: accessAudit(log.child({ component: "access" }), metrics),
+    };
     const certs = new CertsClient({
       network,
       targets: cfg.certsTargets,
-      credentials: channelCredentials(tls),
+      caller: callerOf(transport, spiffeUri(node.id, "node", node.id)),
       deadlineMs: cfg.certsDeadlineMs,
       halfOpenAfterMs: cfg.certsHalfOpenMs,
       cacheTtlMs: cfg.certsCacheTtlMs,
@@ -228,7 +247,7 @@ export async function startNode(opts: NodeOptions = {}): Promise<RunningNode> {
       host: cfg.grpcHost,
       maxReceiveMessageBytes: INTAKE_MAX_RECEIVE_BYTES,
       port: cfg.intakePort ?? node.ports.intake,
-      tls,
+      access,
       observer: metrics,
       services: [
         {
@@ -247,7 +266,7 @@ export async function startNode(opts: NodeOptions = {}): Promise<RunningNode> {
       host: cfg.grpcHost,
       maxReceiveMessageBytes: QUEUE_MAX_RECEIVE_BYTES,
       port: cfg.queuePort ?? node.ports.queue,
-      tls,
+      access,
       observer: metrics,
       services: [
         {

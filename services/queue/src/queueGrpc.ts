@@ -1,4 +1,4 @@
-import type { ServerWritableStream, ServiceError } from "@grpc/grpc-js";
+import type { Metadata, ServerWritableStream, ServiceError } from "@grpc/grpc-js";
 import { MAX_CLERK_LENGTH, MAX_CODE_LENGTH, MAX_ID_LENGTH, capViolations, checkText } from "@tongban/bounds";
 import type { Filter } from "mongodb";
 import type { Logger } from "pino";
@@ -17,9 +17,20 @@ import type {
   WatchQueueRequest,
   WatchQueueResponse,
 } from "@tongban/contracts";
-import { type CaseDoc, type ExchangeContext, caseNotFound, claimCase, executeHomeCommand, queueItem, releaseCase } from "@tongban/exchange";
+import {
+  type CaseDoc,
+  type ExchangeContext,
+  type HomeClerk,
+  assertDepartment,
+  caseNotFound,
+  claimCase,
+  executeHomeCommand,
+  queueItem,
+  releaseCase,
+} from "@tongban/exchange";
 import { type CaseCommand, caseStatuses, validateCommand } from "@tongban/lifecycle";
-import { AppError, type FieldViolation, toServiceError, unary } from "@tongban/rpc";
+import { status } from "@grpc/grpc-js";
+import { AppError, type FieldViolation, clerkOf, toServiceError, unary } from "@tongban/rpc";
 import { homeCommand } from "./homeCommand";
 import type { QueueChanges } from "./queueChanges";
 
@@ -34,7 +45,37 @@ function required(v: FieldViolation[], field: string, value: string, max: number
 }
 
 const requireCaseId = (v: FieldViolation[], caseId: string) => required(v, "case_id", caseId, MAX_ID_LENGTH, "案件编号", "case id");
-const requireClerk = (v: FieldViolation[], clerk: string) => required(v, "clerk", clerk, MAX_CLERK_LENGTH, "办理人员", "clerk");
+
+/**
+ * The acting clerk is the clerk token's subject, scoped to the token's department. A request's own
+ * `clerk` field may be left empty; when given it must be the token's subject.
+ */
+function actingClerk(call: { metadata: Metadata }, v: FieldViolation[], requested: string): HomeClerk {
+  const person = clerkOf(call);
+  if (bounded(v, "clerk", requested, MAX_CLERK_LENGTH) && requested && requested !== person.id) {
+    throw new AppError(
+      status.PERMISSION_DENIED,
+      `办理人员须为令牌持有人 / clerk '${requested}' is not the token's subject '${person.id}'`,
+      [],
+      "CLERK_NOT_TOKEN_SUBJECT",
+    );
+  }
+  return { id: person.id, department: person.department };
+}
+
+/** The department a list or stream shows: the clerk's own; asking for another is refused. */
+function scopedDepartment(call: { metadata: Metadata }, requested: string): string {
+  const { department } = clerkOf(call);
+  if (requested && requested !== department) {
+    throw new AppError(
+      status.PERMISSION_DENIED,
+      `只能查看本部门（${department}）的案件 / clerk of department ${department} may not list department ${requested}`,
+      [],
+      "OTHER_DEPARTMENT",
+    );
+  }
+  return department;
+}
 
 function throwIfAny(v: FieldViolation[]): void {
   if (v.length > 0) throw AppError.invalid(capViolations(v));
@@ -61,7 +102,7 @@ function commandViolations(command: CaseCommand): FieldViolation[] {
 export function queueGrpc(ctx: ExchangeContext, changes: QueueChanges, log: Logger): AuthorityQueueServiceServer {
   const item = (doc: CaseDoc) => queueItem(doc, ctx.now());
   return {
-    listQueue: unary<ListQueueRequest, ListQueueResponse>("ListQueue", log, async (req) => {
+    listQueue: unary<ListQueueRequest, ListQueueResponse>("ListQueue", log, async (req, call) => {
       const v: FieldViolation[] = [];
       if (req.pageSize > MAX_PAGE)
         v.push({ field: "page_size", description: `每页最多 ${MAX_PAGE} 条 / page size is at most ${MAX_PAGE}` });
@@ -73,8 +114,7 @@ export function queueGrpc(ctx: ExchangeContext, changes: QueueChanges, log: Logg
       }
       throwIfAny(v);
       const size = req.pageSize || 50;
-      const filter: Filter<CaseDoc> = { role: "home" };
-      if (req.department) filter.homeDepartment = req.department;
+      const filter: Filter<CaseDoc> = { role: "home", homeDepartment: scopedDepartment(call, req.department) };
       if (req.state) filter.status = req.state as CaseDoc["status"];
       if (req.itemCode) filter.itemCode = req.itemCode;
       if (req.overdueOnly) filter.dueAt = { $lt: ctx.now() };
@@ -90,15 +130,18 @@ export function queueGrpc(ctx: ExchangeContext, changes: QueueChanges, log: Logg
     }),
 
     watchQueue: (call: ServerWritableStream<WatchQueueRequest, WatchQueueResponse>) => {
-      const dept = call.request.department;
       const v: FieldViolation[] = [];
-      bounded(v, "department", dept, MAX_CODE_LENGTH);
-      if (v.length > 0) {
-        call.emit("error", toServiceError(AppError.invalid(v), log, "WatchQueue") as ServiceError);
+      bounded(v, "department", call.request.department, MAX_CODE_LENGTH);
+      let dept: string;
+      try {
+        if (v.length > 0) throw AppError.invalid(v);
+        dept = scopedDepartment(call, call.request.department);
+      } catch (err) {
+        call.emit("error", toServiceError(err, log, "WatchQueue") as ServiceError);
         return;
       }
       const unsubscribe = changes.subscribe(({ doc, kind }) => {
-        if (dept && doc.homeDepartment !== dept) return;
+        if (doc.homeDepartment !== dept) return;
         call.write({ item: item(doc), change: kind });
       });
       const end = () => unsubscribe();
@@ -110,41 +153,42 @@ export function queueGrpc(ctx: ExchangeContext, changes: QueueChanges, log: Logg
       });
     },
 
-    getQueueItem: unary<GetQueueItemRequest, GetQueueItemResponse>("GetQueueItem", log, async (req) => {
+    getQueueItem: unary<GetQueueItemRequest, GetQueueItemResponse>("GetQueueItem", log, async (req, call) => {
       const v: FieldViolation[] = [];
       requireCaseId(v, req.caseId);
       throwIfAny(v);
       // By _id alone: FerretDB v1 resolves only that without a collection scan.
       const doc = await ctx.cases.findOne({ _id: req.caseId });
       if (!doc || doc.role !== "home") throw caseNotFound(req.caseId);
+      assertDepartment(doc, { id: clerkOf(call).id, department: clerkOf(call).department });
       return { item: item(doc) };
     }),
 
-    claimItem: unary<ClaimItemRequest, ClaimItemResponse>("ClaimItem", log, async (req) => {
+    claimItem: unary<ClaimItemRequest, ClaimItemResponse>("ClaimItem", log, async (req, call) => {
       const v: FieldViolation[] = [];
       requireCaseId(v, req.caseId);
-      requireClerk(v, req.clerk);
+      const clerk = actingClerk(call, v, req.clerk);
       throwIfAny(v);
-      return { item: item(await claimCase(ctx, req.caseId, req.clerk, req.leaseSeconds)) };
+      return { item: item(await claimCase(ctx, req.caseId, clerk, req.leaseSeconds)) };
     }),
 
-    releaseItem: unary<ReleaseItemRequest, ReleaseItemResponse>("ReleaseItem", log, async (req) => {
+    releaseItem: unary<ReleaseItemRequest, ReleaseItemResponse>("ReleaseItem", log, async (req, call) => {
       const v: FieldViolation[] = [];
       requireCaseId(v, req.caseId);
-      requireClerk(v, req.clerk);
+      const clerk = actingClerk(call, v, req.clerk);
       throwIfAny(v);
-      return { item: item(await releaseCase(ctx, req.caseId, req.clerk)) };
+      return { item: item(await releaseCase(ctx, req.caseId, clerk)) };
     }),
 
-    executeCommand: unary<ExecuteCommandRequest, ExecuteCommandResponse>("ExecuteCommand", log, async (req) => {
+    executeCommand: unary<ExecuteCommandRequest, ExecuteCommandResponse>("ExecuteCommand", log, async (req, call) => {
       const v: FieldViolation[] = [];
       requireCaseId(v, req.caseId);
       required(v, "request_id", req.requestId, MAX_ID_LENGTH, "请求编号", "request id");
-      requireClerk(v, req.clerk);
+      const clerk = actingClerk(call, v, req.clerk);
       throwIfAny(v);
       const command = homeCommand(req);
       throwIfAny(commandViolations(command));
-      const out = await executeHomeCommand(ctx, req.caseId, req.requestId, req.clerk, command);
+      const out = await executeHomeCommand(ctx, req.caseId, req.requestId, clerk, command);
       log.info({ caseId: req.caseId, command: command.type, duplicate: out.duplicate, state: out.doc.status }, "command executed");
       return { item: item(out.doc), duplicate: out.duplicate };
     }),

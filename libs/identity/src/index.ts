@@ -1,0 +1,4 @@
+export * from "./spiffeId";
+export * from "./devPki";
+export * from "./tokens";
+export * from "./trustBundle";
