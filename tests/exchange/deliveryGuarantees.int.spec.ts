@@ -12,6 +12,7 @@ import {
   eventually,
   isolation,
   network,
+  nodeIdentityEnv,
   provisionTopics,
   quietLogger,
   startCities,
@@ -80,6 +81,7 @@ describe("delivery guarantees on the real broker and store", () => {
         cwd: repoRoot,
         env: {
           ...process.env,
+          ...nodeIdentityEnv("quanzhou"),
           TONGBAN_NODE: "quanzhou",
           TONGBAN_TOPIC_PREFIX: iso.topicPrefix,
           KAFKA_BROKERS: iso.kafkaBrokers.join(","),

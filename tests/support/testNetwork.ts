@@ -49,6 +49,18 @@ export const nodeIdentityConfig = (node: string) => ({
   clerkIssuer: devIssuerOf(node),
 });
 
+/** The same settings as environment variables, for a node started as its own process. */
+export function nodeIdentityEnv(node: string): Record<string, string> {
+  const c = nodeIdentityConfig(node);
+  return {
+    GRPC_TLS_CERT: c.grpcTlsCert!,
+    GRPC_TLS_KEY: c.grpcTlsKey!,
+    GRPC_TLS_CA: c.grpcTlsCa!,
+    CLERK_JWKS: c.clerkJwks,
+    CLERK_TOKEN_ISSUER: c.clerkIssuer,
+  };
+}
+
 export function nodeConfig(iso: Isolation, node: string) {
   return {
     ...nodeIdentityConfig(node),
