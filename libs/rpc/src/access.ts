@@ -10,6 +10,7 @@ import {
 import { type Identity, type Person, TokenError, type TokenVerifier, parseSpiffeUri } from "@tongban/identity";
 import { type AccessRule, accessTable } from "./accessTable";
 import { AppError } from "./appError";
+import { toServiceError } from "./statusDetails";
 import type { Transport } from "./transport";
 
 /** Who is calling: the system (by its certificate) and, where the method needs one, the person (by token). */
@@ -42,6 +43,9 @@ export interface AccessOptions {
 
 /** Header naming the caller's identity in plaintext development mode only (GRPC_INSECURE=true). */
 export const DEV_IDENTITY_HEADER = "tongban-dev-identity";
+
+/** toServiceError logs only errors that are not AppErrors; access refusals are AppErrors. */
+const silent = { warn: () => undefined, error: () => undefined } as unknown as Parameters<typeof toServiceError>[1];
 
 const principals = new WeakMap<Metadata, Principal>();
 
@@ -140,7 +144,10 @@ export function accessInterceptor(o: AccessOptions): ServerInterceptor {
               }
             })();
             o.onDenied({ method: descriptor.path, code: d.code, reason: d.message, ...(caller ? { caller } : {}) });
-            call.sendStatus({ code: status[d.code], details: d.message });
+            // With ErrorInfo reason UNAUTHENTICATED or ACCESS_DENIED, told apart from a handler's own refusals.
+            const reason = d.code === "UNAUTHENTICATED" ? "UNAUTHENTICATED" : "ACCESS_DENIED";
+            const se = toServiceError(new AppError(status[d.code], d.message, [], reason), silent, descriptor.path);
+            call.sendStatus({ code: se.code!, details: se.details!, metadata: se.metadata! });
           },
         );
       })

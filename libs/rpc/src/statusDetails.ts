@@ -49,3 +49,11 @@ export function fieldViolationsOf(err: unknown): FieldViolation[] {
   const st = RpcStatus.decode(raw);
   return st.details.filter((d) => d.typeUrl === BAD_REQUEST_URL).flatMap((d) => BadRequest.decode(d.value).fieldViolations);
 }
+
+/** Reads the ErrorInfo reason (e.g. ACCESS_DENIED, OTHER_DEPARTMENT) back from a ServiceError; "" when none. */
+export function errorReasonOf(err: unknown): string {
+  const raw = (err as ServiceError | undefined)?.metadata?.get(DETAILS_KEY)[0];
+  if (!raw || typeof raw === "string") return "";
+  const info = RpcStatus.decode(raw).details.find((d) => d.typeUrl === ERROR_INFO_URL);
+  return info ? ErrorInfo.decode(info.value).reason : "";
+}
