@@ -1,6 +1,15 @@
-import type { handleUnaryCall, sendUnaryData, ServerUnaryCall } from "@grpc/grpc-js";
+import { type ServerUnaryCall, type handleUnaryCall, type sendUnaryData, status } from "@grpc/grpc-js";
 import type { Logger } from "pino";
+import { principalOf } from "./access";
 import { toServiceError } from "./statusDetails";
+
+const callerUri = (call: ServerUnaryCall<unknown, unknown>) => {
+  try {
+    return principalOf(call).identity.uri;
+  } catch {
+    return undefined;
+  }
+};
 
 /** Adapts an async function into a grpc-js unary handler with uniform error mapping and logging. */
 export function unary<Req, Res>(
@@ -17,7 +26,10 @@ export function unary<Req, Res>(
       },
       (err: unknown) => {
         const se = toServiceError(err, log, method);
-        log.info({ method, code: se.code, ms: Math.round(performance.now() - started) }, "rpc failed");
+        if (se.code === status.PERMISSION_DENIED) {
+          // A refusal on the data itself (another department's case, a clerk name not the token's): audited like the access check's.
+          log.warn({ audit: "access-denied", method, code: "PERMISSION_DENIED", reason: se.details, caller: callerUri(call) }, "access denied");
+        } else log.info({ method, code: se.code, ms: Math.round(performance.now() - started) }, "rpc failed");
         callback(se as never, null);
       },
     );
