@@ -7,5 +7,8 @@ import { demoCertificates } from "./certificates";
  */
 export function devPkiCities(nodes: readonly NodeConfig[]): { id: string; issuers: string[] }[] {
   const certs = demoCertificates(nodes);
-  return nodes.map((n) => ({ id: n.id, issuers: [...new Set(certs.filter((c) => c.registryNode === n.id).map((c) => c.issuerCode))].sort() }));
+  return nodes.map((n) => ({
+    id: n.id,
+    issuers: [...new Set(certs.filter((c) => c.registryNode === n.id).map((c) => c.issuerCode))].sort(),
+  }));
 }

@@ -199,7 +199,8 @@ export async function ensureDevPki(cities: readonly PkiCity[], dir: string = def
       await ensureIdp(dir, city.id);
     }
     const bundle = `${cas.join("\n")}\n`;
-    if (!existsSync(trustBundlePath(dir)) || readFileSync(trustBundlePath(dir), "utf8") !== bundle) writeAtomic(trustBundlePath(dir), bundle);
+    if (!existsSync(trustBundlePath(dir)) || readFileSync(trustBundlePath(dir), "utf8") !== bundle)
+      writeAtomic(trustBundlePath(dir), bundle);
     return dir;
   });
 }

@@ -69,7 +69,8 @@ export function tokenVerifier(opts: { jwks: string; issuer: string; audience?: s
           requiredClaims: ["exp", "iat", "sub"],
         }));
       } catch (err) {
-        const why = err instanceof errors.JWTExpired ? "令牌已过期 / token expired" : `令牌无效 / invalid token (${(err as Error).message})`;
+        const why =
+          err instanceof errors.JWTExpired ? "令牌已过期 / token expired" : `令牌无效 / invalid token (${(err as Error).message})`;
         throw new TokenError(why);
       }
       if (payload.exp! - payload.iat! > MAX_TOKEN_LIFETIME_S) {

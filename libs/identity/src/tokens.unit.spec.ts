@@ -21,10 +21,14 @@ describe("person tokens", () => {
 
   it("when a token is expired, of another provider, too long-lived or not a JWT, then it is refused with a reason", async () => {
     const v = verifier();
-    const refuse = (t: string) => v.verify(t).then(() => "accepted", (e: unknown) => (e instanceof TokenError ? e.message : `other: ${e}`));
-    expect(await refuse(await signDevToken(dir, { city: "xiamen", id: "c", roles: ["clerk"], issuedAt: 1_700_000_000, ttlSeconds: 60 }))).toMatch(
-      /令牌已过期 \/ token expired/,
-    );
+    const refuse = (t: string) =>
+      v.verify(t).then(
+        () => "accepted",
+        (e: unknown) => (e instanceof TokenError ? e.message : `other: ${e}`),
+      );
+    expect(
+      await refuse(await signDevToken(dir, { city: "xiamen", id: "c", roles: ["clerk"], issuedAt: 1_700_000_000, ttlSeconds: 60 })),
+    ).toMatch(/令牌已过期 \/ token expired/);
     expect(await refuse(await signDevToken(dir, { city: "quanzhou", id: "c", roles: ["clerk"] }))).toMatch(/invalid token/);
     expect(await refuse(await signDevToken(dir, { city: "xiamen", id: "c", roles: ["clerk"], ttlSeconds: 48 * 3600 }))).toMatch(/lifetime/);
     expect(await refuse("eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.")).toMatch(/invalid token/);

@@ -79,7 +79,8 @@ function identityOf(call: ServerInterceptingCallInterface, metadata: Metadata, t
   if (t.kind === "insecure") {
     const uri = String(metadata.get(DEV_IDENTITY_HEADER)[0] ?? "");
     const id = parseSpiffeUri(uri);
-    if (!id) throw unauthenticated(`开发模式需要 ${DEV_IDENTITY_HEADER} 头 / plaintext development mode needs a ${DEV_IDENTITY_HEADER} header`);
+    if (!id)
+      throw unauthenticated(`开发模式需要 ${DEV_IDENTITY_HEADER} 头 / plaintext development mode needs a ${DEV_IDENTITY_HEADER} header`);
     return id;
   }
   const r = t.trust.identityOf(call.getAuthContext().sslPeerCertificate);
@@ -109,7 +110,8 @@ async function check(method: string, call: ServerInterceptingCallInterface, meta
   const rule = (o.table ?? accessTable)[method];
   if (!rule) throw denied(`方法未列入授权表 / ${method} has no access rule`);
   const identity = identityOf(call, metadata, o.transport);
-  if (!o.networkCities.includes(identity.city)) throw denied(`${identity.city} 不在本网络 / ${identity.city} is not a city of this network`);
+  if (!o.networkCities.includes(identity.city))
+    throw denied(`${identity.city} 不在本网络 / ${identity.city} is not a city of this network`);
   if (rule.roles !== "any" && !rule.roles.includes(identity.role)) {
     throw denied(`角色 ${identity.role} 无权调用 / role ${identity.role} may not call ${method} (allowed: ${rule.roles.join(", ")})`);
   }

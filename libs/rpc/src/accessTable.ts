@@ -58,3 +58,13 @@ export const accessTable: Readonly<Record<string, AccessRule>> = {
   "/grpc.health.v1.Health/Check": { roles: "any", cities: "network" },
   "/grpc.health.v1.Health/Watch": { roles: "any", cities: "network" },
 };
+
+/** The table as Markdown for the README's "Security model" (kept equal by a unit test). */
+export function renderAccessTable(table: Readonly<Record<string, AccessRule>> = accessTable): string {
+  const rows = Object.entries(table).map(([path, r]) => {
+    const callers = r.roles === "any" ? "any identity" : r.roles.join(", ");
+    const cities = r.cities === "own" ? "own city" : "any city of the network";
+    return `| \`${path.slice(1)}\` | ${callers} | ${cities} | ${r.person ? `${r.person} token` : "—"} | ${r.also ?? "—"} |`;
+  });
+  return ["| method | caller role | caller city | person | on the data |", "|---|---|---|---|---|", ...rows].join("\n");
+}

@@ -1,4 +1,12 @@
-import { type ChannelCredentials, type Client, type ClientOptions, type Interceptor, InterceptingCall, Metadata, type ServiceError } from "@grpc/grpc-js";
+import {
+  type ChannelCredentials,
+  type Client,
+  type ClientOptions,
+  type Interceptor,
+  InterceptingCall,
+  Metadata,
+  type ServiceError,
+} from "@grpc/grpc-js";
 import { DEV_IDENTITY_HEADER } from "./access";
 import { type Transport, channelCredentialsOf } from "./transport";
 

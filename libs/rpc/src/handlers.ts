@@ -28,7 +28,10 @@ export function unary<Req, Res>(
         const se = toServiceError(err, log, method);
         if (se.code === status.PERMISSION_DENIED) {
           // A refusal on the data itself (another department's case, a clerk name not the token's): audited like the access check's.
-          log.warn({ audit: "access-denied", method, code: "PERMISSION_DENIED", reason: se.details, caller: callerUri(call) }, "access denied");
+          log.warn(
+            { audit: "access-denied", method, code: "PERMISSION_DENIED", reason: se.details, caller: callerUri(call) },
+            "access denied",
+          );
         } else log.info({ method, code: se.code, ms: Math.round(performance.now() - started) }, "rpc failed");
         callback(se as never, null);
       },

@@ -57,7 +57,11 @@ export function transportOf(s: TransportSettings, log?: Logger): Transport {
 }
 
 /** Transport settings of one identity's files. */
-export const tlsSettingsOf = (files: IdentityFiles): TransportSettings => ({ grpcTlsCert: files.cert, grpcTlsKey: files.key, grpcTlsCa: files.ca });
+export const tlsSettingsOf = (files: IdentityFiles): TransportSettings => ({
+  grpcTlsCert: files.cert,
+  grpcTlsKey: files.key,
+  grpcTlsCa: files.ca,
+});
 
 /** Transport settings of an identity of the development PKI (`npm start`, tests, bench, CLI, demo). */
 export const devTlsSettings = (city: string, role: Role, name: string, dir: string = defaultPkiDir): TransportSettings =>

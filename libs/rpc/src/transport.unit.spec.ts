@@ -19,17 +19,23 @@ describe("the gRPC transport configuration", () => {
 
   it("when the TLS configuration is partial, then the service refuses to start naming what is missing", () => {
     const f = identityFiles(dir, "xiamen", "node", "xiamen");
-    expect(() => transportOf({ grpcTlsCert: f.cert, grpcTlsKey: f.key })).toThrow(new TransportConfigError("partial gRPC TLS configuration: GRPC_TLS_CA missing"));
+    expect(() => transportOf({ grpcTlsCert: f.cert, grpcTlsKey: f.key })).toThrow(
+      new TransportConfigError("partial gRPC TLS configuration: GRPC_TLS_CA missing"),
+    );
     expect(() => transportOf({ grpcTlsCa: f.ca })).toThrow(/GRPC_TLS_CERT, GRPC_TLS_KEY missing/);
   });
 
   it("when plaintext is asked for together with TLS files, then the service refuses to start", () => {
-    expect(() => transportOf({ ...tlsSettingsOf(identityFiles(dir, "xiamen", "node", "xiamen")), grpcInsecure: true })).toThrow(/choose one/);
+    expect(() => transportOf({ ...tlsSettingsOf(identityFiles(dir, "xiamen", "node", "xiamen")), grpcInsecure: true })).toThrow(
+      /choose one/,
+    );
   });
 
   it("when a file cannot be read or the trust bundle holds no city CA, then the service refuses to start", () => {
     const f = identityFiles(dir, "xiamen", "node", "xiamen");
-    expect(() => transportOf({ grpcTlsCert: join(dir, "missing.crt"), grpcTlsKey: f.key, grpcTlsCa: f.ca })).toThrow(/GRPC_TLS_CERT: cannot read/);
+    expect(() => transportOf({ grpcTlsCert: join(dir, "missing.crt"), grpcTlsKey: f.key, grpcTlsCa: f.ca })).toThrow(
+      /GRPC_TLS_CERT: cannot read/,
+    );
     // A leaf certificate is not a CA; a CA without its city's trust URI binds no city.
     expect(() => transportOf({ grpcTlsCert: f.cert, grpcTlsKey: f.key, grpcTlsCa: f.cert })).toThrow(/not a CA certificate/);
     const empty = join(dir, "empty.crt");
