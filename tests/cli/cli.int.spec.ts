@@ -1,10 +1,14 @@
+import { status } from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Bus } from "@tongban/bus";
 import { topics } from "@tongban/contracts";
 import { sampleSubmission } from "@tongban/demo";
+import { defaultPkiDir, devIssuerOf, idpFiles, tokenVerifier } from "@tongban/identity";
+import { bearer, callUnary, checkHealth } from "@tongban/rpc";
 import {
   type CliContext,
   bufferOutput,
+  cliCallers,
   listDeadLetters,
   readDeadLetters,
   replayDeadLetters,
@@ -31,7 +35,17 @@ describe("the operator CLI against a running network", () => {
   let bus: Bus;
   const context = (): CliContext & { text(): string } => {
     const out = bufferOutput();
-    return { bus, network, topicPrefix: iso.topicPrefix, nodesHost: "127.0.0.1", out, text: () => out.text() };
+    // The CLI's default identity: the development PKI's operator-main of each city called.
+    return {
+      bus,
+      network,
+      topicPrefix: iso.topicPrefix,
+      nodesHost: "localhost",
+      callerFor: cliCallers({}),
+      pkiDir: defaultPkiDir,
+      out,
+      text: () => out.text(),
+    };
   };
   const poison = (n: number) =>
     Array.from({ length: n }, (_, i) => ({
@@ -152,14 +166,17 @@ describe("the operator CLI against a running network", () => {
     expect(ctx.text()).toMatch(/quanzhou\s+\S+\.quanzhou\.node\s+\S+\.quanzhou\.inbound\s+0\s+120/);
   });
 
-  it("when health is asked, then every running API answers SERVING and a stopped one UNREACHABLE", async () => {
+  it("when health is asked, then every running API answers SERVING over mTLS and a stopped one UNREACHABLE", async () => {
     const [xm, qz] = cities as [CityNode, CityNode];
     const targets = [
-      { node: "xiamen", service: "tongban.v1.IntakeService", address: `127.0.0.1:${xm.node.intakePort}` },
-      { node: "xiamen", service: "tongban.v1.AuthorityQueueService", address: `127.0.0.1:${xm.node.queuePort}` },
+      { node: "xiamen", service: "tongban.v1.IntakeService", address: `localhost:${xm.node.intakePort}` },
+      { node: "xiamen", service: "tongban.v1.AuthorityQueueService", address: `localhost:${xm.node.queuePort}` },
       { node: "quanzhou", service: "tongban.v1.IntakeService", address: `127.0.0.1:${qz.node.intakePort}` },
       { node: "quanzhou", service: "tongban.v1.AuthorityQueueService", address: `127.0.0.1:${qz.node.queuePort}` },
     ];
+    // The servers speak TLS only: a plaintext probe gets no answer, so SERVING above means TLS was used.
+    const plaintext = cliCallers({ grpcInsecure: true })("xiamen");
+    expect(await checkHealth(`localhost:${xm.node.intakePort}`, plaintext, "tongban.v1.IntakeService")).toBe("UNREACHABLE");
     const ok = context();
     expect((await showHealth(ok, targets)).map((r) => r.state)).toEqual(["SERVING", "SERVING", "SERVING", "SERVING"]);
     expect(ok.text()).toContain("全部正常 / all serving");
@@ -170,5 +187,45 @@ describe("the operator CLI against a running network", () => {
     ]);
     expect(report!.state).toBe("UNREACHABLE");
     expect(down.text()).toContain("无法连接 UNREACHABLE");
+  });
+
+  it("when a clerk token is printed, then it verifies against the city's JWKS, carries the department and opens that department's queue", async () => {
+    const [, qz] = cities as [CityNode, CityNode];
+    const ctx = context();
+    expect(await runCli(["token", "quanzhou", "mzj", "clerk-b", "--ttl", "30m"], ctx)).toBe(0);
+    const token = ctx.text().trim();
+    expect(token).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+    const person = await tokenVerifier({ jwks: idpFiles(defaultPkiDir, "quanzhou").jwks, issuer: devIssuerOf("quanzhou") }).verify(token);
+    expect(person).toMatchObject({ id: "clerk-b", city: "quanzhou", department: "mzj", roles: ["clerk"] });
+    // Xiamen's identity provider did not sign it.
+    await expect(
+      tokenVerifier({ jwks: idpFiles(defaultPkiDir, "xiamen").jwks, issuer: devIssuerOf("xiamen") }).verify(token),
+    ).rejects.toThrow("令牌无效 / invalid token");
+
+    const q = qz.queueClient;
+    const list = (department: string) =>
+      callUnary(
+        q,
+        q.listQueue,
+        { department, state: "", itemCode: "", overdueOnly: false, pageSize: 10, pageToken: "" },
+        5_000,
+        bearer(token),
+      );
+    await expect(list("")).resolves.toBeDefined();
+    await expect(list("gaj")).rejects.toMatchObject({ code: status.PERMISSION_DENIED });
+
+    const operator = context();
+    expect(await runCli(["token", "xiamen", "-", "ops-1", "--operator"], operator)).toBe(0);
+    const op = await tokenVerifier({ jwks: idpFiles(defaultPkiDir, "xiamen").jwks, issuer: devIssuerOf("xiamen") }).verify(
+      operator.text().trim(),
+    );
+    expect(op).toMatchObject({ id: "ops-1", department: "", roles: ["operator"] });
+  });
+
+  it("when a token is asked for a department the city does not have, then it is refused in both languages and nothing is printed", async () => {
+    const ctx = context();
+    expect(await runCli(["token", "xiamen", "nosuchdept", "clerk-a"], ctx)).toBe(2);
+    expect(ctx.text()).toContain("xiamen无此部门 / unknown department nosuchdept of xiamen");
+    expect(ctx.text()).not.toMatch(/eyJ/);
   });
 });

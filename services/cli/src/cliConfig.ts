@@ -2,7 +2,10 @@ import type { BusConnection } from "@tongban/bus";
 import { type ConfigOf, commonKeys } from "@tongban/config";
 import { z } from "zod";
 
-/** The CLI's configuration: where Kafka and the nodes are, and the topic prefix; no node identity. */
+/**
+ * The CLI's configuration: where Kafka and the nodes are, the topic prefix, and the operator
+ * identity its gRPC calls use (default: the development PKI's operator-main of the city called).
+ */
 export const cliConfigSpec = {
   topicPrefix: commonKeys.topicPrefix,
   kafkaBrokers: commonKeys.kafkaBrokers,
@@ -10,13 +13,17 @@ export const cliConfigSpec = {
   kafkaSaslMechanism: commonKeys.kafkaSaslMechanism,
   kafkaSaslUsername: commonKeys.kafkaSaslUsername,
   kafkaSaslPassword: commonKeys.kafkaSaslPassword,
-  grpcTlsCert: { ...commonKeys.grpcTlsCert, doc: "PEM client certificate file for mTLS health checks" },
-  grpcTlsKey: { ...commonKeys.grpcTlsKey, doc: "PEM client private key file" },
-  grpcTlsCa: { ...commonKeys.grpcTlsCa, doc: "PEM CA bundle; when set, health checks use TLS" },
+  grpcTlsCert: {
+    ...commonKeys.grpcTlsCert,
+    doc: "PEM certificate of the operator identity for gRPC calls (mTLS); with GRPC_TLS_KEY and GRPC_TLS_CA. Unset: the development PKI's operator-main of the city called",
+  },
+  grpcTlsKey: { ...commonKeys.grpcTlsKey, doc: "PEM private key of GRPC_TLS_CERT" },
+  grpcTlsCa: { ...commonKeys.grpcTlsCa, doc: "PEM trust bundle the nodes' server certificates are checked against" },
+  grpcInsecure: commonKeys.grpcInsecure,
   nodesHost: {
     env: "TONGBAN_NODES_HOST",
-    doc: "host of the nodes' gRPC servers for `tongban health` (ports come from deploy/network.json)",
-    schema: commonKeys.grpcHost.schema,
+    doc: "host of the nodes' gRPC servers for `tongban health` (ports come from deploy/network.json); a name rather than an IP address, since TLS sends it as the server name",
+    schema: z.string().default("localhost"),
   },
   mongoUri: { ...commonKeys.mongoUri, doc: "MongoDB connection string of the nodes' stores, for `tongban quarantine`" },
   nodeDb: {

@@ -1,6 +1,6 @@
-import type { ChannelCredentials } from "@grpc/grpc-js";
 import type { Bus } from "@tongban/bus";
 import type { Network } from "@tongban/config";
+import type { CallerFor } from "./cliCallers";
 import type { Output } from "./output";
 import type { OpenQuarantine } from "./quarantineCommands";
 
@@ -11,7 +11,10 @@ export interface CliContext {
   topicPrefix: string;
   /** Host of the nodes' gRPC servers (the network file holds only ports). */
   nodesHost: string;
-  grpcCredentials?: ChannelCredentials;
+  /** The identity gRPC calls to a city's services go out with (mTLS); absent, they fail with how to configure one. */
+  callerFor?: CallerFor;
+  /** The development PKI that `tongban token` signs with (default .run/pki). */
+  pkiDir?: string;
   out: Output;
   /** Opens a node's outbox quarantine (its own database); absent when no store is configured. */
   openQuarantine?: OpenQuarantine;

@@ -1,5 +1,7 @@
 export * from "./cliContext";
 export * from "./cliConfig";
+export * from "./cliCallers";
+export * from "./issueToken";
 export * from "./output";
 export * from "./table";
 export * from "./formatTime";

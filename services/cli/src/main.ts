@@ -2,8 +2,9 @@ import { fileURLToPath } from "node:url";
 import { Bus } from "@tongban/bus";
 import { ConfigError, Network, loadConfig } from "@tongban/config";
 import { createLogger } from "@tongban/log";
-import { channelCredentials } from "@tongban/rpc";
+import { type TransportSettings, TransportConfigError } from "@tongban/rpc";
 import { OutboxQuarantine, connectMongo } from "@tongban/store";
+import { type CallerFor, cliCallers } from "./cliCallers";
 import { cliBusConnection, cliConfigSpec } from "./cliConfig";
 import { runCli } from "./program";
 
@@ -17,6 +18,20 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`配置无效 / ${err.message}\n`);
     return 2;
   }
+  let callerFor: CallerFor;
+  try {
+    const tls: TransportSettings = {
+      grpcTlsCert: cfg.grpcTlsCert,
+      grpcTlsKey: cfg.grpcTlsKey,
+      grpcTlsCa: cfg.grpcTlsCa,
+      grpcInsecure: cfg.grpcInsecure,
+    };
+    callerFor = cliCallers(tls);
+  } catch (err) {
+    if (!(err instanceof TransportConfigError)) throw err;
+    process.stderr.write(`gRPC身份配置无效 / ${err.message}\n`);
+    return 2;
+  }
   // Logs go to stderr so they never mix with the command's output.
   const log = createLogger({ service: "cli", level: cfg.logLevel, destination: process.stderr });
   const bus = new Bus(cliBusConnection(cfg), log);
@@ -26,7 +41,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       network: Network.load(),
       topicPrefix: cfg.topicPrefix,
       nodesHost: cfg.nodesHost,
-      grpcCredentials: channelCredentials({ cert: cfg.grpcTlsCert, key: cfg.grpcTlsKey, ca: cfg.grpcTlsCa }),
+      callerFor,
       out: process.stdout,
       openQuarantine: async (node) => {
         const mongo = await connectMongo(cfg.mongoUri, cfg.nodeDb.replaceAll("{node}", node));

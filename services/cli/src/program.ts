@@ -5,6 +5,7 @@ import { listDeadLetters } from "./listDeadLetters";
 import { registerQuarantineCommands } from "./quarantineCommands";
 import { replayDeadLetters } from "./replayDeadLetters";
 import { healthTargets, showHealth } from "./showHealth";
+import { departmentCodes, issueToken, parseTtl } from "./issueToken";
 import { showLag } from "./showLag";
 import { traceCase } from "./traceCase";
 
@@ -107,6 +108,36 @@ export async function runCli(argv: readonly string[], ctx: CliContext): Promise<
     .action(async (o: { node?: string }) => {
       const reports = await showHealth(ctx, healthTargets(ctx.network, ctx.nodesHost, nodesOf(o.node)));
       if (reports.some((r) => r.state !== "SERVING")) exitCode = 1;
+    });
+
+  program
+    .command("token")
+    .description("签发开发用经办人令牌 / print a clerk token signed by the city's development identity provider")
+    .argument("<city>", "城市节点 / city (node id)")
+    .argument("<department>", '部门代码，如 gaj / department code, e.g. gaj ("-" with --operator)')
+    .argument("<clerk>", "经办人标识 / the clerk's id")
+    .option("--ttl <ttl>", "有效期，如 8h、30m / lifetime, e.g. 8h, 30m (60 s to 12 h)", "8h")
+    .option("--operator", "运维人员令牌（无部门）/ an operator's token (no department)")
+    .addHelpText(
+      "after",
+      "\n经办人调用办件队列时在 authorization 元数据中携带: Bearer <令牌>\nAuthority systems send it as `authorization: Bearer <token>` on queue calls.\n",
+    )
+    .action(async (city: string, department: string, clerk: string, o: { ttl: string; operator?: boolean }) => {
+      const node = nodesOf(bounded("city", city, MAX_CODE_LENGTH))[0]!;
+      bounded("department", department, MAX_CODE_LENGTH);
+      const known = departmentCodes(node);
+      if (o.operator ? department !== "-" && !known.includes(department) : !known.includes(department)) {
+        throw new UsageError(`${node}无此部门 / unknown department ${department} of ${node} (known: ${known.join(", ")})`);
+      }
+      const ttlSeconds = parseTtl(o.ttl);
+      if (ttlSeconds === undefined) throw new UsageError(`有效期须为60秒至12小时，如 8h / --ttl must be 60 s to 12 h, e.g. 8h or 30m`);
+      await issueToken(ctx, {
+        city: node,
+        person: bounded("clerk", clerk, MAX_ID_LENGTH),
+        ttlSeconds,
+        operator: Boolean(o.operator),
+        ...(department !== "-" ? { department } : {}),
+      });
     });
 
   registerQuarantineCommands(

@@ -3,6 +3,8 @@ import type { Bus } from "@tongban/bus";
 import { Network } from "@tongban/config";
 import { bufferOutput } from "./output";
 import { runCli } from "./program";
+import { cliCallers } from "./cliCallers";
+import { parseTtl } from "./issueToken";
 import { healthTargets } from "./showHealth";
 
 const network = Network.load();
@@ -18,6 +20,40 @@ describe("the tongban command line", () => {
     expect(await runCli(["--help"], ctx)).toBe(0);
     expect(out.text()).toContain("办件跨城轨迹 / the cross-city timeline of a case");
     expect(out.text()).toMatch(/health/);
+    expect(out.text()).toContain("签发开发用经办人令牌 / print a clerk token signed by the city's development identity provider");
+  });
+
+  it("when a token is asked for an unknown city or department, or with a bad lifetime, then exit code 2 and the reason in both languages", async () => {
+    const a = offline();
+    expect(await runCli(["token", "fuzhou", "gaj", "clerk-a"], a.ctx)).toBe(2);
+    expect(a.out.text()).toContain("未知节点 / unknown node fuzhou");
+    const b = offline();
+    expect(await runCli(["token", "quanzhou", "nosuch", "clerk-a"], b.ctx)).toBe(2);
+    expect(b.out.text()).toMatch(/quanzhou无此部门 \/ unknown department nosuch of quanzhou \(known: .*gaj.*\)/);
+    const c = offline();
+    expect(await runCli(["token", "quanzhou", "-", "clerk-a"], c.ctx)).toBe(2);
+    expect(c.out.text()).toContain("unknown department - of quanzhou");
+    for (const ttl of ["13h", "10s", "8d", "x"]) {
+      const d = offline();
+      expect(await runCli(["token", "quanzhou", "gaj", "clerk-a", "--ttl", ttl], d.ctx)).toBe(2);
+      expect(d.out.text()).toContain("--ttl must be 60 s to 12 h");
+    }
+    const e = offline();
+    expect(await runCli(["token", "quanzhou", "gaj", "clerk\u0007"], e.ctx)).toBe(2);
+    expect(e.out.text()).toContain("invalid clerk");
+  });
+
+  it("when a lifetime is written in hours, minutes or seconds, then it is read in seconds within 60 s to 12 h", () => {
+    expect([parseTtl("8h"), parseTtl("30m"), parseTtl("90s"), parseTtl("3600"), parseTtl("12h")]).toEqual([
+      28_800, 1_800, 90, 3_600, 43_200,
+    ]);
+    expect([parseTtl("59s"), parseTtl("721m"), parseTtl("1.5h"), parseTtl("")]).toEqual([undefined, undefined, undefined, undefined]);
+  });
+
+  it("when the CLI has neither GRPC_TLS_* nor a development PKI, then health fails with how to configure an identity", async () => {
+    const callerFor = cliCallers({}, "/nonexistent/pki");
+    expect(() => callerFor("xiamen")).toThrow(/GRPC_TLS_CERT, GRPC_TLS_KEY and GRPC_TLS_CA .*`npm start`/);
+    expect(() => cliCallers({ grpcTlsCert: "/x.crt" })).toThrow("partial gRPC TLS configuration: GRPC_TLS_KEY, GRPC_TLS_CA missing");
   });
 
   it("when replay gets both or neither of --all and --offset, then a usage error with exit code 2", async () => {

@@ -1,5 +1,6 @@
 import type { Network } from "@tongban/config";
 import { type HealthState, checkHealth } from "@tongban/rpc";
+import { cliCallers } from "./cliCallers";
 import type { CliContext } from "./cliContext";
 import { table } from "./table";
 
@@ -33,10 +34,13 @@ export function healthTargets(network: Network, host: string, nodes: readonly st
     ]);
 }
 
-/** `tongban health`: grpc.health.v1 of each target; all SERVING is healthy. */
+/** `tongban health`: grpc.health.v1 of each target over mTLS, as the CLI's identity for the target's city; all SERVING is healthy. */
 export async function showHealth(ctx: CliContext, targets: readonly HealthTarget[]): Promise<HealthReport[]> {
+  const callerFor = ctx.callerFor ?? cliCallers({});
+  // Resolved before any call, so a missing identity is one clear error rather than a column of UNREACHABLE.
+  const callers = targets.map((t) => callerFor(t.node));
   const reports = await Promise.all(
-    targets.map(async (t) => ({ ...t, state: await checkHealth(t.address, t.service, 2_000, ctx.grpcCredentials) })),
+    targets.map(async (t, i) => ({ ...t, state: await checkHealth(t.address, callers[i]!, t.service, 2_000) })),
   );
   ctx.out.write("服务健康 / Service health\n");
   ctx.out.write(
