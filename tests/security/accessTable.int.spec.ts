@@ -4,7 +4,16 @@ import { join } from "node:path";
 import { ChannelCredentials, Client, Metadata, type ServiceError, status } from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AuthorityQueueServiceService, CertificateRegistryServiceService, IntakeServiceService } from "@tongban/contracts";
-import { type Role, defaultPkiDir, ensureDevPki, identityFiles, issueIdentity, roles, signDevToken, trustBundlePath } from "@tongban/identity";
+import {
+  type Role,
+  defaultPkiDir,
+  ensureDevPki,
+  identityFiles,
+  issueIdentity,
+  roles,
+  signDevToken,
+  trustBundlePath,
+} from "@tongban/identity";
 import { parseExposition } from "@tongban/metrics";
 import { type AccessRule, type Caller, accessTable, bearer, errorReasonOf } from "@tongban/rpc";
 import { type CityRegistry, certsTargetsOf, startRegistry, stopRegistry } from "../support/certsNetwork";
@@ -113,7 +122,8 @@ describe("the authorization table on real mTLS", () => {
     };
     const outcomes: string[] = [];
     for (const [who, caller] of Object.entries(callers)) {
-      for (const m of methods) outcomes.push(`${who} ${m.path} ${await call(addressOf(m.path), caller, m.path, m.stream, bearer(clerkToken))}`);
+      for (const m of methods)
+        outcomes.push(`${who} ${m.path} ${await call(addressOf(m.path), caller, m.path, m.stream, bearer(clerkToken))}`);
     }
     expect(outcomes.filter((o) => !o.endsWith(` ${UNAUTHENTICATED}`))).toEqual([]);
   });
@@ -149,7 +159,14 @@ describe("the authorization table on real mTLS", () => {
       garbage: bearer("not-a-jwt"),
       "other city's provider": bearer(await signDevToken(defaultPkiDir, { city: OTHER, id: "c", department: "gaj", roles: ["clerk"] })),
       expired: bearer(
-        await signDevToken(defaultPkiDir, { city: CITY, id: "c", department: "gaj", roles: ["clerk"], issuedAt: 1_700_000_000, ttlSeconds: 60 }),
+        await signDevToken(defaultPkiDir, {
+          city: CITY,
+          id: "c",
+          department: "gaj",
+          roles: ["clerk"],
+          issuedAt: 1_700_000_000,
+          ttlSeconds: 60,
+        }),
       ),
       "operator, not clerk": bearer(await signDevToken(defaultPkiDir, { city: CITY, id: "op", roles: ["operator"] })),
       "no department": bearer(await signDevToken(defaultPkiDir, { city: CITY, id: "c", roles: ["clerk"] })),

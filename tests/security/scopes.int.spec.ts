@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { homeDepartment } from "@tongban/catalog";
 import type { QueueItem, WatchQueueResponse } from "@tongban/contracts";
 import { eligibleItems, sampleSubmission } from "@tongban/demo";
-import { callUnary, errorReasonOf } from "@tongban/rpc";
+import { defaultPkiDir, signDevToken } from "@tongban/identity";
+import { bearer, callUnary, errorReasonOf } from "@tongban/rpc";
 import { apis, queuedIn } from "../support/clients";
 import {
   type CityNode,
@@ -53,7 +54,13 @@ describe("who sees and acts on which case", () => {
     const qz = city("quanzhou");
     const q = qz.queueClient;
     const gaj = await clerkMetadata("quanzhou", "clerk-g", "gaj");
-    const listed = await callUnary(q, q.listQueue, { department: "", state: "", itemCode: "", overdueOnly: false, pageSize: 200, pageToken: "" }, 5_000, gaj);
+    const listed = await callUnary(
+      q,
+      q.listQueue,
+      { department: "", state: "", itemCode: "", overdueOnly: false, pageSize: 200, pageToken: "" },
+      5_000,
+      gaj,
+    );
     expect(listed.items.map((i) => i.case!.caseId)).toContain(ids.gaj);
     expect(listed.items.filter((i) => i.case!.homeDepartment !== "gaj")).toEqual([]);
 
@@ -90,10 +97,25 @@ describe("who sees and acts on which case", () => {
     expect(refusal(err)).toBe("PERMISSION_DENIED OTHER_DEPARTMENT");
   });
 
+  it("when a clerk's token expires while watching the queue, then the stream ends UNAUTHENTICATED", async () => {
+    const q = city("quanzhou").queueClient;
+    const shortLived = bearer(
+      await signDevToken(defaultPkiDir, { city: "quanzhou", id: "clerk-s", department: "gaj", roles: ["clerk"], ttlSeconds: 2 }),
+    );
+    const started = Date.now();
+    const stream = q.watchQueue({ department: "" }, shortLived);
+    stream.on("data", () => undefined);
+    const err = await new Promise<ServiceError>((resolve) => stream.on("error", resolve));
+    expect(err.code).toBe(status.UNAUTHENTICATED);
+    expect(Date.now() - started).toBeGreaterThan(1_000);
+  });
+
   it("when a clerk claims and acts, then the clerk is the token's subject, never a name in the request", async () => {
     const q = city("quanzhou").queueClient;
     const token = await clerkMetadata("quanzhou", "clerk-real", "gaj");
-    const forged = await callUnary(q, q.claimItem, { caseId: ids.gaj, clerk: "somebody-else", leaseSeconds: 60 }, 5_000, token).catch((e) => e);
+    const forged = await callUnary(q, q.claimItem, { caseId: ids.gaj, clerk: "somebody-else", leaseSeconds: 60 }, 5_000, token).catch(
+      (e) => e,
+    );
     expect(refusal(forged)).toBe("PERMISSION_DENIED CLERK_NOT_TOKEN_SUBJECT");
     const claimed = await callUnary(q, q.claimItem, { caseId: ids.gaj, clerk: "", leaseSeconds: 60 }, 5_000, token);
     expect(claimed.item!.case!.claimedBy).toBe("clerk-real");

@@ -24,6 +24,8 @@ export interface Person {
   /** `dept`: department code (e.g. "gaj" 公安局) a clerk acts for; empty for operators. */
   department: string;
   roles: string[];
+  /** `exp`: when the token stops being accepted (a stream opened with it ends then). */
+  expiresAt: Date;
 }
 
 /** Why a token was not accepted; the message reads 中文 / English. */
@@ -84,6 +86,7 @@ export function tokenVerifier(opts: { jwks: string; issuer: string; audience?: s
         city: str(payload.city),
         department: str(payload.dept),
         roles,
+        expiresAt: new Date(payload.exp! * 1000),
       };
     },
   };

@@ -16,7 +16,14 @@ describe("person tokens", () => {
 
   it("when a clerk token of the city's provider is verified, then the person carries id, city, department and roles", async () => {
     const token = await signDevToken(dir, { city: "xiamen", id: "c-01", name: "林晓明", department: "gaj", roles: ["clerk"] });
-    expect(await verifier().verify(token)).toEqual({ id: "c-01", name: "林晓明", city: "xiamen", department: "gaj", roles: ["clerk"] });
+    expect(await verifier().verify(token)).toEqual({
+      id: "c-01",
+      name: "林晓明",
+      city: "xiamen",
+      department: "gaj",
+      roles: ["clerk"],
+      expiresAt: expect.any(Date),
+    });
   });
 
   it("when a token is expired, of another provider, too long-lived or not a JWT, then it is refused with a reason", async () => {

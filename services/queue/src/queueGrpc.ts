@@ -1,4 +1,4 @@
-import type { Metadata, ServerWritableStream, ServiceError } from "@grpc/grpc-js";
+import { Metadata, type ServerWritableStream, type ServiceError, status } from "@grpc/grpc-js";
 import { MAX_CLERK_LENGTH, MAX_CODE_LENGTH, MAX_ID_LENGTH, capViolations, checkText } from "@tongban/bounds";
 import type { Filter } from "mongodb";
 import type { Logger } from "pino";
@@ -29,7 +29,6 @@ import {
   releaseCase,
 } from "@tongban/exchange";
 import { type CaseCommand, caseStatuses, validateCommand } from "@tongban/lifecycle";
-import { status } from "@grpc/grpc-js";
 import { AppError, type FieldViolation, clerkOf, toServiceError, unary } from "@tongban/rpc";
 import { homeCommand } from "./homeCommand";
 import type { QueueChanges } from "./queueChanges";
@@ -137,14 +136,30 @@ export function queueGrpc(ctx: ExchangeContext, changes: QueueChanges, log: Logg
         if (v.length > 0) throw AppError.invalid(v);
         dept = scopedDepartment(call, call.request.department);
       } catch (err) {
-        call.emit("error", toServiceError(err, log, "WatchQueue") as ServiceError);
+        const se = toServiceError(err, log, "WatchQueue");
+        if (se.code === status.PERMISSION_DENIED) {
+          log.warn({ audit: "access-denied", method: "WatchQueue", code: "PERMISSION_DENIED", reason: se.details }, "access denied");
+        }
+        call.emit("error", se as ServiceError);
         return;
       }
       const unsubscribe = changes.subscribe(({ doc, kind }) => {
         if (doc.homeDepartment !== dept) return;
         call.write({ item: item(doc), change: kind });
       });
-      const end = () => unsubscribe();
+      // The stream lives no longer than the clerk's token: then it ends UNAUTHENTICATED and the
+      // authority system reconnects with a fresh token.
+      const expiry = setTimeout(
+        () => {
+          unsubscribe();
+          call.emit("error", { code: status.UNAUTHENTICATED, details: "令牌已过期 / token expired", metadata: new Metadata() });
+        },
+        Math.max(0, clerkOf(call).expiresAt.getTime() - Date.now()),
+      );
+      const end = () => {
+        clearTimeout(expiry);
+        unsubscribe();
+      };
       call.on("cancelled", end);
       call.on("close", end);
       call.on("error", (err) => {
