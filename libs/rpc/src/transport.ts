@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { checkServerIdentity } from "node:tls";
 import { ChannelCredentials, ServerCredentials, experimental } from "@grpc/grpc-js";
 import { type IdentityFiles, type Role, TrustBundle, defaultPkiDir, identityFiles } from "@tongban/identity";
 import type { Logger } from "pino";
@@ -147,8 +148,25 @@ class ReloadingCertificates implements experimental.CertificateProvider {
   }
 }
 
-/** Client credentials: the caller's certificate and key, and the trust bundle to check the server with. */
+/** Roles whose certificates may serve gRPC: a window's or an operator's certificate cannot pose as a node. */
+export const SERVER_ROLES: readonly Role[] = ["node", "registry"];
+
+/**
+ * Client credentials: the caller's certificate and key, and the trust bundle to check the server
+ * with. Besides the host name, the server must prove a server identity (a node or a registry) that
+ * its own city's CA signed.
+ */
 export function channelCredentialsOf(t: Transport): ChannelCredentials {
   if (t.kind === "insecure") return ChannelCredentials.createInsecure();
-  return ChannelCredentials.createSsl(readFileSync(t.files.ca), readFileSync(t.files.key), readFileSync(t.files.cert));
+  const trust = t.trust;
+  return ChannelCredentials.createSsl(readFileSync(t.files.ca), readFileSync(t.files.key), readFileSync(t.files.cert), {
+    checkServerIdentity: (host, cert) => {
+      const err = checkServerIdentity(host, cert);
+      if (err) return err;
+      const id = trust.identityOf(cert);
+      if (typeof id === "string") return new Error(`server ${host}: ${id}`);
+      if (!SERVER_ROLES.includes(id.role)) return new Error(`server ${host} presents ${id.uri}, not a node or registry identity`);
+      return undefined;
+    },
+  });
 }
