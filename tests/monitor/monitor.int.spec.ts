@@ -7,7 +7,7 @@ import { type CityRegistry, startRegistry, stopRegistry } from "../support/certs
 import { apis, queuedIn, sentCaseIn } from "../support/clients";
 import { type CityNode, type Isolation, isolation, network, nodeIds, quietLogger, startCities, stopCities } from "../support/testNetwork";
 import { createServer } from "node:net";
-import { awaitJson, databaseBytes, getJson, orphanCase, startTestMonitor, trackingTopicBytes } from "./monitorSupport";
+import { awaitJson, databaseBytes, getJson, orphanCase, postJson, startTestMonitor, trackingTopicBytes } from "./monitorSupport";
 
 const DAY = 24 * 3600 * 1000;
 
@@ -140,7 +140,7 @@ describe("the operators' monitor", () => {
     expect(first.reason).toContain(caseId);
     expect(first.sourceTopic).toBe(`${iso.topicPrefix}.quanzhou.inbound`);
 
-    await getJson(monitor, `/api/dead-letters/${encodeURIComponent(first._id)}/replay`, { method: "POST" });
+    await postJson(monitor, `/api/dead-letters/${encodeURIComponent(first._id)}/replay`);
     const failed = await awaitJson(monitor, `/api/dead-letters/${encodeURIComponent(first._id)}`, "the failed replay", (d) =>
       d.status === "failed" ? d : undefined,
     );
@@ -152,7 +152,7 @@ describe("the operators' monitor", () => {
 
     await bus.publish([orphan.submitted]);
     await awaitJson(monitor, `/api/cases/${caseId}`, "the orphan case registered at home", (d) => d.summary);
-    const replayed = await getJson(monitor, "/api/dead-letters/replay-all?node=quanzhou", { method: "POST" });
+    const replayed = await postJson(monitor, "/api/dead-letters/replay-all?node=quanzhou");
     expect(replayed.replays.map((r: any) => r.deadLetterId)).toEqual([again._id]);
     const delivered = await awaitJson(monitor, `/api/dead-letters/${encodeURIComponent(again._id)}`, "the delivered replay", (d) =>
       d.status === "delivered" ? d : undefined,

@@ -2,7 +2,8 @@ import { BSON, type Db } from "mongodb";
 import { Bus } from "@tongban/bus";
 import { Network } from "@tongban/config";
 import { EventEnvelope, type SubmitCaseRequest, encodeEnvelope, topics } from "@tongban/contracts";
-import { type RunningMonitor, startMonitor } from "@tongban/monitor";
+import { type MonitorConfig, type RunningMonitor, startMonitor } from "@tongban/monitor";
+import { devTlsSettings } from "@tongban/rpc";
 import { type CityNode, type Isolation, eventually, network, quietLogger } from "../support/testNetwork";
 
 /** The network as the test runs it: each city's APIs on the ports its in-process node picked, and its registry on `certsPorts[city]` when given. */
@@ -16,22 +17,29 @@ export function runningNetwork(cities: CityNode[], certsPorts: Record<string, nu
   );
 }
 
+/** The configuration of a test monitor: the spec file's isolation, Xiamen's operator-monitor identity, a free port on loopback. */
+export const testMonitorConfig = (iso: Isolation, extra: Partial<MonitorConfig> = {}): Partial<MonitorConfig> => ({
+  ...devTlsSettings("xiamen", "operator", "monitor"),
+  city: "xiamen",
+  topicPrefix: iso.topicPrefix,
+  kafkaBrokers: iso.kafkaBrokers,
+  mongoUri: iso.mongoUri,
+  mongoDb: iso.dbName("monitor"),
+  httpPort: 0,
+  logLevel: "silent",
+  ...extra,
+});
+
 /** A monitor on a free port, in the spec file's own topic prefix and database. */
 export function startTestMonitor(
   iso: Isolation,
   cities: CityNode[],
   now?: () => Date,
   certsPorts: Record<string, number> = {},
+  extra: Partial<MonitorConfig> = {},
 ): Promise<RunningMonitor> {
   return startMonitor({
-    config: {
-      topicPrefix: iso.topicPrefix,
-      kafkaBrokers: iso.kafkaBrokers,
-      mongoUri: iso.mongoUri,
-      mongoDb: iso.dbName("monitor"),
-      httpPort: 0,
-      logLevel: "silent",
-    },
+    config: testMonitorConfig(iso, extra),
     network: runningNetwork(cities, certsPorts),
     logger: quietLogger("monitor"),
     ...(now ? { now } : {}),
@@ -42,6 +50,15 @@ export async function getJson<T = any>(m: RunningMonitor, path: string, init?: R
   const res = await fetch(new URL(path, m.url), init);
   if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
   return (await res.json()) as T;
+}
+
+/** The monitor's own origin, as a browser on its page sends it. */
+export const originOf = (m: RunningMonitor) => new URL(m.url).origin;
+
+/** A state-changing request as the dashboard sends it: from the monitor's own origin, with a CSRF token. */
+export async function postJson<T = any>(m: RunningMonitor, path: string, headers: Record<string, string> = {}): Promise<T> {
+  const { token } = await getJson(m, "/api/csrf", { headers });
+  return getJson<T>(m, path, { method: "POST", headers: { ...headers, origin: originOf(m), "x-csrf-token": token } });
 }
 
 /** Polls a monitor endpoint until `pick` finds what it waits for. */

@@ -68,6 +68,7 @@ const TEXT = {
     envelope: "事件信封（不含业务内容）",
     source: "来源",
     replays: "重放记录",
+    logout: "退出登录",
     stageNames: { correction: "补正告知", decision: "审批决定", delivery: "送达", materials: "材料签收" },
     api: { intake: "收件", queue: "办件队列", certs: "证照核验" },
   },
@@ -136,6 +137,7 @@ const TEXT = {
     envelope: "Envelope (no business content)",
     source: "Source",
     replays: "Replays",
+    logout: "Log out",
     stageNames: { correction: "correction notice", decision: "decision", delivery: "delivery", materials: "materials signed for" },
     api: { intake: "intake", queue: "queue", certs: "certificates" },
   },
@@ -172,11 +174,32 @@ function duration(ms) {
 }
 const caseLink = (id) => `<a class="case" data-case-id="${esc(id)}">${esc(id)}</a>`;
 
+let session = { loginRequired: false };
+let csrfToken = null;
+
 async function api(path, init) {
   const res = await fetch(path, init);
+  // A monitor that requires login answers 401 once the session has expired: back to the login page.
+  if (res.status === 401 && session.loginRequired) location.replace("/login");
   const body = await res.json().catch(() => ({}));
   if (!res.ok) throw new Error(body.error ?? `${res.status}`);
   return body;
+}
+
+/**
+ * A state-changing request: the browser sends its Origin, the page adds the CSRF token of its
+ * session (fetched once, and again when the monitor no longer accepts it, e.g. after a restart).
+ */
+async function post(path) {
+  for (let attempt = 0; ; attempt++) {
+    csrfToken ??= (await api("/api/csrf")).token;
+    try {
+      return await api(path, { method: "POST", headers: { "x-csrf-token": csrfToken } });
+    } catch (err) {
+      if (attempt > 0 || !/CSRF/.test(err.message)) throw err;
+      csrfToken = null;
+    }
+  }
 }
 
 function applyLanguage() {
@@ -406,7 +429,7 @@ document.addEventListener("click", async (ev) => {
       ? `/api/dead-letters/${encodeURIComponent(el.dataset.replay)}/replay`
       : `/api/dead-letters/replay-all?node=${encodeURIComponent(el.dataset.replayAll)}`;
     try {
-      const r = await api(path, { method: "POST" });
+      const r = await post(path);
       $("replay-message").innerHTML = `<span class="ok">${t("replayed")}: ${r.replays.length}</span>`;
     } catch (err) {
       $("replay-message").innerHTML = `<span class="error">${esc(err.message)}</span>`;
@@ -414,6 +437,14 @@ document.addEventListener("click", async (ev) => {
     await refresh();
   } else if (el.dataset.caseId) {
     openCase(el.dataset.caseId);
+  }
+});
+
+$("logout").addEventListener("click", async () => {
+  try {
+    await post("/logout");
+  } finally {
+    location.replace("/login");
   }
 });
 
@@ -448,6 +479,12 @@ function connect() {
 (async () => {
   const m = /^#case=(.+)$/.exec(location.hash);
   if (m) openCaseId = decodeURIComponent(m[1]);
+  session = await api("/api/session");
+  if (session.operator) {
+    $("operator").textContent = `${session.operator.name} (${session.operator.city})`;
+    $("operator").hidden = false;
+    $("logout").hidden = false;
+  }
   labels = await api("/api/labels");
   applyLanguage();
   await Promise.all([refresh(), refreshOps()]);

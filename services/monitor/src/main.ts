@@ -3,7 +3,9 @@ import { Bus, PoisonMessage, type Subscription, readRecords } from "@tongban/bus
 import { WorkingDayCalendar } from "@tongban/calendar";
 import { type ConfigOf, Network, commonKeys, defaultNetworkFile, loadConfig } from "@tongban/config";
 import { TrackingEvent, topics, ulidGenerator } from "@tongban/contracts";
+import { spiffeUri } from "@tongban/identity";
 import { type Logger, createLogger } from "@tongban/log";
+import { callerOf, transportOf } from "@tongban/rpc";
 import { busConnection, networkTopicSpecs, runMain } from "@tongban/runtime";
 import { connectMongo } from "@tongban/store";
 import { z } from "zod";
@@ -14,10 +16,31 @@ import { CaseBook } from "./domain/caseBook";
 import { toDeadLetter } from "./domain/deadLetter";
 import type { DeadlineCalendar } from "./domain/deadlineReport";
 import { toTrackingRecord } from "./domain/trackingRecord";
+import { HttpAccess } from "./http/httpAccess";
 import { LiveEvents } from "./http/liveEvents";
+import { isLoopbackHost, isWildcardHost } from "./http/loopback";
 import { monitorApi } from "./http/monitorApi";
+import { OperatorTokens } from "./http/operatorTokens";
 import { MonitorViews } from "./monitorViews";
 import { Replayer } from "./replayer";
+
+/** `city=value,city=value` (a value may hold "=", as URLs do). */
+const cityMap = z
+  .string()
+  .optional()
+  .superRefine((s, ctx) => {
+    for (const entry of (s ?? "").split(",").filter((e) => e.trim())) {
+      if (!/^\s*[a-z0-9-]+\s*=\s*\S/.test(entry)) ctx.addIssue({ code: "custom", message: `"${entry}" is not city=value` });
+    }
+  })
+  .transform((s) =>
+    Object.fromEntries(
+      (s ?? "")
+        .split(",")
+        .filter((e) => e.trim())
+        .map((e) => [e.slice(0, e.indexOf("=")).trim(), e.slice(e.indexOf("=") + 1).trim()]),
+    ),
+  );
 
 export const monitorConfigSpec = {
   topicPrefix: commonKeys.topicPrefix,
@@ -28,7 +51,11 @@ export const monitorConfigSpec = {
   kafkaSaslPassword: commonKeys.kafkaSaslPassword,
   mongoUri: commonKeys.mongoUri,
   mongoDb: { env: "MONITOR_MONGODB_DB", doc: "the monitor's own database", schema: z.string().min(1).default("tongban_monitor") },
-  httpHost: { env: "MONITOR_HTTP_HOST", doc: "address the dashboard and its API bind to", schema: z.string().default("127.0.0.1") },
+  httpHost: {
+    env: "MONITOR_HTTP_HOST",
+    doc: "address the dashboard and its API bind to; any but a loopback address requires operators to log in (MONITOR_OPERATOR_JWKS)",
+    schema: z.string().default("127.0.0.1"),
+  },
   httpPort: {
     env: "MONITOR_HTTP_PORT",
     doc: "dashboard and API port; 0 picks a free one",
@@ -49,6 +76,44 @@ export const monitorConfigSpec = {
     doc: "paper materials not signed for this many working days after electronic receipt are late",
     schema: z.coerce.number().int().min(0).default(3),
   },
+  operatorJwks: {
+    env: "MONITOR_OPERATOR_JWKS",
+    doc: "identity providers whose operators (role operator) may log in, city=<JWKS file or http(s) URL>,… (e.g. xiamen=.run/pki/xiamen/idp.jwks.json); required unless MONITOR_HTTP_HOST is a loopback address",
+    schema: cityMap,
+  },
+  operatorIssuers: {
+    env: "MONITOR_OPERATOR_ISSUERS",
+    doc: "issuer (iss) of each city's operator tokens, city=<issuer>,…; default urn:tongban:idp:<city>",
+    schema: cityMap,
+  },
+  allowedOrigins: {
+    env: "MONITOR_ALLOWED_ORIGINS",
+    doc: "comma-separated origins (scheme://host:port) allowed to send state-changing requests; default the monitor's own http://<host>:<port> (on loopback also via 127.0.0.1, localhost and [::1]); required on a wildcard bind (0.0.0.0, ::)",
+    schema: z
+      .string()
+      .optional()
+      .superRefine((s, ctx) => {
+        for (const o of (s ?? "").split(",").filter((x) => x.trim())) {
+          if (!URL.canParse(o.trim()) || !/^https?:$/.test(new URL(o.trim()).protocol)) ctx.addIssue({ code: "custom", message: `"${o}" is not an http(s) origin` });
+        }
+      })
+      .transform((s) =>
+        (s ?? "")
+          .split(",")
+          .map((x) => x.trim())
+          .filter(Boolean)
+          .map((x) => new URL(x).origin),
+      ),
+  },
+  city: {
+    env: "MONITOR_CITY",
+    doc: "city whose operators run this monitor; its gRPC identity is spiffe://tongban/<city>/operator/monitor (default the network file's first node)",
+    schema: z.string().optional(),
+  },
+  grpcTlsCert: commonKeys.grpcTlsCert,
+  grpcTlsKey: commonKeys.grpcTlsKey,
+  grpcTlsCa: commonKeys.grpcTlsCa,
+  grpcInsecure: commonKeys.grpcInsecure,
   logLevel: commonKeys.logLevel,
 };
 export type MonitorConfig = ConfigOf<typeof monitorConfigSpec>;
@@ -81,6 +146,11 @@ export async function startMonitor(opts: MonitorOptions = {}): Promise<RunningMo
   const now = opts.now ?? (() => new Date());
   const prefix = cfg.topicPrefix;
   const nodeIds = network.nodes.map((n) => n.id);
+  // Everything that can refuse the configuration does so before any connection is opened.
+  const access = httpAccessOf(cfg, nodeIds, log);
+  const city = cfg.city ?? nodeIds[0]!;
+  if (!nodeIds.includes(city)) throw new Error(`MONITOR_CITY=${city} is not in the network file (known: ${nodeIds.join(", ")})`);
+  const caller = callerOf(transportOf(cfg, log), spiffeUri(city, "operator", "monitor"));
 
   // busConnection reads only the Kafka keys of the common configuration.
   const conn = busConnection(cfg as unknown as Parameters<typeof busConnection>[0], "tongban-monitor");
@@ -100,6 +170,7 @@ export async function startMonitor(opts: MonitorOptions = {}): Promise<RunningMo
     publish: (records) => bus.publish(records),
     read: (topic, partition, offsets) => readRecords(conn, log, topic, partition, offsets),
     lag: (group, topic) => bus.lag(group, topic),
+    inbound: (node) => ({ topic: topics.inbound(prefix, node), group: `${prefix}.${node}.node` }),
     monitorDlq: (node) => ({ group: dlqGroup, topic: topics.deadLetter(prefix, node) }),
     ids: ulidGenerator,
     now,
@@ -158,13 +229,13 @@ export async function startMonitor(opts: MonitorOptions = {}): Promise<RunningMo
   const probe = new OpsProbe(network, prefix, (g, t) => bus.lag(g, t), [
     { node: "monitor", group: trackingGroup, topic: topics.tracking(prefix) },
     ...[...dlqTopicOf].map(([topic, node]) => ({ node, group: dlqGroup, topic })),
-  ]);
-  const app = await monitorApi({ views, replayer, probe, live, log });
+  ], caller);
+  const app = await monitorApi({ views, replayer, probe, live, access, log });
   await app.listen({ host: cfg.httpHost, port: cfg.httpPort });
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : cfg.httpPort;
   const url = `http://${cfg.httpHost}:${port}/`;
-  log.info({ url, cases: book.size }, "monitor listening");
+  log.info({ url, cases: book.size, loginRequired: access.loginRequired }, "monitor listening");
 
   return {
     url,
@@ -179,6 +250,34 @@ export async function startMonitor(opts: MonitorOptions = {}): Promise<RunningMo
       await mongo.close();
     },
   };
+}
+
+/**
+ * The access checks of the configured bind: login with operators' tokens of the configured cities
+ * unless the monitor binds to loopback, and the origins allowed to change anything.
+ */
+function httpAccessOf(cfg: MonitorConfig, nodeIds: readonly string[], log: Logger): HttpAccess {
+  for (const c of [...Object.keys(cfg.operatorJwks), ...Object.keys(cfg.operatorIssuers)]) {
+    if (!nodeIds.includes(c)) throw new Error(`MONITOR_OPERATOR_JWKS/ISSUERS: ${c} is not a city of the network (known: ${nodeIds.join(", ")})`);
+  }
+  if (isWildcardHost(cfg.httpHost) && cfg.allowedOrigins.length === 0) {
+    throw new Error(
+      `MONITOR_HTTP_HOST=${cfg.httpHost} binds every interface, so the address operators open is unknown: set MONITOR_ALLOWED_ORIGINS (e.g. http://monitor.example.gov.cn:8080)`,
+    );
+  }
+  const idps = Object.entries(cfg.operatorJwks).map(([c, jwks]) => ({
+    city: c,
+    jwks,
+    ...(cfg.operatorIssuers[c] ? { issuer: cfg.operatorIssuers[c] } : {}),
+  }));
+  const operators = idps.length > 0 ? new OperatorTokens(idps) : undefined;
+  if (!isLoopbackHost(cfg.httpHost)) log.info({ cities: operators?.cities }, "monitor on a non-loopback address: operators log in");
+  return new HttpAccess({
+    host: cfg.httpHost,
+    ...(operators ? { operators } : {}),
+    ...(cfg.allowedOrigins.length > 0 ? { allowedOrigins: cfg.allowedOrigins } : {}),
+    log: log.child({ component: "access" }),
+  });
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) runMain("monitor", () => startMonitor());

@@ -27,6 +27,7 @@ describe("replaying an outbox quarantine notice", () => {
       publish: async (records) => void published.push(records),
       read: async () => new Map(),
       lag: async () => 0,
+      inbound: (node) => ({ topic: `p.${node}.inbound`, group: `p.${node}.node` }),
       monitorDlq: (node) => ({ group: "g", topic: `p.${node}.dlq` }),
       ids: ulidGenerator,
       now: () => new Date(),

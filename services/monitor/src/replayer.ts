@@ -12,6 +12,11 @@ export interface ReplayerDeps {
   read: (topic: string, partition: number, offsets: readonly string[]) => Promise<Map<string, InRecord>>;
   /** Records of `topic` not yet committed by `group`. */
   lag: (group: string, topic: string) => Promise<number>;
+  /**
+   * A node's inbound topic and consumer group: the only place a dead letter from that node's
+   * dead-letter topic is replayed to, whatever the record's headers name.
+   */
+  inbound: (node: string) => { topic: string; group: string };
   /** The monitor's own consumer group and dead-letter topic of a node, to know it has seen every re-dead-letter. */
   monitorDlq: (node: string) => { group: string; topic: string };
   ids: () => string;
@@ -35,7 +40,7 @@ export class ReplayError extends Error {
 }
 
 /**
- * Replays dead letters to their source topic and settles each replay: failed when the node
+ * Replays dead letters to their node's inbound topic and settles each replay: failed when the node
  * dead-letters it again (the replay id travels in a header the bus copies to the dead letter),
  * delivered when the node reports the case's step, or when its consumer has committed past the
  * replay without dead-lettering it.
@@ -87,7 +92,7 @@ export class Replayer {
     const letters = await this.d.store.list(node, 10_000);
     const replayed = new Set((await this.d.store.replaysOf(letters.map((l) => l._id))).map((r) => r.deadLetterId));
     const todo = letters
-      .filter((l) => !replayed.has(l._id) && l.sourceTopic && l.code !== OUTBOX_QUARANTINED)
+      .filter((l) => !replayed.has(l._id) && l.sourceTopic === this.d.inbound(l.node).topic && l.code !== OUTBOX_QUARANTINED)
       .sort((a, b) => (BigInt(a.offset) < BigInt(b.offset) ? -1 : 1));
     return this.replayMany(todo);
   }
@@ -97,6 +102,15 @@ export class Replayer {
     const byPartition = new Map<string, DeadLetter[]>();
     for (const l of letters) {
       if (!l.sourceTopic) throw new ReplayError(`死信没有来源主题 / dead letter ${l._id} has no source topic`, 409);
+      const inbound = this.d.inbound(l.node).topic;
+      // The source topic is a header the record carried: a replay never goes anywhere but the node's own inbound topic.
+      if (l.sourceTopic !== inbound) {
+        throw new ReplayError(
+          `死信来源主题 ${l.sourceTopic} 不是节点 ${l.node} 的入站主题 ${inbound}，不予重放 / ` +
+            `dead letter ${l._id} came from ${l.sourceTopic}, not node ${l.node}'s inbound topic ${inbound}: it is not replayed`,
+          409,
+        );
+      }
       const k = `${l.topic}\u0000${l.partition}`;
       byPartition.set(k, [...(byPartition.get(k) ?? []), l]);
     }
@@ -110,12 +124,13 @@ export class Replayer {
       for (const l of group) {
         const rec = values.get(l.offset);
         if (!rec) continue;
+        const target = this.d.inbound(l.node);
         const replay: Replay = {
           _id: this.d.ids(),
           deadLetterId: l._id,
           node: l.node,
-          sourceTopic: l.sourceTopic,
-          group: l.group,
+          sourceTopic: target.topic,
+          group: target.group,
           caseId: l.event?.caseId,
           caseSeq: l.event?.caseSeq,
           replayedAt: this.d.now(),
@@ -125,13 +140,13 @@ export class Replayer {
         this.pending.set(replay._id, replay);
         await this.d.publish([
           {
-            topic: l.sourceTopic,
+            topic: target.topic,
             key: rec.key ?? l.key,
             value: rec.value ?? Buffer.alloc(0),
             headers: replayHeaders(rec.headers, replay._id, l._id),
           },
         ]);
-        this.d.log.info({ deadLetter: l._id, replay: replay._id, topic: l.sourceTopic }, "dead letter replayed");
+        this.d.log.info({ deadLetter: l._id, replay: replay._id, topic: target.topic }, "dead letter replayed");
         out.push(replay);
       }
     }

@@ -1,6 +1,6 @@
 import type { Network } from "@tongban/config";
 import { topics } from "@tongban/contracts";
-import { type HealthState, checkHealth } from "@tongban/rpc";
+import { type Caller, type HealthState, checkHealth } from "@tongban/rpc";
 
 export interface LagRow {
   node: string;
@@ -24,13 +24,18 @@ const services = {
   certs: "tongban.v1.CertificateRegistryService",
 } as const;
 
-/** Consumer lag of every node's consumer group and the monitor's own, and grpc.health.v1 of every node's APIs. */
+/**
+ * Consumer lag of every node's consumer group and the monitor's own, and grpc.health.v1 of every
+ * node's APIs, asked over mTLS as the monitor's own identity (`caller`; any identity of the network
+ * may check health).
+ */
 export class OpsProbe {
   constructor(
     private readonly network: Network,
     private readonly topicPrefix: string,
     private readonly lagOf: (group: string, topic: string) => Promise<number>,
     private readonly monitorGroups: { group: string; topic: string; node: string }[],
+    private readonly caller: Caller,
     private readonly host = "127.0.0.1",
   ) {}
 
@@ -60,7 +65,7 @@ export class OpsProbe {
       this.network.nodes.flatMap((n) =>
         (Object.keys(services) as (keyof typeof services)[]).map(async (api) => {
           const address = `${this.host}:${n.ports[api]}`;
-          return { node: n.id, api, service: services[api], address, state: await checkHealth(address, services[api], 1_000) };
+          return { node: n.id, api, service: services[api], address, state: await checkHealth(address, this.caller, services[api], 1_000) };
         }),
       ),
     );

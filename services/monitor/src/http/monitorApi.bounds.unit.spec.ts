@@ -5,6 +5,7 @@ import { createLogger } from "@tongban/log";
 import type { OpsProbe } from "../adapters/opsProbe";
 import type { MonitorViews } from "../monitorViews";
 import type { Replayer } from "../replayer";
+import { HttpAccess } from "./httpAccess";
 import { LiveEvents } from "./liveEvents";
 import { monitorApi } from "./monitorApi";
 
@@ -12,6 +13,9 @@ describe("bounds of the monitor's HTTP API", () => {
   const asked: string[] = [];
   let app: FastifyInstance;
   const live = new LiveEvents();
+  const origin = "http://monitor.test:8080";
+  /** Headers of an allowed state-changing request: the bounds below are checked after the access checks. */
+  let allowed: Record<string, string>;
 
   beforeAll(async () => {
     // Views that only record what reached them: a refused parameter must never get this far.
@@ -22,7 +26,10 @@ describe("bounds of the monitor's HTTP API", () => {
       deadLetters: async (node?: string) => (asked.push(`dls:${node}`), []),
     } as unknown as MonitorViews;
     const replayer = { replay: async (id: string) => (asked.push(`replay:${id}`), {}) } as unknown as Replayer;
-    app = await monitorApi({ views, replayer, probe: {} as OpsProbe, live, log: createLogger({ service: "t", level: "silent" }) });
+    const log = createLogger({ service: "t", level: "silent" });
+    const access = new HttpAccess({ host: "127.0.0.1", allowedOrigins: [origin], log });
+    app = await monitorApi({ views, replayer, probe: {} as OpsProbe, live, access, log });
+    allowed = { origin, "x-csrf-token": (await app.inject({ url: "/api/csrf" })).json().token };
   });
   afterAll(async () => {
     live.close();
@@ -43,7 +50,7 @@ describe("bounds of the monitor's HTTP API", () => {
     expect((await app.inject({ url: `/api/cases?q=${"a".repeat(MAX_SEARCH_LENGTH + 1)}` })).statusCode).toBe(400);
     expect((await app.inject({ url: `/api/dead-letters?node=${"x".repeat(1000)}` })).statusCode).toBe(400);
     expect((await app.inject({ url: `/api/dead-letters/${"d".repeat(MAX_DEAD_LETTER_ID_LENGTH + 1)}` })).statusCode).toBe(400);
-    const replay = await app.inject({ method: "POST", url: `/api/dead-letters/${"d".repeat(5000)}/replay` });
+    const replay = await app.inject({ method: "POST", url: `/api/dead-letters/${"d".repeat(5000)}/replay`, headers: allowed });
     expect(replay.statusCode).toBe(400);
     expect(replay.json().error).toContain("invalid parameter id");
     expect(asked).toEqual([]);
@@ -55,7 +62,7 @@ describe("bounds of the monitor's HTTP API", () => {
     const res = await app.inject({
       method: "POST",
       url: "/api/dead-letters/t.x.dlq:0:1/replay",
-      headers: { "content-type": "application/json" },
+      headers: { ...allowed, "content-type": "application/json" },
       payload: JSON.stringify({ pad: "x".repeat(MONITOR_MAX_BODY_BYTES) }),
     });
     expect(res.statusCode).toBe(413);

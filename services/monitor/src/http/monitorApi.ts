@@ -5,6 +5,7 @@ import type { Logger } from "@tongban/log";
 import type { OpsProbe } from "../adapters/opsProbe";
 import type { MonitorViews } from "../monitorViews";
 import { ReplayError, type Replayer } from "../replayer";
+import type { HttpAccess } from "./httpAccess";
 import type { LiveEvents } from "./liveEvents";
 import { BadParam, param } from "./params";
 
@@ -13,6 +14,8 @@ export interface MonitorApiDeps {
   replayer: Replayer;
   probe: OpsProbe;
   live: LiveEvents;
+  /** Login, Origin and CSRF checks in front of every route. */
+  access: HttpAccess;
   log: Logger;
 }
 
@@ -24,7 +27,8 @@ const minutes = (v: unknown, dflt: number) => {
 
 /**
  * The monitor's HTTP side: the dashboard (one static page, no build step), its JSON API, server-
- * sent events, and the dead-letter replay actions. Errors read 中文 / English.
+ * sent events, and the dead-letter replay actions, behind the access checks of HttpAccess. Errors
+ * read 中文 / English.
  */
 export async function monitorApi(d: MonitorApiDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -48,10 +52,13 @@ export async function monitorApi(d: MonitorApiDeps): Promise<FastifyInstance> {
     return reply.code(500).send({ error: "内部错误 / internal error" });
   });
   const nodeParam = (v: string | undefined) => (v ? param("node", v, MAX_CODE_LENGTH) : undefined);
-  const [page, script] = await Promise.all([readFile(new URL("dashboard.html", publicDir)), readFile(new URL("dashboard.js", publicDir))]);
+  const [page, script, loginPage, loginScript] = await Promise.all(
+    ["dashboard.html", "dashboard.js", "login.html", "login.js"].map((f) => readFile(new URL(f, publicDir))),
+  );
+  d.access.register(app, loginPage!, loginScript!);
 
-  app.get("/", (_req, reply) => reply.type("text/html; charset=utf-8").send(page));
-  app.get("/dashboard.js", (_req, reply) => reply.type("text/javascript; charset=utf-8").send(script));
+  app.get("/", (_req, reply) => reply.type("text/html; charset=utf-8").send(page!));
+  app.get("/dashboard.js", (_req, reply) => reply.type("text/javascript; charset=utf-8").send(script!));
   app.get("/healthz", () => ({ status: "SERVING" }));
 
   app.get("/api/labels", () => d.views.labels());
