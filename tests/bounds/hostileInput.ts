@@ -42,15 +42,21 @@ export const clearCodes = new Set([
 
 /**
  * Asserts that a call either succeeded (the input was valid after all) or failed clearly: a code
- * from `clearCodes` with a bilingual message, and for INVALID_ARGUMENT between one and the
- * reported maximum of field violations. Returns the call's result when it succeeded.
+ * from `clearCodes` (or `alsoClear`, e.g. PERMISSION_DENIED where the caller asks for what is not
+ * theirs) with a bilingual message, and for INVALID_ARGUMENT between one and the reported maximum
+ * of field violations. Returns the call's result when it succeeded.
  */
-export async function clearAnswer<T>(call: Promise<T>): Promise<{ ok: true; value: T } | { ok: false; err: ServiceError }> {
+export async function clearAnswer<T>(
+  call: Promise<T>,
+  alsoClear: readonly status[] = [],
+): Promise<{ ok: true; value: T } | { ok: false; err: ServiceError }> {
   try {
     return { ok: true, value: await call };
   } catch (e) {
     const err = e as ServiceError;
-    if (!clearCodes.has(err.code)) throw new Error(`unclear answer ${status[err.code] ?? err.code}: ${err.details}`);
+    if (!clearCodes.has(err.code) && !alsoClear.includes(err.code)) {
+      throw new Error(`unclear answer ${status[err.code] ?? err.code}: ${err.details}`);
+    }
     if (err.code === status.RESOURCE_EXHAUSTED) return { ok: false, err };
     if (!err.details.includes(" / ")) throw new Error(`answer without a bilingual message: ${err.details}`);
     if (err.code === status.INVALID_ARGUMENT) {

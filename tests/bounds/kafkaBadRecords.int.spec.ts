@@ -6,7 +6,7 @@ import { sampleSubmission } from "@tongban/demo";
 import { checkHealth } from "@tongban/rpc";
 import { apis, queuedIn } from "../support/clients";
 import { readTopic } from "../support/readTopic";
-import { type CityNode, eventually, network, useCities } from "../support/testNetwork";
+import { type CityNode, callerAs, eventually, network, useCities } from "../support/testNetwork";
 
 const xiamen = network.node("xiamen")!;
 const RANDOM_RECORDS = 30;
@@ -187,6 +187,8 @@ describe("generated bad records on a node's topics (inbound and revocations)", (
     await eventually("revocations consumer caught up", async () =>
       (await net.bus.lag(`${prefix}.quanzhou.certs-revoked`, revokedTopic)) === 0 ? true : undefined,
     );
-    expect(await checkHealth(`127.0.0.1:${qz.node.intakePort}`, "tongban.v1.IntakeService")).toBe("SERVING");
+    expect(await checkHealth(`127.0.0.1:${qz.node.intakePort}`, callerAs("quanzhou", "window"), "tongban.v1.IntakeService")).toBe(
+      "SERVING",
+    );
   });
 });

@@ -1,4 +1,4 @@
-import { type ServiceError, status } from "@grpc/grpc-js";
+import { type Metadata, type ServiceError, status } from "@grpc/grpc-js";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { MAX_CODE_LENGTH, MAX_LIST_ENTRIES } from "@tongban/bounds";
@@ -7,7 +7,7 @@ import { sampleSubmission } from "@tongban/demo";
 import { caseStatuses, suspensionKinds } from "@tongban/lifecycle";
 import { callUnary, checkHealth, fieldViolationsOf } from "@tongban/rpc";
 import { apis, queuedIn } from "../support/clients";
-import { type CityNode, network, useCities } from "../support/testNetwork";
+import { type CityNode, callerAs, clerkMetadata, network, useCities } from "../support/testNetwork";
 import { clearAnswer, hostileString } from "./hostileInput";
 
 const xiamen = network.node("xiamen")!;
@@ -53,17 +53,28 @@ describe("generated bad input at every queue method (the home authority's API un
   let xm: CityNode;
   let qz: CityNode;
   let existing: string;
+  /** Tokens the calls carry: the claiming clerk's, a colleague's of the same department, a clerk's of another department. */
+  let tokens: Metadata[];
 
   beforeAll(async () => {
     [xm, qz] = net.cities as [CityNode, CityNode];
-    existing = (await apis(xm).submit(sampleSubmission(xiamen, "quanzhou", 1))).caseId;
+    const first = sampleSubmission(xiamen, "quanzhou", 1);
+    existing = (await apis(xm).submit(first)).caseId;
     await queuedIn(qz, existing, "RECEIVED_BY_HOME");
     await apis(qz).claim(existing, "clerk-a");
+    tokens = await Promise.all([
+      clerkMetadata("quanzhou", "clerk-a", first.homeDepartment),
+      clerkMetadata("quanzhou", "clerk-b", first.homeDepartment),
+      clerkMetadata("quanzhou", "clerk-c", "zz-other"),
+    ]);
   });
 
   const q = () => qz.queueClient;
+  const token = fc.integer({ min: 0, max: 2 });
   const caseId = () => fc.oneof(hostileString, fc.constant(existing), fc.constant("01NOSUCHCASE00000000000000"));
-  const clerk = () => fc.oneof(hostileString, fc.constantFrom("clerk-a", "clerk-b"));
+  const clerk = () => fc.oneof(hostileString, fc.constantFrom("", "clerk-a", "clerk-b"));
+  /** A clerk naming someone else, or asking for another department, is refused as PERMISSION_DENIED: also a clear answer. */
+  const clear = (p: Promise<unknown>) => clearAnswer(p, [status.PERMISSION_DENIED]);
   const methods: Record<string, fc.Arbitrary<() => Promise<unknown>>> = {
     ListQueue: fc
       .record({
@@ -74,28 +85,32 @@ describe("generated bad input at every queue method (the home authority's API un
         pageSize: fc.integer({ min: 0, max: 2 ** 32 - 1 }),
         pageToken: hostileString,
       })
-      .map((r) => () => callUnary(q(), q().listQueue, r)),
-    GetQueueItem: fc.record({ caseId: caseId() }).map((r) => () => callUnary(q(), q().getQueueItem, r)),
+      .chain((r) => token.map((t) => () => callUnary(q(), q().listQueue, r, 5_000, tokens[t]!))),
+    GetQueueItem: fc
+      .record({ caseId: caseId() })
+      .chain((r) => token.map((t) => () => callUnary(q(), q().getQueueItem, r, 5_000, tokens[t]!))),
     ClaimItem: fc
       .record({ caseId: caseId(), clerk: clerk(), leaseSeconds: fc.integer({ min: 0, max: 2 ** 32 - 1 }) })
-      .map((r) => () => callUnary(q(), q().claimItem, r)),
-    ReleaseItem: fc.record({ caseId: caseId(), clerk: clerk() }).map((r) => () => callUnary(q(), q().releaseItem, r)),
+      .chain((r) => token.map((t) => () => callUnary(q(), q().claimItem, r, 5_000, tokens[t]!))),
+    ReleaseItem: fc
+      .record({ caseId: caseId(), clerk: clerk() })
+      .chain((r) => token.map((t) => () => callUnary(q(), q().releaseItem, r, 5_000, tokens[t]!))),
     ExecuteCommand: fc
       .record({ caseId: caseId(), requestId: fc.oneof(hostileString, fc.uuid()), clerk: clerk(), command })
-      .map((r) => () => callUnary(q(), q().executeCommand, r)),
+      .chain((r) => token.map((t) => () => callUnary(q(), q().executeCommand, r, 5_000, tokens[t]!))),
   };
 
   it.each(Object.keys(methods))(`when ${RUNS} generated malformed %s requests arrive, then each gets a clear answer`, async (method) => {
     await fc.assert(
-      fc.asyncProperty(methods[method]!, async (call) => void (await clearAnswer(call()))),
+      fc.asyncProperty(methods[method]!, async (call) => void (await clear(call()))),
       { numRuns: RUNS },
     );
   });
 
   /** Opens a watch; resolves with its error, or with undefined when it is still open after a moment (then cancels it). */
-  const watch = (department: string) =>
+  const watch = (department: string, t = 0) =>
     new Promise<ServiceError | undefined>((resolve) => {
-      const stream = q().watchQueue({ department });
+      const stream = q().watchQueue({ department }, tokens[t]!);
       let done = false;
       const timer = setTimeout(() => {
         done = true;
@@ -116,9 +131,9 @@ describe("generated bad input at every queue method (the home authority's API un
     expect(tooLong?.code).toBe(status.INVALID_ARGUMENT);
     expect(fieldViolationsOf(tooLong).map((v) => v.field)).toEqual(["department"]);
     await fc.assert(
-      fc.asyncProperty(hostileString, async (department) => {
-        const err = await watch(department);
-        if (err) await clearAnswer(Promise.reject(err));
+      fc.asyncProperty(hostileString, token, async (department, t) => {
+        const err = await watch(department, t);
+        if (err) await clear(Promise.reject(err));
       }),
       { numRuns: RUNS },
     );
@@ -138,7 +153,9 @@ describe("generated bad input at every queue method (the home authority's API un
   });
 
   it("when the storm is over, then the node still serves and a valid case reaches the home queue within seconds", async () => {
-    expect(await checkHealth(`127.0.0.1:${qz.node.queuePort}`, "tongban.v1.AuthorityQueueService")).toBe("SERVING");
+    expect(await checkHealth(`127.0.0.1:${qz.node.queuePort}`, callerAs("quanzhou", "authority"), "tongban.v1.AuthorityQueueService")).toBe(
+      "SERVING",
+    );
     const started = Date.now();
     const valid = await apis(xm).submit(sampleSubmission(xiamen, "quanzhou", 99_999));
     await queuedIn(qz, valid.caseId, "RECEIVED_BY_HOME");

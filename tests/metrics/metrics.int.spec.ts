@@ -1,10 +1,11 @@
-import { status } from "@grpc/grpc-js";
+import { type ServiceError, status } from "@grpc/grpc-js";
 import { describe, expect, it } from "vitest";
 import { topics } from "@tongban/contracts";
 import { sampleSubmission } from "@tongban/demo";
 import { type Sample, parseExposition, samplesOf, sumOf } from "@tongban/metrics";
 import { apis, queuedIn, sentCaseIn } from "../support/clients";
-import { type CityNode, eventually, network, useCities } from "../support/testNetwork";
+import { callUnary } from "@tongban/rpc";
+import { type CityNode, callerAs, clerkMetadata, eventually, network, queueClientOf, useCities } from "../support/testNetwork";
 
 const scrape = async (city: CityNode): Promise<{ text: string; samples: Sample[] }> => {
   const res = await fetch(`http://127.0.0.1:${city.node.metricsPort}/metrics`);
@@ -26,6 +27,15 @@ describe("the metrics endpoint of an exchange node", () => {
     expect((invalid as { code?: number }).code).toBe(status.INVALID_ARGUMENT);
     await queuedIn(qz, caseId, "RECEIVED_BY_HOME");
     await sentCaseIn(xm, caseId, "RECEIVED_BY_HOME");
+    // Two calls the access check refuses: the authority without a clerk token, a window system with one.
+    const q0 = qz.queueClient;
+    const noToken = (await callUnary(q0, q0.getQueueItem, { caseId }).catch((e: unknown) => e)) as ServiceError;
+    expect(noToken.code).toBe(status.UNAUTHENTICATED);
+    const window = queueClientOf("quanzhou", qz.node.queuePort, callerAs("quanzhou", "window"));
+    const token = await clerkMetadata("quanzhou", "clerk-a", req.homeDepartment);
+    const wrongRole = (await callUnary(window, window.getQueueItem, { caseId }, 5_000, token).catch((e: unknown) => e)) as ServiceError;
+    window.close();
+    expect(wrongRole.code).toBe(status.PERMISSION_DENIED);
     const inbound = (node: string) => topics.inbound(net.iso.topicPrefix, node);
     await net.bus.publish([
       { topic: inbound("quanzhou"), key: "poison", value: Buffer.from("not a protobuf \xff"), headers: { "event-type": "case.submitted" } },
@@ -74,6 +84,16 @@ describe("the metrics endpoint of an exchange node", () => {
     expect(sumOf(x.samples, "tongban_grpc_server_duration_seconds_count", { method: submit })).toBe(
       sumOf(x.samples, "tongban_grpc_server_calls_total", { method: submit }),
     );
+    // Refusals of the access check, by method and code (they never reach a handler).
+    const getItem = "/tongban.v1.AuthorityQueueService/GetQueueItem";
+    expect(samplesOf(q.samples, "tongban_access_denied_total").map((s) => [s.labels.method, s.labels.code, s.value])).toEqual(
+      expect.arrayContaining([
+        [getItem, "UNAUTHENTICATED", 1],
+        [getItem, "PERMISSION_DENIED", 1],
+      ]),
+    );
+    expect(sumOf(q.samples, "tongban_access_denied_total")).toBe(2);
+    expect(sumOf(x.samples, "tongban_access_denied_total")).toBe(0);
     // Consumer lag and the outbox, refreshed on scrape.
     expect(
       samplesOf(x.samples, "tongban_consumer_lag", { group: `${net.iso.topicPrefix}.xiamen.node`, topic: inbound("xiamen") }),

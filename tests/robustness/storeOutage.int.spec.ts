@@ -2,9 +2,9 @@ import { type ServiceError, status } from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startCerts } from "@tongban/certs";
 import { sampleSubmission } from "@tongban/demo";
-import { callUnary, checkHealth } from "@tongban/rpc";
+import { callUnary, checkHealth, devTlsSettings } from "@tongban/rpc";
 import { connectMongo } from "@tongban/store";
-import { type CityNode, eventually, isolation, network, quietLogger, startCities, stopCities } from "../support/testNetwork";
+import { type CityNode, callerAs, eventually, isolation, network, quietLogger, startCities, stopCities } from "../support/testNetwork";
 import { type TcpProxy, startTcpProxy } from "./tcpProxy";
 
 /** GET /healthz of a node's metrics endpoint: status code and body. */
@@ -34,8 +34,9 @@ describe("a node whose store becomes unreachable", () => {
 
   const submit = (n: number) =>
     callUnary(xm.intakeClient, xm.intakeClient.submitCase, sampleSubmission(network.node("xiamen")!, "quanzhou", n, "OUT"), 15_000);
-  const intakeHealth = () => checkHealth(`127.0.0.1:${xm.node.intakePort}`, "tongban.v1.IntakeService");
-  const queueHealth = () => checkHealth(`127.0.0.1:${xm.node.queuePort}`, "tongban.v1.AuthorityQueueService");
+  const intakeHealth = () => checkHealth(`127.0.0.1:${xm.node.intakePort}`, callerAs("xiamen", "window"), "tongban.v1.IntakeService");
+  const queueHealth = () =>
+    checkHealth(`127.0.0.1:${xm.node.queuePort}`, callerAs("xiamen", "authority"), "tongban.v1.AuthorityQueueService");
 
   it(
     "when the store is cut off, then callers get UNAVAILABLE with a bilingual message and health says NOT_SERVING; when it is back, SERVING and submissions are accepted again",
@@ -90,12 +91,13 @@ describe("a certificate registry whose store becomes unreachable", () => {
           certsPort: 0,
           healthIntervalMs: 200,
           healthTimeoutMs: 500,
+          ...devTlsSettings("quanzhou", "registry", "quanzhou"),
           logLevel: "silent",
         },
         network,
         logger: quietLogger("certs"),
       });
-      const health = () => checkHealth(certs.address, "tongban.v1.CertificateRegistryService");
+      const health = () => checkHealth(certs.address, callerAs("quanzhou", "node", "quanzhou"), "tongban.v1.CertificateRegistryService");
       try {
         expect(await health()).toBe("SERVING");
         proxy.cut();

@@ -2,14 +2,13 @@ import { mkdtempSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { credentials, status } from "@grpc/grpc-js";
+import { status } from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { IntakeServiceClient } from "@tongban/contracts";
 import { sampleSubmission } from "@tongban/demo";
 import { startNode } from "@tongban/node";
 import { callUnary } from "@tongban/rpc";
 import { LeaseHeldError, type LeaseDoc, type MongoHandle, NODE_LEASE, NodeLease, connectMongo } from "@tongban/store";
-import { eventually, isolation, network, nodeConfig, provisionTopics, quietLogger } from "../support/testNetwork";
+import { eventually, intakeClientOf, isolation, network, nodeConfig, provisionTopics, quietLogger } from "../support/testNetwork";
 import { type NodeProcess, listening, msgOf, spawnNode } from "./nodeProcess";
 
 // Each process writes its log here; the last lines are what the tests read.
@@ -97,7 +96,7 @@ describe("one writer per city", () => {
         logger: quietLogger("node"),
         onFatal: (r) => fatal.push(r),
       });
-      const client = new IntakeServiceClient(`127.0.0.1:${node.intakePort}`, credentials.createInsecure());
+      const client = intakeClientOf("xiamen", node.intakePort);
       const db = await connectMongo(iso.mongoUri, iso.dbName("xiamen"));
       try {
         const xiamen = network.node("xiamen")!;

@@ -1,16 +1,30 @@
 import { randomBytes } from "node:crypto";
-import { credentials } from "@grpc/grpc-js";
 import { MongoClient, type Db } from "mongodb";
 import { inject } from "vitest";
 import { Bus } from "@tongban/bus";
 import { Network } from "@tongban/config";
 import { IntakeServiceClient } from "@tongban/contracts";
+import type { Role } from "@tongban/identity";
 import { createLogger } from "@tongban/log";
+import { devTlsSettings } from "@tongban/rpc";
 import { networkTopicSpecs } from "@tongban/runtime";
+import { callerAs, nodeIdentityConfig } from "../../support/testNetwork";
 import { ServiceProcess, freePort } from "./serviceProcess";
 
 export const network = Network.load();
 export const nodeIds = network.nodes.map((n) => n.id);
+
+/** GRPC_TLS_* of one identity of the development PKI, as a process's environment. */
+export function tlsEnv(city: string, role: Role, name: string): Record<string, string> {
+  const t = devTlsSettings(city, role, name);
+  return { GRPC_TLS_CERT: t.grpcTlsCert!, GRPC_TLS_KEY: t.grpcTlsKey!, GRPC_TLS_CA: t.grpcTlsCa! };
+}
+
+/** A node process's identity (node-<city>) and its city's identity provider for clerk tokens. */
+export function nodeIdentityEnv(city: string): Record<string, string> {
+  const c = nodeIdentityConfig(city);
+  return { ...tlsEnv(city, "node", city), CLERK_JWKS: c.clerkJwks, CLERK_TOKEN_ISSUER: c.clerkIssuer };
+}
 
 export interface FaultCity {
   id: string;
@@ -80,19 +94,20 @@ export class FaultNetwork {
           QUEUE_GRPC_PORT: String(p.queue),
           METRICS_PORT: String(p.metrics),
           CERTS_TARGETS: certsTargets,
+          ...nodeIdentityEnv(id),
           ...this.opts.env?.[id],
         },
         [
-          { address: `127.0.0.1:${p.intake}`, service: "tongban.v1.IntakeService" },
-          { address: `127.0.0.1:${p.queue}`, service: "tongban.v1.AuthorityQueueService" },
+          { address: `127.0.0.1:${p.intake}`, service: "tongban.v1.IntakeService", caller: callerAs(id, "window") },
+          { address: `127.0.0.1:${p.queue}`, service: "tongban.v1.AuthorityQueueService", caller: callerAs(id, "authority") },
         ],
         this.opts.preload?.[id] ?? [],
       );
       const registry = new ServiceProcess(
         `${this.prefix}-certs-${id}`,
         "services/certs/src/main.ts",
-        { ...common, CERTS_GRPC_PORT: String(p.certs), CERTS_SEED_DEMO: "true" },
-        [{ address: `127.0.0.1:${p.certs}`, service: "tongban.v1.CertificateRegistryService" }],
+        { ...common, CERTS_GRPC_PORT: String(p.certs), CERTS_SEED_DEMO: "true", ...tlsEnv(id, "registry", id) },
+        [{ address: `127.0.0.1:${p.certs}`, service: "tongban.v1.CertificateRegistryService", caller: callerAs(id, "node", id) }],
       );
       this.cities.push({
         id,
@@ -100,7 +115,11 @@ export class FaultNetwork {
         registry,
         intakePort: p.intake,
         certsPort: p.certs,
-        intake: new IntakeServiceClient(`127.0.0.1:${p.intake}`, credentials.createInsecure()),
+        // The load generator is the city's own window system.
+        intake: (() => {
+          const window = callerAs(id, "window");
+          return new IntakeServiceClient(`127.0.0.1:${p.intake}`, window.credentials, window.options);
+        })(),
         db: this.mongo.db(this.dbName(id)),
       });
     }

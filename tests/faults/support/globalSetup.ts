@@ -1,4 +1,7 @@
 import type { TestProject } from "vitest/node";
+import { Network } from "@tongban/config";
+import { devPkiCities } from "@tongban/demo";
+import { ensureDevPki } from "@tongban/identity";
 import { faultFerret, faultKafka, faultToxiproxy, kafkaViaProxy, resetFaultInfra, stopFaultInfra } from "./faultInfra";
 
 declare module "vitest" {
@@ -12,6 +15,8 @@ declare module "vitest" {
 
 /** The fault suite's own broker, store and Toxiproxy (never the shared ones: the scenarios kill them). */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  // The development PKI (.run/pki): every service process and the harness talk mTLS with its identities.
+  await ensureDevPki(devPkiCities(Network.load().nodes));
   await resetFaultInfra();
   await Promise.all([faultKafka.start(), faultFerret.start(), faultToxiproxy.start()]);
   console.log(

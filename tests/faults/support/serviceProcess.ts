@@ -3,7 +3,7 @@ import { createWriteStream, mkdirSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { logsDir, repoRoot } from "../../../deploy/local/paths";
-import { checkHealth } from "@tongban/rpc";
+import { type Caller, checkHealth } from "@tongban/rpc";
 
 export const faultLogsDir = join(logsDir, "faults");
 
@@ -33,8 +33,8 @@ export class ServiceProcess {
     readonly label: string,
     private readonly script: string,
     private env: Record<string, string>,
-    /** grpc.health.v1 services that must be SERVING before the process counts as started. */
-    private readonly health: { address: string; service: string }[],
+    /** grpc.health.v1 services that must be SERVING before the process counts as started, and who asks (over mTLS). */
+    private readonly health: { address: string; service: string; caller: Caller }[],
     private readonly preload: string[] = [],
   ) {
     this.logFile = join(faultLogsDir, `${label}.log`);
@@ -95,7 +95,7 @@ export class ServiceProcess {
       setTimeout(() => void this.start().catch(() => undefined), 1_000);
     });
     for (const h of this.health) {
-      while ((await checkHealth(h.address, h.service)) !== "SERVING") {
+      while ((await checkHealth(h.address, h.caller, h.service)) !== "SERVING") {
         if (!this.running) throw new Error(`${this.label} exited during start; see ${this.logFile}`);
         if (Date.now() > deadline) throw new Error(`${this.label} not SERVING in time; see ${this.logFile}`);
         await new Promise((r) => setTimeout(r, 200));
