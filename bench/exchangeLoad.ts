@@ -1,13 +1,15 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { join } from "node:path";
-import { credentials } from "@grpc/grpc-js";
+import type { Metadata } from "@grpc/grpc-js";
+import { homeDepartment } from "@tongban/catalog";
 import { Bus } from "@tongban/bus";
 import { Network } from "@tongban/config";
 import { AuthorityQueueServiceClient, IntakeServiceClient, type WatchQueueResponse } from "@tongban/contracts";
-import { sampleSubmission } from "@tongban/demo";
+import { devPkiCities, eligibleItems, sampleSubmission } from "@tongban/demo";
+import { type Role, defaultPkiDir, devIssuerOf, ensureDevPki, idpFiles, signDevToken, spiffeUri } from "@tongban/identity";
 import { createLogger } from "@tongban/log";
-import { callUnary, checkHealth } from "@tongban/rpc";
+import { type Caller, bearer, callUnary, callerOf, checkHealth, devTlsSettings, transportOf } from "@tongban/rpc";
 import { networkTopicSpecs } from "@tongban/runtime";
 import { MongoClient } from "mongodb";
 import { ProcSampler } from "./procStats";
@@ -48,6 +50,19 @@ interface City {
   queue: AuthorityQueueServiceClient;
 }
 
+const callerAs = (city: string, role: Role, name = "main"): Caller =>
+  callerOf(transportOf(devTlsSettings(city, role, name)), spiffeUri(city, role, name));
+
+/** A clerk token of each department that is the home of some case the bench sends to `city` (a watch stream each). */
+async function clerksOf(city: string): Promise<Metadata[]> {
+  const depts = [...new Set(eligibleItems(city).map((i) => homeDepartment(i.code, city)!.code))];
+  return Promise.all(
+    depts.map(async (department) =>
+      bearer(await signDevToken(defaultPkiDir, { city, id: `bench-${department}`, department, roles: ["clerk"] })),
+    ),
+  );
+}
+
 /**
  * End-to-end load through the real exchange: one node process per city, window systems in all
  * three cities submitting realistic cases over gRPC to every other city, and the time each case
@@ -73,8 +88,11 @@ export async function runExchangeBench(opts: {
   );
   await bus.close();
 
+  // Every process and client with its identity of the development PKI, as under `npm start`.
+  await ensureDevPki(devPkiCities(network.nodes));
   const cities: City[] = [];
   for (const node of network.nodes) {
+    const tls = devTlsSettings(node.id, "node", node.id);
     const [intakePort, queuePort] = [await freePort(), await freePort()];
     const proc = spawn(process.execPath, ["--import", "tsx", join(repoRoot, "services/node/src/main.ts")], {
       cwd: repoRoot,
@@ -88,32 +106,47 @@ export async function runExchangeBench(opts: {
         INTAKE_GRPC_PORT: String(intakePort),
         QUEUE_GRPC_PORT: String(queuePort),
         LOG_LEVEL: "warn",
+        GRPC_TLS_CERT: tls.grpcTlsCert!,
+        GRPC_TLS_KEY: tls.grpcTlsKey!,
+        GRPC_TLS_CA: tls.grpcTlsCa!,
+        CLERK_JWKS: idpFiles(defaultPkiDir, node.id).jwks,
+        CLERK_TOKEN_ISSUER: devIssuerOf(node.id),
       },
       stdio: ["ignore", "ignore", "inherit"],
     });
+    // The city's window submits; its authority system watches the queue. "localhost": TLS may not name an IP address (RFC 6066).
+    const window = callerAs(node.id, "window");
+    const authority = callerAs(node.id, "authority");
     cities.push({
       id: node.id,
       proc,
-      intake: new IntakeServiceClient(`127.0.0.1:${intakePort}`, credentials.createInsecure()),
-      queue: new AuthorityQueueServiceClient(`127.0.0.1:${queuePort}`, credentials.createInsecure()),
+      intake: new IntakeServiceClient(`localhost:${intakePort}`, window.credentials, window.options),
+      queue: new AuthorityQueueServiceClient(`localhost:${queuePort}`, authority.credentials, authority.options),
     });
     const deadline = Date.now() + 60_000;
-    while ((await checkHealth(`127.0.0.1:${queuePort}`, "tongban.v1.AuthorityQueueService")) !== "SERVING") {
+    while ((await checkHealth(`localhost:${queuePort}`, callerAs(node.id, "operator"), "tongban.v1.AuthorityQueueService")) !== "SERVING") {
       if (Date.now() > deadline) throw new Error(`node ${node.id} did not start`);
       await new Promise((r) => setTimeout(r, 200));
     }
   }
 
   const visibleAt = new Map<string, number>();
-  const streams = cities.map((c) => {
-    const s = c.queue.watchQueue({ department: "" });
-    s.on("data", (m: WatchQueueResponse) => {
-      const id = m.item?.case?.caseId;
-      if (id && m.change === "created" && !visibleAt.has(id)) visibleAt.set(id, performance.now());
-    });
-    s.on("error", () => undefined);
-    return s;
-  });
+  // A clerk sees only their department's queue: one stream per department that receives cases.
+  const streams = (
+    await Promise.all(
+      cities.map(async (c) =>
+        (await clerksOf(c.id)).map((clerk) => {
+          const s = c.queue.watchQueue({ department: "" }, clerk);
+          s.on("data", (m: WatchQueueResponse) => {
+            const id = m.item?.case?.caseId;
+            if (id && m.change === "created" && !visibleAt.has(id)) visibleAt.set(id, performance.now());
+          });
+          s.on("error", () => undefined);
+          return s;
+        }),
+      ),
+    )
+  ).flat();
   const sampler = new ProcSampler(
     new Map([...cities.map((c): [string, number] => [`node-${c.id}`, c.proc.pid!]), ...(opts.infraPids ?? [])]),
   );

@@ -1,39 +1,57 @@
 /**
  * `npm run demo:submit -- <from> <to> [n]`: a window in <from> submits a sample case for a
- * matter whose home is <to>, then shows it arriving in <to>'s authority queue.
+ * matter whose home is <to>, then shows it arriving in <to>'s authority queue. The window calls as
+ * <from>'s `window-main` identity and the queue is read as <to>'s `authority-main` with a clerk
+ * token of the case's home department, all from the development PKI (`.run/pki`, created by
+ * `npm start` or here when missing).
  */
-import { credentials } from "@grpc/grpc-js";
 import { Network } from "@tongban/config";
 import { AuthorityQueueServiceClient, IntakeServiceClient, type QueueItem } from "@tongban/contracts";
-import { sampleSubmission } from "@tongban/demo";
-import { callUnary, fieldViolationsOf } from "@tongban/rpc";
+import { devPkiCities, sampleSubmission } from "@tongban/demo";
+import { defaultPkiDir, ensureDevPki, signDevToken, spiffeUri } from "@tongban/identity";
+import { bearer, callUnary, callerOf, devTlsSettings, fieldViolationsOf, transportOf } from "@tongban/rpc";
 
 const [from = "xiamen", to = "quanzhou", nArg] = process.argv.slice(2);
 const network = Network.load();
 const src = network.node(from);
 const dst = network.node(to);
 if (!src || !dst) {
-  console.error(`unknown city; use one of: ${network.nodes.map((n) => n.id).join(", ")}`);
+  console.error(`未知城市 / unknown city; use one of: ${network.nodes.map((n) => n.id).join(", ")}`);
   process.exit(2);
 }
 const n = nArg ? Number(nArg) : Date.now() % 100_000_000;
 
-const intake = new IntakeServiceClient(`127.0.0.1:${src.ports.intake}`, credentials.createInsecure());
-const queue = new AuthorityQueueServiceClient(`127.0.0.1:${dst.ports.queue}`, credentials.createInsecure());
+await ensureDevPki(devPkiCities(network.nodes));
+const window = callerOf(transportOf(devTlsSettings(from, "window", "main")), spiffeUri(from, "window", "main"));
+const authority = callerOf(transportOf(devTlsSettings(to, "authority", "main")), spiffeUri(to, "authority", "main"));
+// "localhost" rather than 127.0.0.1: a TLS client may not send an IP address as the server name (RFC 6066).
+const intake = new IntakeServiceClient(`localhost:${src.ports.intake}`, window.credentials, window.options);
+const queue = new AuthorityQueueServiceClient(`localhost:${dst.ports.queue}`, authority.credentials, authority.options);
 const req = sampleSubmission(src, to, n, "DEMO");
 try {
   const res = await callUnary(intake, intake.submitCase, req);
   console.log(
     `提交成功 / submitted: case ${res.caseId} (receipt ${req.receiptNo}, item ${req.itemCode}) ${src.name.zh} → ${dst.name.zh}${res.duplicate ? " [duplicate]" : ""}`,
   );
+  // A clerk of the home department the case is addressed to reads it from the queue.
+  const clerk = bearer(
+    await signDevToken(defaultPkiDir, { city: to, id: "demo-clerk", department: req.homeDepartment, roles: ["clerk"], ttlSeconds: 600 }),
+  );
   const deadline = Date.now() + 15_000;
   let item: QueueItem | undefined;
+  let lastError: Error | undefined;
   while (!item && Date.now() < deadline) {
-    item = (await callUnary(queue, queue.getQueueItem, { caseId: res.caseId }).catch(() => undefined))?.item;
+    item = (
+      await callUnary(queue, queue.getQueueItem, { caseId: res.caseId }, 5_000, clerk).catch((err: Error) => {
+        lastError = err;
+        return undefined;
+      })
+    )?.item;
     if (!item) await new Promise((r) => setTimeout(r, 200));
   }
-  if (!item) throw new Error(`case ${res.caseId} did not reach ${to}'s queue within 15 s`);
-  console.log(`已进入${dst.name.zh}办件队列 / in ${dst.name.en}'s queue:`);
+  if (!item)
+    throw new Error(`case ${res.caseId} did not reach ${to}'s queue within 15 s${lastError ? ` (last answer: ${lastError.message})` : ""}`);
+  console.log(`已进入${dst.name.zh}办件队列 / in ${dst.name.en}'s queue (${req.homeDepartment}):`);
   console.log(JSON.stringify(item.case, null, 2));
 } catch (err) {
   console.error(`失败 / failed: ${(err as Error).message}`);

@@ -1,9 +1,11 @@
 /**
  * `npm start`: the whole pilot network on this machine. Resolves Kafka and the store (env →
- * Docker → local processes), provisions topics for every node in deploy/network.json, starts one
- * exchange node process per city (intake + authority queue APIs + inbound consumer), waits until
- * each API reports SERVING on grpc.health.v1, prints the endpoints, and on Ctrl-C stops
- * everything it started.
+ * Docker → local processes), provisions topics for every node in deploy/network.json, creates what
+ * is missing of the development PKI (.run/pki), starts the development identity provider, one
+ * exchange node process per city (intake + authority queue APIs + inbound consumer) and one
+ * certificate registry per city, each with its own identity, waits until each API reports SERVING
+ * on grpc.health.v1 (asked over mTLS as the city's operator), prints the endpoints, and on Ctrl-C
+ * stops everything it started.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { createWriteStream, mkdirSync } from "node:fs";
@@ -11,8 +13,11 @@ import { join } from "node:path";
 import { Bus } from "@tongban/bus";
 import { Network } from "@tongban/config";
 import { createLogger } from "@tongban/log";
-import { checkHealth } from "@tongban/rpc";
+import { devPkiCities } from "@tongban/demo";
+import { type Role, defaultPkiDir, devIssuerOf, ensureDevPki, spiffeUri } from "@tongban/identity";
+import { type Caller, callerOf, checkHealth, devTlsSettings, transportOf } from "@tongban/rpc";
 import { networkTopicSpecs } from "@tongban/runtime";
+import { startDevIdentityProvider } from "./devIdentityProvider";
 import { resolveInfra } from "./infra";
 import { logsDir, repoRoot } from "./paths";
 
@@ -22,7 +27,7 @@ interface Child {
   label: string;
   proc: ChildProcess;
   /** Address and grpc.health.v1 service name of every API the process serves. */
-  apis: { address: string; service: string }[];
+  apis: { address: string; service: string; caller: Caller }[];
 }
 
 const network = Network.load();
@@ -38,6 +43,29 @@ await bus.ensureTopics(
   ),
 );
 await bus.close();
+
+await ensureDevPki(devPkiCities(network.nodes));
+const idpPort = Number(process.env.TONGBAN_IDP_PORT ?? 9100);
+const idp = await startDevIdentityProvider({ dir: defaultPkiDir, cities: network.nodes.map((n) => n.id), port: idpPort }).catch(
+  async (err: Error) => {
+    console.error(`development identity provider could not listen on 127.0.0.1:${idpPort} (${err.message}); set TONGBAN_IDP_PORT`);
+    await infra.release();
+    process.exit(1);
+  },
+);
+
+/** GRPC_TLS_* of a development identity, for a service process's environment. */
+function tlsEnv(city: string, role: Role, name: string): Record<string, string> {
+  const t = devTlsSettings(city, role, name);
+  return { GRPC_TLS_CERT: t.grpcTlsCert!, GRPC_TLS_KEY: t.grpcTlsKey!, GRPC_TLS_CA: t.grpcTlsCa! };
+}
+/**
+ * The city's operator, as whom the start-up health probes ask. They address the servers as
+ * `localhost` (the certificates name it too): a TLS client may not send an IP address as the server
+ * name (RFC 6066), and Node warns when it does.
+ */
+const operatorOf = (city: string): Caller =>
+  callerOf(transportOf(devTlsSettings(city, "operator", "main")), spiffeUri(city, "operator", "main"));
 
 mkdirSync(logsDir, { recursive: true });
 const children: Child[] = [];
@@ -61,27 +89,54 @@ function startProcess(label: string, script: string, env: Record<string, string>
   children.push({ label, proc, apis });
 }
 
+// The registries by name rather than 127.0.0.1, for the reason given at operatorOf.
+const certsTargets = network.nodes.map((n) => `${n.id}=localhost:${n.ports.certs}`).join(",");
 for (const node of network.nodes) {
-  startProcess(`node-${node.id}`, "services/node/src/main.ts", { TONGBAN_NODE: node.id }, [
-    { address: `127.0.0.1:${node.ports.intake}`, service: "tongban.v1.IntakeService" },
-    { address: `127.0.0.1:${node.ports.queue}`, service: "tongban.v1.AuthorityQueueService" },
-  ]);
+  const caller = operatorOf(node.id);
+  // The node serves as node-<city>, calls the registries as that identity, and verifies clerk tokens
+  // against its city's identity provider.
+  startProcess(
+    `node-${node.id}`,
+    "services/node/src/main.ts",
+    {
+      TONGBAN_NODE: node.id,
+      ...tlsEnv(node.id, "node", node.id),
+      CLERK_JWKS: idp.jwksUrl(node.id),
+      CLERK_TOKEN_ISSUER: devIssuerOf(node.id),
+      CERTS_TARGETS: certsTargets,
+    },
+    [
+      { address: `localhost:${node.ports.intake}`, service: "tongban.v1.IntakeService", caller },
+      { address: `localhost:${node.ports.queue}`, service: "tongban.v1.AuthorityQueueService", caller },
+    ],
+  );
   // Each city's certificate registry (证照库), seeded with the demo certificates when empty.
-  startProcess(`certs-${node.id}`, "services/certs/src/main.ts", { TONGBAN_NODE: node.id }, [
-    { address: `127.0.0.1:${node.ports.certs}`, service: "tongban.v1.CertificateRegistryService" },
+  startProcess(`certs-${node.id}`, "services/certs/src/main.ts", { TONGBAN_NODE: node.id, ...tlsEnv(node.id, "registry", node.id) }, [
+    { address: `localhost:${node.ports.certs}`, service: "tongban.v1.CertificateRegistryService", caller },
   ]);
 }
 
 // The operators' monitor (dashboard, JSON API, dead-letter replay): one process for the whole network.
 const monitorPort = Number(process.env.MONITOR_HTTP_PORT ?? 8080);
 const monitorUrl = `http://127.0.0.1:${monitorPort}/`;
-startProcess("monitor", "services/monitor/src/main.ts", { MONITOR_HTTP_PORT: String(monitorPort) }, []);
+const monitorCity = "xiamen";
+/**
+ * The monitor's settings: its gRPC health probes of every node go out as Xiamen's monitoring
+ * operator. Operator logins, when it binds beyond loopback, use the same identity provider
+ * (idp.jwksUrl(monitorCity), devIssuerOf(monitorCity)); their settings belong here too.
+ */
+const monitorEnv: Record<string, string> = {
+  MONITOR_HTTP_PORT: String(monitorPort),
+  ...tlsEnv(monitorCity, "operator", "monitor"),
+};
+startProcess("monitor", "services/monitor/src/main.ts", monitorEnv, []);
 
 let stopping = false;
 async function stopAll(code: number): Promise<never> {
   stopping = true;
   for (const c of children) c.proc.kill("SIGTERM");
   await Promise.all(children.map((c) => (c.proc.exitCode !== null ? undefined : new Promise((r) => c.proc.once("exit", r)))));
+  await idp.close();
   await infra.release();
   console.log("network stopped");
   process.exit(code);
@@ -99,7 +154,7 @@ for (const c of children) {
 const deadline = Date.now() + 120_000;
 for (const c of children) {
   for (const api of c.apis) {
-    while ((await checkHealth(api.address, api.service)) !== "SERVING") {
+    while ((await checkHealth(api.address, api.caller, api.service)) !== "SERVING") {
       if (Date.now() > deadline) {
         console.error(`${c.label} not SERVING after 120 s; see ${join(logsDir, `${c.label}.log`)}`);
         await stopAll(1);
@@ -129,6 +184,9 @@ for (const node of network.nodes) {
 }
 console.log(`  运行监控 Monitor    ${monitorUrl}`);
 for (const node of network.nodes) console.log(`  ${node.name.zh} ${node.name.en.padEnd(10)} certs  grpc://127.0.0.1:${node.ports.certs}`);
-console.log(`Logs: ${logsDir}`);
+console.log(`  身份提供方 Identity provider ${idp.url}/<city>/.well-known/jwks.json`);
+console.log(`Logs: ${logsDir} · development PKI (certificates, identity provider keys): ${defaultPkiDir}`);
 console.log("Submit a sample case: npm run demo:submit -- xiamen quanzhou");
+console.log("A clerk token for the authority queue: npm run tongban -- token <city> <department> <clerk>   (e.g. quanzhou gaj clerk-a)");
+console.log("Service health over mTLS: npm run tongban -- health");
 console.log("Ctrl-C stops the network.");
