@@ -1,18 +1,20 @@
 /**
  * `npm run bench:certs [-- --seconds N] [-- --concurrency C]`: throughput and latency of the
- * certificate registry's Verify (purpose check, lookup, hash-chained audit insert) against a bare
- * grpc-js unary echo server on 127.0.0.1, measured in the same run on the same machine, with the
- * same request bytes and the same number of callers. Prints both and their ratio.
+ * certificate registry's Verify (access check, purpose check, lookup, hash-chained audit insert)
+ * against a bare grpc-js unary echo server on 127.0.0.1, measured in the same run on the same
+ * machine, with the same request bytes, the same number of callers and the same mutual TLS (the
+ * registry's identity on both servers, the Xiamen node's on both clients). Prints both and their ratio.
  */
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { type Client, Server, ServerCredentials, type ServiceDefinition, credentials, makeGenericClientConstructor } from "@grpc/grpc-js";
+import { type Client, Server, type ServiceDefinition, makeGenericClientConstructor } from "@grpc/grpc-js";
 import { type RunningCerts, startCerts } from "@tongban/certs";
 import { Network } from "@tongban/config";
 import { CertificateRegistryServiceClient, VerifyRequest } from "@tongban/contracts";
-import { demoCertificates } from "@tongban/demo";
+import { demoCertificates, devPkiCities } from "@tongban/demo";
+import { ensureDevPki, spiffeUri } from "@tongban/identity";
 import { createLogger } from "@tongban/log";
-import { callUnary } from "@tongban/rpc";
+import { callUnary, callerOf, devTlsSettings, serverCredentialsOf, transportOf } from "@tongban/rpc";
 import { resolveInfra } from "../deploy/local/infra";
 import { percentiles } from "./stats";
 
@@ -90,10 +92,14 @@ export async function runCertsBench(opts: CertsBenchOptions): Promise<CertsBench
   const brokers = opts.brokers ?? infra!.kafkaBrokers;
   const mongoUri = opts.mongoUri ?? infra!.mongoUri;
   const network = Network.load();
+  await ensureDevPki(devPkiCities(network.nodes));
+  const serverTls = devTlsSettings("quanzhou", "registry", "quanzhou");
+  // Xiamen's node asks Quanzhou's registry, as its intake does.
+  const caller = callerOf(transportOf(devTlsSettings("xiamen", "node", "xiamen")), spiffeUri("xiamen", "node", "xiamen"));
   const prefix = `benchcerts${Date.now().toString(36)}`;
   const cert = demoCertificates(network.nodes).find((c) => c.registryNode === "quanzhou" && c.status === "valid")!;
   const request: VerifyRequest = {
-    purpose: { caseId: "01BENCH0000000000000000000", itemCode: "TB-2020-010", requestingNode: "xiamen", operator: "bench-clerk" },
+    purpose: { caseId: "01BENCH0000000000000000000", itemCode: "TB-2020-010", requestingNode: "", operator: "bench-clerk" },
     query: { certificateId: cert.certificateId, number: cert.number, holderName: cert.holderName, holderIdNumber: cert.holderId },
   };
   const bytes = Buffer.from(VerifyRequest.encode(request).finish());
@@ -101,10 +107,10 @@ export async function runCertsBench(opts: CertsBenchOptions): Promise<CertsBench
   const echoServer = new Server();
   echoServer.addService(echoDefinition, { echo: (call: { request: Buffer }, cb: (e: null, r: Buffer) => void) => cb(null, call.request) });
   const echoPort = await new Promise<number>((resolve, reject) =>
-    echoServer.bindAsync("127.0.0.1:0", ServerCredentials.createInsecure(), (e, p) => (e ? reject(e) : resolve(p))),
+    echoServer.bindAsync("127.0.0.1:0", serverCredentialsOf(transportOf(serverTls)), (e, p) => (e ? reject(e) : resolve(p))),
   );
   const Echo = makeGenericClientConstructor(echoDefinition, "Echo");
-  const echo = new Echo(`127.0.0.1:${echoPort}`, credentials.createInsecure()) as unknown as EchoClient;
+  const echo = new Echo(`127.0.0.1:${echoPort}`, caller.credentials, caller.options) as unknown as EchoClient;
 
   let certs: RunningCerts | undefined;
   let client: CertificateRegistryServiceClient | undefined;
@@ -118,12 +124,13 @@ export async function runCertsBench(opts: CertsBenchOptions): Promise<CertsBench
         mongoDb: `${prefix}_quanzhou`,
         certsPort: 0,
         seedDemo: true,
+        ...serverTls,
         logLevel: "warn",
       },
       network,
       logger: createLogger({ service: "certs", level: "warn" }),
     });
-    client = new CertificateRegistryServiceClient(`127.0.0.1:${certs.port}`, credentials.createInsecure());
+    client = new CertificateRegistryServiceClient(`127.0.0.1:${certs.port}`, caller.credentials, caller.options);
     const c = client;
     const echoCall = () => callUnary(echo, echo.echo as never, bytes, 5_000);
     const verifyCall = () => callUnary(c, c.verify, request, 5_000);
@@ -165,7 +172,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const r = await runCertsBench({ durationMs: Number(values.seconds) * 1000, concurrency: Number(values.concurrency) });
   const f = (x: number, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : "-");
   console.log(
-    `certificate Verify vs bare grpc-js unary echo (${r.concurrency} callers, ${r.durationMs / 1000} s each, ${r.requestBytes} B request)`,
+    `certificate Verify vs bare grpc-js unary echo, both over mTLS (${r.concurrency} callers, ${r.durationMs / 1000} s each, ${r.requestBytes} B request)`,
   );
   console.log(`                      throughput/s    p50 ms    p99 ms   calls  errors`);
   for (const [name, x] of [

@@ -5,7 +5,7 @@ import { callUnary } from "@tongban/rpc";
 import { apis, queuedIn } from "../support/clients";
 import { type CityRegistry, certsTargetsOf, startRegistries, startRegistry, stopRegistries, stopRegistry } from "../support/certsNetwork";
 import { type CityNode, type Isolation, eventually, isolation, network, startCities, stopCities } from "../support/testNetwork";
-import { certOf, unknownCertificateId } from "./support";
+import { certOf, registryClients, unknownCertificateId } from "./support";
 
 const O = VerificationOutcome;
 const xiamen = network.node("xiamen")!;
@@ -14,6 +14,7 @@ describe("intake verifies referenced certificates with the issuing cities' regis
   let iso: Isolation;
   let cities: CityNode[];
   let regs: CityRegistry[];
+  const clients = registryClients();
   const city = (id: string) => cities.find((c) => c.id === id)!;
   const reg = (id: string) => regs.find((r) => r.id === id)!;
 
@@ -31,6 +32,7 @@ describe("intake verifies referenced certificates with the issuing cities' regis
     });
   });
   afterAll(async () => {
+    clients.close();
     await stopRegistries(regs);
     await stopCities(cities);
   });
@@ -69,6 +71,7 @@ describe("intake verifies referenced certificates with the issuing cities' regis
       requestingNode: "xiamen",
       operator: req.windowClerk,
     });
+    expect(audited.map((a) => a.caller)).toEqual(Array(3).fill("spiffe://tongban/xiamen/node/xiamen"));
   });
 
   it("when the issuing registry is down during intake, then the case is still forwarded at once, UNVERIFIED, and re-verified when the registry is back", async () => {
@@ -120,8 +123,9 @@ describe("intake verifies referenced certificates with the issuing cities' regis
     expect(item.certificateChecks[0]!.outcome).toBe(O.VERIFICATION_OUTCOME_VALID);
     await queuedIn(city("zhangzhou"), unrelated.caseId, "RECEIVED_BY_HOME");
 
-    const qz = reg("quanzhou");
-    await callUnary(qz.client, qz.client.revoke, {
+    // The issuing department revokes with its own certificate.
+    const issuer = clients.as(reg("quanzhou").port, "quanzhou", "issuer", cert.issuerCode);
+    await callUnary(issuer, issuer.revoke, {
       certificateId: cert.certificateId,
       issuerCode: cert.issuerCode,
       reason: "资格证书被撤销 / qualification withdrawn",

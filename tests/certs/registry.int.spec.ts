@@ -6,7 +6,7 @@ import { VerificationOutcome, type VerifyResponse } from "@tongban/contracts";
 import { callUnary, fieldViolationsOf } from "@tongban/rpc";
 import { type CityRegistry, startRegistries, stopRegistries } from "../support/certsNetwork";
 import { type Isolation, isolation } from "../support/testNetwork";
-import { certWhere, purpose, query, unknownCertificateId } from "./support";
+import { certWhere, purpose, query, registryClients, unknownCertificateId } from "./support";
 
 const run = promisify(execFile);
 const O = VerificationOutcome;
@@ -14,9 +14,19 @@ const O = VerificationOutcome;
 describe("certificate registries: purpose-bound, minimum-necessary, audited lookups", () => {
   let iso: Isolation;
   let regs: CityRegistry[];
+  const clients = registryClients();
   const reg = (id: string) => regs.find((r) => r.id === id)!;
-  const batch = (r: CityRegistry, queries: ReturnType<typeof query>[], p: object | null = purpose()) =>
-    callUnary(r.client, r.client.verifyBatch, { purpose: (p ?? undefined) as never, queries }).then((x) => x.results);
+  // Lookups are made as the Xiamen node, as Xiamen's intake would; the audit chain is read by the registry city's auditor.
+  const xiamenNode = (r: CityRegistry) => clients.as(r.port, "xiamen", "node");
+  const auditor = (r: CityRegistry) => clients.as(r.port, r.id, "auditor");
+  const batch = (r: CityRegistry, queries: ReturnType<typeof query>[], p: object | null = purpose()) => {
+    const c = xiamenNode(r);
+    return callUnary(c, c.verifyBatch, { purpose: (p ?? undefined) as never, queries }).then((x) => x.results);
+  };
+  const verifyChain = (r: CityRegistry) => {
+    const c = auditor(r);
+    return callUnary(c, c.verifyAuditChain, {});
+  };
   const audit = (r: CityRegistry) => r.certs.audit.records;
 
   beforeAll(async () => {
@@ -24,6 +34,7 @@ describe("certificate registries: purpose-bound, minimum-necessary, audited look
     regs = await startRegistries(iso);
   });
   afterAll(async () => {
+    clients.close();
     for (const r of regs) await r.certs.store.docs.db.dropDatabase();
     await stopRegistries(regs);
   });
@@ -85,10 +96,17 @@ describe("certificate registries: purpose-bound, minimum-necessary, audited look
   it("when a single Verify is made, then it is answered and audited like a batch of one", async () => {
     const c = certWhere("valid in zhangzhou", (x) => x.registryNode === "zhangzhou" && x.status === "valid");
     const r = reg("zhangzhou");
-    const res = await callUnary(r.client, r.client.verify, { purpose: purpose("01SINGLE"), query: query(c) });
+    const client = xiamenNode(r);
+    const res = await callUnary(client, client.verify, { purpose: purpose("01SINGLE"), query: query(c) });
     expect(res.outcome).toBe(O.VERIFICATION_OUTCOME_VALID);
     const rec = await audit(r).findOne({ _id: res.auditSeq });
-    expect(rec).toMatchObject({ action: "verify", certificateId: c.certificateId, outcome: "VALID", purpose: purpose("01SINGLE") });
+    expect(rec).toMatchObject({
+      action: "verify",
+      certificateId: c.certificateId,
+      outcome: "VALID",
+      purpose: purpose("01SINGLE"),
+      caller: "spiffe://tongban/xiamen/node/xiamen",
+    });
     // The audit keeps the purpose and the answer, not the holder data the caller sent.
     expect(JSON.stringify(rec)).not.toContain(c.holderId);
   });
@@ -100,15 +118,10 @@ describe("certificate registries: purpose-bound, minimum-necessary, audited look
     const none = await batch(r, [query(c)], null).catch((e) => e);
     expect(none.code).toBe(status.PERMISSION_DENIED);
     expect(none.details).toContain("用证事由");
-    expect(fieldViolationsOf(none).map((v) => v.field)).toEqual([
-      "purpose.case_id",
-      "purpose.item_code",
-      "purpose.requesting_node",
-      "purpose.operator",
-    ]);
-    const partial = await callUnary(r.client, r.client.verify, { purpose: { ...purpose(), operator: "" }, query: query(c) }).catch(
-      (e) => e,
-    );
+    // The requesting node is never missing: it is the caller's city.
+    expect(fieldViolationsOf(none).map((v) => v.field)).toEqual(["purpose.case_id", "purpose.item_code", "purpose.operator"]);
+    const client = xiamenNode(r);
+    const partial = await callUnary(client, client.verify, { purpose: { ...purpose(), operator: "" }, query: query(c) }).catch((e) => e);
     expect(partial.code).toBe(status.PERMISSION_DENIED);
     expect(fieldViolationsOf(partial).map((v) => v.field)).toEqual(["purpose.operator"]);
     expect(await audit(r).countDocuments({ action: "refuse" })).toBe(before + 2);
@@ -117,11 +130,12 @@ describe("certificate registries: purpose-bound, minimum-necessary, audited look
   it("when many lookups arrive at once, then every one gets its own audit record and the chain stays intact", async () => {
     const c = certWhere("valid in xiamen", (x) => x.registryNode === "xiamen" && x.status === "valid");
     const r = reg("xiamen");
+    const client = xiamenNode(r);
     const answers = await Promise.all(
-      Array.from({ length: 40 }, (_, i) => callUnary(r.client, r.client.verify, { purpose: purpose(`01BURST${i}`), query: query(c) })),
+      Array.from({ length: 40 }, (_, i) => callUnary(client, client.verify, { purpose: purpose(`01BURST${i}`), query: query(c) })),
     );
     expect(new Set(answers.map((a) => a.auditSeq)).size).toBe(40);
-    const chain = await callUnary(r.client, r.client.verifyAuditChain, {});
+    const chain = await verifyChain(r);
     expect(chain).toMatchObject({ ok: true, brokenSeq: 0 });
     expect(chain.checked).toBe(await audit(r).countDocuments({}));
   });
@@ -130,26 +144,30 @@ describe("certificate registries: purpose-bound, minimum-necessary, audited look
     const c = certWhere("valid in zhangzhou", (x) => x.registryNode === "zhangzhou" && x.status === "valid" && x.typeCode === "11200");
     const r = reg("zhangzhou");
     const stranger = certWhere("from another issuer", (x) => x.registryNode === "zhangzhou" && x.issuerCode !== c.issuerCode);
-    const denied = await callUnary(r.client, r.client.revoke, {
+    const strangerClient = clients.as(r.port, "zhangzhou", "issuer", stranger.issuerCode);
+    const denied = await callUnary(strangerClient, strangerClient.revoke, {
       certificateId: c.certificateId,
-      issuerCode: stranger.issuerCode,
+      issuerCode: "",
       reason: "test",
       operator: "official-1",
     }).catch((e) => e);
     expect(denied.code).toBe(status.PERMISSION_DENIED);
+    const issuer = clients.as(r.port, "zhangzhou", "issuer", c.issuerCode);
     const req = {
       certificateId: c.certificateId,
       issuerCode: c.issuerCode,
       reason: "婚姻登记撤销 / registration annulled",
       operator: "official-1",
     };
-    const first = await callUnary(r.client, r.client.revoke, req);
+    const first = await callUnary(issuer, issuer.revoke, req);
     expect(first.alreadyRevoked).toBe(false);
-    const second = await callUnary(r.client, r.client.revoke, req);
+    const second = await callUnary(issuer, issuer.revoke, { ...req, issuerCode: "" });
     expect(second).toMatchObject({ alreadyRevoked: true, revokedAt: first.revokedAt });
     const [answer] = await batch(r, [query(c)]);
     expect(answer!.outcome).toBe(O.VERIFICATION_OUTCOME_REVOKED);
-    expect(await audit(r).countDocuments({ action: "revoke", certificateId: c.certificateId })).toBe(1);
+    expect(await audit(r).find({ action: "revoke", certificateId: c.certificateId }).toArray()).toEqual([
+      expect.objectContaining({ caller: `spiffe://tongban/zhangzhou/issuer/${c.issuerCode}`, outcome: "REVOKED" }),
+    ]);
   });
 
   it("when the audit chain is intact, then the CLI and the API say OK; after a stored record is altered, both name the first broken link", async () => {
@@ -163,7 +181,7 @@ describe("certificate registries: purpose-bound, minimum-necessary, audited look
         (e) => ({ code: e.code as number, out: String(e.stdout) }),
       );
 
-    expect(await callUnary(r.client, r.client.verifyAuditChain, {})).toMatchObject({ ok: true });
+    expect(await verifyChain(r)).toMatchObject({ ok: true });
     const ok = await cli();
     expect(ok.code).toBe(0);
     expect(ok.out).toMatch(/^OK quanzhou/);
@@ -172,7 +190,7 @@ describe("certificate registries: purpose-bound, minimum-necessary, audited look
     const victim = await audit(r).findOne({ "purpose.caseId": "01CHAIN1" });
     await audit(r).updateOne({ _id: victim!._id }, { $set: { outcome: "NOT_FOUND" } });
 
-    const broken = await callUnary(r.client, r.client.verifyAuditChain, {});
+    const broken = await verifyChain(r);
     expect(broken).toMatchObject({ ok: false, brokenSeq: victim!._id, reason: expect.stringContaining("altered") });
     const bad = await cli();
     expect(bad.code).toBe(1);

@@ -1,6 +1,8 @@
+import { CertificateRegistryServiceClient } from "@tongban/contracts";
 import { demoCertificates, type DemoCertificate } from "@tongban/demo";
+import type { Role } from "@tongban/identity";
 import { makeCertificateId } from "@tongban/identifiers";
-import { network } from "../support/testNetwork";
+import { callerAs, network } from "../support/testNetwork";
 
 export const certs = demoCertificates(network.nodes);
 
@@ -30,9 +32,32 @@ export const query = (c: DemoCertificate, holder: { name: string; id: string } =
   holderIdNumber: holder.id,
 });
 
-export const purpose = (caseId = "01TESTCASE0000000000000000") => ({
+/** A complete purpose as the Xiamen node states it (the callers of these tests are the Xiamen node unless said otherwise). */
+export const purpose = (caseId = "01TESTCASE0000000000000000", requestingNode = "xiamen") => ({
   caseId,
   itemCode: "TB-2020-010",
-  requestingNode: "xiamen",
+  requestingNode,
   operator: "clerk-xiamen-1",
 });
+
+/** The name a development identity of this role has by default: a node or registry is named after its city. */
+const defaultName = (city: string, role: Role) => (role === "node" || role === "registry" ? city : "main");
+
+/**
+ * Clients of registries under various identities; `close()` closes every client it made.
+ * An issuing department's name is its 统一社会信用代码 (`as(city, "issuer", code)`).
+ */
+export function registryClients() {
+  const made: CertificateRegistryServiceClient[] = [];
+  return {
+    as(port: number, city: string, role: Role, name = defaultName(city, role)): CertificateRegistryServiceClient {
+      const caller = callerAs(city, role, name);
+      const client = new CertificateRegistryServiceClient(`127.0.0.1:${port}`, caller.credentials, caller.options);
+      made.push(client);
+      return client;
+    },
+    close(): void {
+      for (const c of made.splice(0)) c.close();
+    },
+  };
+}

@@ -35,6 +35,24 @@ export const certsConfigSpec = {
     doc: "how long the registry reuses a certificate record it read (its own revocations take effect at once); 0 reads every time",
     schema: z.coerce.number().int().min(0).default(2_000),
   },
+  mismatchLimit: {
+    env: "CERTS_MISMATCH_LIMIT",
+    doc:
+      "holder-mismatch answers one caller identity (a node, i.e. a whole city's intake) may get within CERTS_MISMATCH_WINDOW_MS; " +
+      "beyond it every lookup from that caller is refused with RESOURCE_EXHAUSTED until the window frees up (a batch counts each " +
+      "mismatch, and one that would overshoot is refused whole), so the registry cannot be used to guess holders",
+    schema: z.coerce.number().int().min(1).default(20),
+  },
+  mismatchWindowMs: {
+    env: "CERTS_MISMATCH_WINDOW_MS",
+    doc: "sliding window of CERTS_MISMATCH_LIMIT, in milliseconds",
+    schema: z.coerce.number().int().min(1).default(600_000),
+  },
+  mismatchCallers: {
+    env: "CERTS_MISMATCH_CALLERS",
+    doc: "caller identities whose mismatch answers are tracked at once (bounds memory); beyond it an idle one is forgotten first",
+    schema: z.coerce.number().int().min(1).default(10_000),
+  },
 };
 export type CertsServiceConfig = ConfigOf<typeof certsConfigSpec>;
 
@@ -96,7 +114,9 @@ export async function startCerts(opts: CertsOptions = {}): Promise<RunningCerts>
     now,
     ids,
     onOutbox: (certificateId) => relay.kick(certificateId),
+    mismatchLimits: { limit: cfg.mismatchLimit, windowMs: cfg.mismatchWindowMs, maxCallers: cfg.mismatchCallers },
   });
+  const accessLog = log.child({ component: "access" });
 
   const server: RunningGrpcServer = await startGrpcServer({
     host: cfg.grpcHost,
@@ -106,13 +126,13 @@ export async function startCerts(opts: CertsOptions = {}): Promise<RunningCerts>
       city: node.id,
       networkCities: network.nodes.map((n) => n.id),
       transport,
-      onDenied: accessAudit(log.child({ component: "access" })),
+      onDenied: accessAudit(accessLog),
     },
     services: [
       {
         name: "tongban.v1.CertificateRegistryService",
         definition: CertificateRegistryServiceService,
-        implementation: registryGrpc(registry, log.child({ api: "certs" })),
+        implementation: registryGrpc(registry, log.child({ api: "certs" }), accessLog),
       },
     ],
   });

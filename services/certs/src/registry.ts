@@ -18,8 +18,9 @@ import type { IdGenerator } from "@tongban/contracts";
 import { AppError, type FieldViolation } from "@tongban/rpc";
 import type { AuditLog } from "./auditLog";
 import type { CertificateDoc, CertificateStore } from "./certificateStore";
-import type { ChainReport, Purpose } from "./domain/auditChain";
+import type { AuditEntry, ChainReport, Purpose } from "./domain/auditChain";
 import { decideOutcome, disclosesDetails } from "./domain/decideOutcome";
+import { type MismatchLimits, MismatchLimiter } from "./domain/mismatchLimiter";
 import { purposeViolations } from "./domain/purposeViolations";
 import type { Outcome } from "./domain/verificationOutcome";
 
@@ -40,6 +41,18 @@ export interface Answer {
   auditSeq: number;
 }
 
+/** Who is calling, as its certificate says (checked by the access interceptor before the registry sees it). */
+export interface RegistryCaller {
+  city: string;
+  /** `spiffe://tongban/<city>/<role>/<name>` */
+  uri: string;
+}
+
+/** An issuing department calling: its 统一社会信用代码 is the name in its certificate. */
+export interface IssuerCaller extends RegistryCaller {
+  issuerCode: string;
+}
+
 export interface RegistryDeps {
   nodeId: string;
   topicPrefix: string;
@@ -50,6 +63,8 @@ export interface RegistryDeps {
   ids: IdGenerator;
   /** A certificate's outbox got its revocation event: relay it now. */
   onOutbox: (certificateId: string) => void;
+  /** Holder-mismatch answers per caller (the registry is not an oracle for guessing holders). */
+  mismatchLimits: MismatchLimits;
 }
 
 const emptyPurpose: Purpose = { caseId: "", itemCode: "", requestingNode: "", operator: "" };
@@ -81,43 +96,57 @@ function boundViolations(purpose: Purpose | undefined, queries: readonly Query[]
   return capViolations(v);
 }
 
+const secondsOf = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
+
 /**
- * The registry's use cases, transport-neutral: purpose-bound verification (every lookup audited,
- * refusals too), revocation by the issuing department, and audit-chain verification.
+ * The registry's use cases, transport-neutral: purpose-bound verification by the network's nodes
+ * (the requesting node is the caller's city; every lookup audited with the caller, refusals too;
+ * holder-mismatch answers rate-limited per caller), revocation by the issuing department only, and
+ * audit-chain verification.
  */
 export class Registry {
-  constructor(private readonly d: RegistryDeps) {}
+  private readonly mismatches: MismatchLimiter;
 
-  async verify(purpose: Purpose | undefined, queries: readonly Query[]): Promise<Answer[]> {
+  constructor(private readonly d: RegistryDeps) {
+    this.mismatches = new MismatchLimiter(d.mismatchLimits);
+  }
+
+  /** Appends one refusal per query (one for the call when it had none), all at the same time. */
+  private async refuse(caller: RegistryCaller, purpose: Purpose, queries: readonly Query[], outcome = "REFUSED"): Promise<void> {
+    const at = this.d.now();
+    const ids = queries.length > 0 ? queries.map((q) => q.certificateId.trim()) : [""];
+    await Promise.all(
+      ids.map((certificateId) => this.d.audit.append({ at, action: "refuse", certificateId, outcome, purpose, caller: caller.uri })),
+    );
+  }
+
+  async verify(caller: RegistryCaller, claimed: Purpose | undefined, queries: readonly Query[]): Promise<Answer[]> {
     // Count and bounds first, each refused call audited once, whatever it carried.
     const bounds =
       queries.length > MAX_VERIFY_BATCH
         ? [{ field: "queries", description: tooManyDescription(queries.length, MAX_VERIFY_BATCH, { zh: "查验", en: "queries" }) }]
-        : boundViolations(purpose, queries);
+        : boundViolations(claimed, queries);
+    // What is audited names the caller's city as the requesting node, whatever the request said.
+    const audited: Purpose = { ...auditablePurpose(claimed), requestingNode: caller.city };
     if (bounds.length > 0) {
-      await this.d.audit.append({
-        at: this.d.now(),
-        action: "refuse",
-        certificateId: "",
-        outcome: "REFUSED",
-        purpose: auditablePurpose(purpose),
-      });
+      await this.refuse(caller, audited, []);
       throw AppError.invalid(bounds);
     }
-    const missing = purposeViolations(purpose, this.d.knownNodes);
-    if (missing.length > 0 || !purpose) {
-      const at = this.d.now();
-      await Promise.all(
-        queries.map((q) =>
-          this.d.audit.append({
-            at,
-            action: "refuse",
-            certificateId: q.certificateId.trim(),
-            outcome: "REFUSED",
-            purpose: purpose ?? emptyPurpose,
-          }),
-        ),
+    // The requesting node is the caller's certificate's city; a request may only repeat it.
+    const named = claimed?.requestingNode.trim() ?? "";
+    if (named && named !== caller.city) {
+      await this.refuse(caller, audited, queries);
+      throw new AppError(
+        status.PERMISSION_DENIED,
+        `请求节点须为调用方所在城市 ${caller.city}，不能代表 ${named} 查验 / the requesting node is the caller's city ${caller.city}; it may not look up on behalf of ${named}`,
+        [{ field: "purpose.requesting_node", description: `须为空或 ${caller.city} / must be empty or ${caller.city}` }],
+        "REQUESTING_NODE_MISMATCH",
       );
+    }
+    const purpose: Purpose = { ...(claimed ?? emptyPurpose), requestingNode: caller.city };
+    const missing = purposeViolations(purpose, this.d.knownNodes);
+    if (missing.length > 0) {
+      await this.refuse(caller, purpose, queries);
       throw new AppError(
         status.PERMISSION_DENIED,
         "查验证照须说明用证事由 / a certificate lookup must state its purpose (case, item, requesting node, operator)",
@@ -139,15 +168,30 @@ export class Registry {
     });
     if (v.length > 0) throw AppError.invalid(v);
 
+    // A caller that has used up its mismatch answers gets no answer at all: any answer, even VALID,
+    // would tell it whether its guess was right.
+    const before = this.mismatches.allowance(caller.uri, this.d.now().getTime());
+    if (!before.ok) {
+      await this.refuse(caller, purpose, queries, "RATE_LIMITED");
+      throw this.exhausted(before.retryAfterMs);
+    }
     const ids = queries.map((q) => q.certificateId.trim().toUpperCase());
     const found = await this.d.store.findMany(ids);
     const now = this.d.now();
+    const outcomes = queries.map((q, i) =>
+      decideOutcome(found.get(ids[i]!), { number: q.number, holderName: q.holderName, holderId: q.holderIdNumber }, now),
+    );
+    // A batch is answered whole or not at all: one whose mismatches exceed what is left is withheld.
+    const after = this.mismatches.take(caller.uri, outcomes.filter((o) => o === "HOLDER_MISMATCH").length, now.getTime());
+    if (!after.ok) {
+      await this.refuse(caller, purpose, queries, "RATE_LIMITED");
+      throw this.exhausted(after.retryAfterMs);
+    }
     return Promise.all(
-      queries.map(async (q, i): Promise<Answer> => {
+      outcomes.map(async (outcome, i): Promise<Answer> => {
         const certificateId = ids[i]!;
         const record = found.get(certificateId);
-        const outcome = decideOutcome(record, { number: q.number, holderName: q.holderName, holderId: q.holderIdNumber }, now);
-        const auditSeq = await this.d.audit.append({ at: now, action: "verify", certificateId, outcome, purpose });
+        const auditSeq = await this.d.audit.append({ at: now, action: "verify", certificateId, outcome, purpose, caller: caller.uri });
         const answer: Answer = { certificateId, outcome, verifiedAt: now, verifiedBy: this.d.nodeId, auditSeq };
         if (record && disclosesDetails(outcome)) {
           const { typeCode, typeName, issuerName, issuerCode, validFrom, validTo, territoryCode } = record;
@@ -158,26 +202,51 @@ export class Registry {
     );
   }
 
-  async revoke(req: { certificateId: string; issuerCode: string; reason: string; operator: string }) {
+  private exhausted(retryAfterMs: number): AppError {
+    const { limit, windowMs } = this.d.mismatchLimits;
+    const s = secondsOf(retryAfterMs);
+    return new AppError(
+      status.RESOURCE_EXHAUSTED,
+      `持证主体不符的查验结果已达上限（${secondsOf(windowMs)} 秒内 ${limit} 次），请 ${s} 秒后再试 / ` +
+        `too many holder-mismatch answers (${limit} per ${secondsOf(windowMs)} s) for this caller; retry in ${s} s`,
+      [],
+      "HOLDER_MISMATCH_LIMIT",
+    );
+  }
+
+  /**
+   * Revocation by the issuing department only: the caller's 统一社会信用代码 (the name in its issuer
+   * certificate) must be the record's issuer code. The request's issuer_code, when given, must be
+   * the caller's own; it decides nothing. Refusals are audited with the caller.
+   */
+  async revoke(caller: IssuerCaller, req: { certificateId: string; issuerCode: string; reason: string; operator: string }) {
     const v: FieldViolation[] = [];
     const need = (field: string, value: string, max: number, zh: string, en: string, multiline = false) => {
       if (checkText(v, field, value, max, { multiline }) && !value.trim())
         v.push({ field, description: `${zh}不能为空 / ${en} is required` });
     };
     need("certificate_id", req.certificateId, MAX_CERTIFICATE_ID_LENGTH, "证照标识", "certificate id");
-    need("issuer_code", req.issuerCode, MAX_CODE_LENGTH, "颁发机构代码", "issuer code");
+    checkText(v, "issuer_code", req.issuerCode, MAX_CODE_LENGTH);
     need("reason", req.reason, MAX_REASON_LENGTH, "注销原因", "reason", true);
     need("operator", req.operator, MAX_CLERK_LENGTH, "经办人员", "operator");
     if (v.length > 0) throw AppError.invalid(v);
     const certificateId = req.certificateId.trim().toUpperCase();
+    const own = caller.issuerCode.trim().toUpperCase();
+    const refused = async (message: string) => {
+      await this.d.audit.append(this.revokeEntry(caller, certificateId, "REFUSED", req.operator, "refuse"));
+      return new AppError(status.PERMISSION_DENIED, message, [], "NOT_ISSUER");
+    };
+    const named = req.issuerCode.trim().toUpperCase();
+    if (named && named !== own) {
+      throw await refused(
+        `颁发机构代码 ${named} 与调用方证书 ${own} 不符 / issuer_code ${named} is not the caller's own code ${own} (from its certificate)`,
+      );
+    }
     const existing = (await this.d.store.findMany([certificateId])).get(certificateId);
     if (!existing) throw AppError.notFound(`本登记库没有证照 ${certificateId} / certificate ${certificateId} is not in this registry`);
-    if (existing.issuerCode !== req.issuerCode.trim().toUpperCase()) {
-      throw new AppError(
-        status.PERMISSION_DENIED,
-        "只有颁发机构可以注销证照 / only the issuing department may revoke a certificate",
-        [],
-        "NOT_ISSUER",
+    if (existing.issuerCode !== own) {
+      throw await refused(
+        `只有颁发机构可以注销证照，${own} 不是其颁发机构 / only the issuing department may revoke a certificate; ${own} did not issue it`,
       );
     }
     const at = this.d.now();
@@ -192,14 +261,25 @@ export class Registry {
       throw AppError.notFound(`本登记库没有证照 ${certificateId} / certificate ${certificateId} is not in this registry`);
     if (r.kind === "already") return { certificateId, revokedAt: r.doc.revokedAt ?? at, alreadyRevoked: true };
     this.d.onOutbox(certificateId);
-    await this.d.audit.append({
-      at,
-      action: "revoke",
-      certificateId,
-      outcome: "REVOKED",
-      purpose: { caseId: "", itemCode: "", requestingNode: this.d.nodeId, operator: req.operator.trim() },
-    });
+    await this.d.audit.append({ ...this.revokeEntry(caller, certificateId, "REVOKED", req.operator, "revoke"), at });
     return { certificateId, revokedAt: at, alreadyRevoked: false };
+  }
+
+  private revokeEntry(
+    caller: RegistryCaller,
+    certificateId: string,
+    outcome: string,
+    operator: string,
+    action: "revoke" | "refuse",
+  ): AuditEntry {
+    return {
+      at: this.d.now(),
+      action,
+      certificateId,
+      outcome,
+      purpose: { caseId: "", itemCode: "", requestingNode: caller.city, operator: operator.trim() },
+      caller: caller.uri,
+    };
   }
 
   verifyAuditChain(): Promise<ChainReport> {

@@ -1,3 +1,4 @@
+import { type ServerUnaryCall, status } from "@grpc/grpc-js";
 import type { Logger } from "pino";
 import {
   type CertificateRegistryServiceServer,
@@ -13,10 +14,12 @@ import {
   type VerifyRequest,
   type VerifyResponse,
 } from "@tongban/contracts";
-import { AppError, unary } from "@tongban/rpc";
+import { AppError, type Principal, principalOf, unary } from "@tongban/rpc";
 import type { Purpose } from "./domain/auditChain";
 import type { Outcome } from "./domain/verificationOutcome";
-import type { Answer, Query, Registry } from "./registry";
+import type { Answer, IssuerCaller, Query, Registry, RegistryCaller } from "./registry";
+
+const SERVICE = "/tongban.v1.CertificateRegistryService";
 
 const wireOutcome: Record<Outcome, VerificationOutcome> = {
   VALID: VerificationOutcome.VERIFICATION_OUTCOME_VALID,
@@ -55,23 +58,84 @@ function toWire(a: Answer): VerifyResponse {
   };
 }
 
-/** gRPC adapter of the certificate registry. */
-export function registryGrpc(registry: Registry, log: Logger): CertificateRegistryServiceServer {
+const callerOf = (p: Principal): RegistryCaller => ({ city: p.identity.city, uri: p.identity.uri });
+
+/** The issuing department calling Revoke; its certificate's name is its 统一社会信用代码. */
+function issuerOf(p: Principal): IssuerCaller {
+  // The access table admits only issuers; checked again because the name means a credit code only for them.
+  if (p.identity.role !== "issuer") {
+    throw new AppError(
+      status.PERMISSION_DENIED,
+      `只有发证部门可以注销证照 / only an issuing department may revoke, not ${p.identity.uri}`,
+      [],
+      "NOT_ISSUER",
+    );
+  }
+  return { ...callerOf(p), issuerCode: p.identity.name };
+}
+
+/**
+ * Logs a refusal the registry itself made (after the access interceptor let the call through) the
+ * way the interceptor logs its own: `audit: "access-denied"`, the method, code, reason and caller.
+ */
+function auditRefusals<Req, Res>(
+  method: string,
+  access: Logger,
+  fn: (req: Req, call: ServerUnaryCall<Req, Res>) => Promise<Res>,
+): (req: Req, call: ServerUnaryCall<Req, Res>) => Promise<Res> {
+  return async (req, call) => {
+    try {
+      return await fn(req, call);
+    } catch (err) {
+      if (err instanceof AppError && (err.code === status.PERMISSION_DENIED || err.code === status.RESOURCE_EXHAUSTED)) {
+        const caller = (() => {
+          try {
+            return principalOf(call).identity.uri;
+          } catch {
+            return undefined;
+          }
+        })();
+        access.warn(
+          {
+            audit: "access-denied",
+            method: `${SERVICE}/${method}`,
+            code: status[err.code],
+            reason: err.message,
+            errorReason: err.reason,
+            caller,
+          },
+          "access denied",
+        );
+      }
+      throw err;
+    }
+  };
+}
+
+/**
+ * gRPC adapter of the certificate registry. The caller comes from its certificate (principalOf);
+ * `access` gets one `audit: "access-denied"` line per refusal the registry makes.
+ */
+export function registryGrpc(registry: Registry, log: Logger, access: Logger = log): CertificateRegistryServiceServer {
+  const handler = <Req, Res>(method: string, fn: (req: Req, call: ServerUnaryCall<Req, Res>) => Promise<Res>) =>
+    unary<Req, Res>(method, log, auditRefusals(method, access, fn));
   return {
-    verify: unary<VerifyRequest, VerifyResponse>("Verify", log, async (req) => {
+    verify: handler<VerifyRequest, VerifyResponse>("Verify", async (req, call) => {
       if (!req.query) throw AppError.invalid([{ field: "query", description: "查验内容不能为空 / query is required" }]);
-      const [answer] = await registry.verify(purposeOf(req.purpose), [queryOf(req.query)]);
+      const [answer] = await registry.verify(callerOf(principalOf(call)), purposeOf(req.purpose), [queryOf(req.query)]);
       return toWire(answer!);
     }),
-    verifyBatch: unary<VerifyBatchRequest, VerifyBatchResponse>("VerifyBatch", log, async (req) => ({
-      results: (await registry.verify(purposeOf(req.purpose), req.queries.map(queryOf))).map(toWire),
+    verifyBatch: handler<VerifyBatchRequest, VerifyBatchResponse>("VerifyBatch", async (req, call) => ({
+      results: (await registry.verify(callerOf(principalOf(call)), purposeOf(req.purpose), req.queries.map(queryOf))).map(toWire),
     })),
-    revoke: unary<RevokeRequest, RevokeResponse>("Revoke", log, async (req) => {
-      const r = await registry.revoke(req);
-      log.info({ certificateId: r.certificateId, already: r.alreadyRevoked }, "certificate revoked");
+    revoke: handler<RevokeRequest, RevokeResponse>("Revoke", async (req, call) => {
+      const issuer = issuerOf(principalOf(call));
+      const r = await registry.revoke(issuer, req);
+      log.info({ certificateId: r.certificateId, already: r.alreadyRevoked, caller: issuer.uri }, "certificate revoked");
       return r;
     }),
-    verifyAuditChain: unary<VerifyAuditChainRequest, VerifyAuditChainResponse>("VerifyAuditChain", log, async () => {
+    // Operators and auditors of the registry's own city only (the access table); nothing else to check.
+    verifyAuditChain: handler<VerifyAuditChainRequest, VerifyAuditChainResponse>("VerifyAuditChain", async () => {
       const r = await registry.verifyAuditChain();
       return r.ok
         ? { ok: true, checked: r.checked, brokenSeq: 0, reason: "", headHash: r.headHash }

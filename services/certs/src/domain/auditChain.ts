@@ -18,6 +18,12 @@ export interface AuditEntry {
   /** The answer (VALID, …), REFUSED, or REVOKED for a revocation. */
   outcome: string;
   purpose: Purpose;
+  /**
+   * The caller's identity URI from its certificate (`spiffe://tongban/<city>/<role>/<name>`); the
+   * caller's city is also the purpose's requesting node. Absent only in records written before
+   * callers were identified.
+   */
+  caller?: string;
 }
 
 /** One link of the append-only audit chain; `_id` is its 1-based sequence number. */
@@ -43,6 +49,8 @@ export function auditHash(seq: number, prevHash: string, e: AuditEntry): string 
     e.purpose.itemCode,
     e.purpose.requestingNode,
     e.purpose.operator,
+    // Appended only when present, so records written before callers were identified still verify.
+    ...(e.caller ? [e.caller] : []),
   ];
   return createHash("sha256").update(JSON.stringify(fields)).digest("hex");
 }

@@ -57,4 +57,15 @@ describe("audit hash chain", () => {
     c[0] = { ...c[0]!, at: new Date(c[0]!.at.getTime() + 1) };
     expect(verifyAuditChain(c)).toMatchObject({ ok: false, brokenSeq: 1 });
   });
+
+  it("when the caller of a record is changed or removed, then it is detected; records without a caller still verify", () => {
+    const withCaller = (i: number): AuditEntry => ({ ...entry(i), caller: "spiffe://tongban/xiamen/node/xiamen" });
+    const first = chainLink(undefined, entry(1));
+    const second = chainLink({ seq: 1, hash: first.hash }, withCaller(2));
+    expect(verifyAuditChain([first, second])).toMatchObject({ ok: true, checked: 2 });
+    const other = { ...second, caller: "spiffe://tongban/quanzhou/node/quanzhou" };
+    expect(verifyAuditChain([first, other])).toMatchObject({ ok: false, brokenSeq: 2 });
+    const { caller: _dropped, ...stripped } = second;
+    expect(verifyAuditChain([first, stripped])).toMatchObject({ ok: false, brokenSeq: 2 });
+  });
 });
