@@ -122,12 +122,14 @@ const monitorUrl = `http://127.0.0.1:${monitorPort}/`;
 const monitorCity = "xiamen";
 /**
  * The monitor's settings: its gRPC health probes of every node go out as Xiamen's monitoring
- * operator. Operator logins, when it binds beyond loopback, use the same identity provider
- * (idp.jwksUrl(monitorCity), devIssuerOf(monitorCity)); their settings belong here too.
+ * operator; operators of every city may log in with a token of their city's identity provider
+ * (needed only when MONITOR_HTTP_HOST is not a loopback address).
  */
 const monitorEnv: Record<string, string> = {
   MONITOR_HTTP_PORT: String(monitorPort),
+  MONITOR_CITY: monitorCity,
   ...tlsEnv(monitorCity, "operator", "monitor"),
+  MONITOR_OPERATOR_JWKS: network.nodes.map((n) => `${n.id}=${idp.jwksUrl(n.id)}`).join(","),
 };
 startProcess("monitor", "services/monitor/src/main.ts", monitorEnv, []);
 
