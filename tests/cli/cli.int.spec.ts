@@ -171,8 +171,8 @@ describe("the operator CLI against a running network", () => {
     const targets = [
       { node: "xiamen", service: "tongban.v1.IntakeService", address: `localhost:${xm.node.intakePort}` },
       { node: "xiamen", service: "tongban.v1.AuthorityQueueService", address: `localhost:${xm.node.queuePort}` },
-      { node: "quanzhou", service: "tongban.v1.IntakeService", address: `127.0.0.1:${qz.node.intakePort}` },
-      { node: "quanzhou", service: "tongban.v1.AuthorityQueueService", address: `127.0.0.1:${qz.node.queuePort}` },
+      { node: "quanzhou", service: "tongban.v1.IntakeService", address: `localhost:${qz.node.intakePort}` },
+      { node: "quanzhou", service: "tongban.v1.AuthorityQueueService", address: `localhost:${qz.node.queuePort}` },
     ];
     // The servers speak TLS only: a plaintext probe gets no answer, so SERVING above means TLS was used.
     const plaintext = cliCallers({ grpcInsecure: true })("xiamen");
