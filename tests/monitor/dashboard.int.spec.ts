@@ -9,22 +9,11 @@ import type { RunningMonitor } from "@tongban/monitor";
 import { connectMongo } from "@tongban/store";
 import { apis, queuedIn, sentCaseIn } from "../support/clients";
 import { type CityNode, type Isolation, isolation, network, nodeIds, quietLogger, startCities, stopCities } from "../support/testNetwork";
-import { orphanCase, startTestMonitor } from "./monitorSupport";
+import { chromiumArgs, orphanCase, startTestMonitor } from "./monitorSupport";
 
 const artifacts = new URL("../../test-artifacts/monitor/", import.meta.url).pathname;
 const DAY = 24 * 3600 * 1000;
 const UI_TIMEOUT = 20_000;
-
-/** Debian's chromium, headless, quiet on a closed network (no background fetches, no QUIC). */
-const chromiumArgs = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 
 describe("the operators' dashboard in a real browser", () => {
   const clock = { offsetMs: 0 };

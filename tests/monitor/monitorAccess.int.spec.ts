@@ -108,7 +108,9 @@ describe("the monitor on loopback: Origin, CSRF and where a replay may go", () =
   const replaysOf = async (id: string) => (await getJson(monitor, replayPath(id).replace(/\/replay$/, ""))).replays;
   /** Replays of the spec's dead letters that reached `node`'s inbound topic. */
   const replayedTo = async (node: string) =>
-    (await readTopic(bus, topics.inbound(iso.topicPrefix, node))).filter((r) => r.headers["x-replay-of"]).map((r) => r.headers["x-replay-of"]);
+    (await readTopic(bus, topics.inbound(iso.topicPrefix, node)))
+      .filter((r) => r.headers["x-replay-of"])
+      .map((r) => r.headers["x-replay-of"]);
 
   beforeAll(async () => {
     iso = isolation();
@@ -323,7 +325,9 @@ describe("the monitor on a non-loopback address: operators log in", () => {
     const replayAll = await post("/api/dead-letters/replay-all?node=quanzhou", { ...cookie, origin, "x-csrf-token": session });
     expect(replayAll.status).toBe(200);
     expect(body.csrfToken).toBeTruthy();
-    expect((await post("/api/dead-letters/replay-all?node=quanzhou", { ...cookie, origin, "x-csrf-token": body.csrfToken })).status).toBe(200);
+    expect((await post("/api/dead-letters/replay-all?node=quanzhou", { ...cookie, origin, "x-csrf-token": body.csrfToken })).status).toBe(
+      200,
+    );
 
     const logout = await post("/logout", { ...cookie, origin, "x-csrf-token": session });
     expect(logout.status).toBe(200);

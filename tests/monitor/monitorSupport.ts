@@ -6,6 +6,17 @@ import { type MonitorConfig, type RunningMonitor, startMonitor } from "@tongban/
 import { devTlsSettings } from "@tongban/rpc";
 import { type CityNode, type Isolation, eventually, network, quietLogger } from "../support/testNetwork";
 
+/** Debian's chromium, headless, quiet on a closed network (no background fetches, no QUIC). */
+export const chromiumArgs = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
 /** The network as the test runs it: each city's APIs on the ports its in-process node picked, and its registry on `certsPorts[city]` when given. */
 export function runningNetwork(cities: CityNode[], certsPorts: Record<string, number> = {}): Network {
   return new Network(

@@ -94,7 +94,8 @@ export const monitorConfigSpec = {
       .optional()
       .superRefine((s, ctx) => {
         for (const o of (s ?? "").split(",").filter((x) => x.trim())) {
-          if (!URL.canParse(o.trim()) || !/^https?:$/.test(new URL(o.trim()).protocol)) ctx.addIssue({ code: "custom", message: `"${o}" is not an http(s) origin` });
+          if (!URL.canParse(o.trim()) || !/^https?:$/.test(new URL(o.trim()).protocol))
+            ctx.addIssue({ code: "custom", message: `"${o}" is not an http(s) origin` });
         }
       })
       .transform((s) =>
@@ -226,10 +227,16 @@ export async function startMonitor(opts: MonitorOptions = {}): Promise<RunningMo
     policy: { dueSoonDays: cfg.dueSoonDays, materialsDays: cfg.materialsDays },
     now,
   });
-  const probe = new OpsProbe(network, prefix, (g, t) => bus.lag(g, t), [
-    { node: "monitor", group: trackingGroup, topic: topics.tracking(prefix) },
-    ...[...dlqTopicOf].map(([topic, node]) => ({ node, group: dlqGroup, topic })),
-  ], caller);
+  const probe = new OpsProbe(
+    network,
+    prefix,
+    (g, t) => bus.lag(g, t),
+    [
+      { node: "monitor", group: trackingGroup, topic: topics.tracking(prefix) },
+      ...[...dlqTopicOf].map(([topic, node]) => ({ node, group: dlqGroup, topic })),
+    ],
+    caller,
+  );
   const app = await monitorApi({ views, replayer, probe, live, access, log });
   await app.listen({ host: cfg.httpHost, port: cfg.httpPort });
   const address = app.server.address();
@@ -258,7 +265,8 @@ export async function startMonitor(opts: MonitorOptions = {}): Promise<RunningMo
  */
 function httpAccessOf(cfg: MonitorConfig, nodeIds: readonly string[], log: Logger): HttpAccess {
   for (const c of [...Object.keys(cfg.operatorJwks), ...Object.keys(cfg.operatorIssuers)]) {
-    if (!nodeIds.includes(c)) throw new Error(`MONITOR_OPERATOR_JWKS/ISSUERS: ${c} is not a city of the network (known: ${nodeIds.join(", ")})`);
+    if (!nodeIds.includes(c))
+      throw new Error(`MONITOR_OPERATOR_JWKS/ISSUERS: ${c} is not a city of the network (known: ${nodeIds.join(", ")})`);
   }
   if (isWildcardHost(cfg.httpHost) && cfg.allowedOrigins.length === 0) {
     throw new Error(

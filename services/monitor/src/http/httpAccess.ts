@@ -146,7 +146,10 @@ export class HttpAccess {
       if (old) this.sessions.close(old);
       const session = this.sessions.open(verified.person, verified.expiresAt);
       reply.header("set-cookie", this.cookie(req, session.id, Math.floor((session.expiresAt - Date.now()) / 1000)));
-      this.o.log.info({ audit: "operator-login", person: `${verified.person.city}/${verified.person.id}`, remote: req.ip }, "operator logged in");
+      this.o.log.info(
+        { audit: "operator-login", person: `${verified.person.city}/${verified.person.id}`, remote: req.ip },
+        "operator logged in",
+      );
       const p = verified.person;
       return {
         operator: { id: p.id, name: p.name, city: p.city },
