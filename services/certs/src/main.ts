@@ -41,7 +41,7 @@ export const certsConfigSpec = {
       "holder-mismatch answers one caller identity (a node, i.e. a whole city's intake) may get within CERTS_MISMATCH_WINDOW_MS; " +
       "beyond it every lookup from that caller is refused with RESOURCE_EXHAUSTED until the window frees up (a batch counts each " +
       "mismatch, and one that would overshoot is refused whole), so the registry cannot be used to guess holders",
-    schema: z.coerce.number().int().min(1).default(20),
+    schema: z.coerce.number().int().min(1).default(100),
   },
   mismatchWindowMs: {
     env: "CERTS_MISMATCH_WINDOW_MS",
