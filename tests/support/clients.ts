@@ -21,7 +21,7 @@ export function apis(city: CityNode) {
   const q = city.queueClient;
   const rid = () => randomUUID();
   const departmentOf = async (caseId: string) =>
-    ((await city.db.db.collection<{ _id: string; homeDepartment?: string }>("cases").findOne({ _id: caseId }))?.homeDepartment ?? "gaj");
+    (await city.db.db.collection<{ _id: string; homeDepartment?: string }>("cases").findOne({ _id: caseId }))?.homeDepartment ?? "gaj";
   const as = async (caseId: string, clerk = "clerk-a") => clerkMetadata(city.id, clerk, await departmentOf(caseId));
   return {
     submit: (req: SubmitCaseRequest) => callUnary(i, i.submitCase, req),
