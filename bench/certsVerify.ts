@@ -110,7 +110,7 @@ export async function runCertsBench(opts: CertsBenchOptions): Promise<CertsBench
     echoServer.bindAsync("127.0.0.1:0", serverCredentialsOf(transportOf(serverTls)), (e, p) => (e ? reject(e) : resolve(p))),
   );
   const Echo = makeGenericClientConstructor(echoDefinition, "Echo");
-  const echo = new Echo(`127.0.0.1:${echoPort}`, caller.credentials, caller.options) as unknown as EchoClient;
+  const echo = new Echo(`localhost:${echoPort}`, caller.credentials, caller.options) as unknown as EchoClient;
 
   let certs: RunningCerts | undefined;
   let client: CertificateRegistryServiceClient | undefined;
@@ -130,7 +130,7 @@ export async function runCertsBench(opts: CertsBenchOptions): Promise<CertsBench
       network,
       logger: createLogger({ service: "certs", level: "warn" }),
     });
-    client = new CertificateRegistryServiceClient(`127.0.0.1:${certs.port}`, caller.credentials, caller.options);
+    client = new CertificateRegistryServiceClient(`localhost:${certs.port}`, caller.credentials, caller.options);
     const c = client;
     const echoCall = () => callUnary(echo, echo.echo as never, bytes, 5_000);
     const verifyCall = () => callUnary(c, c.verify, request, 5_000);

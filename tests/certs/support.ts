@@ -52,7 +52,7 @@ export function registryClients() {
   return {
     as(port: number, city: string, role: Role, name = defaultName(city, role)): CertificateRegistryServiceClient {
       const caller = callerAs(city, role, name);
-      const client = new CertificateRegistryServiceClient(`127.0.0.1:${port}`, caller.credentials, caller.options);
+      const client = new CertificateRegistryServiceClient(`localhost:${port}`, caller.credentials, caller.options);
       made.push(client);
       return client;
     },

@@ -80,9 +80,9 @@ describe("the authorization table on real mTLS", () => {
   let foreignDir: string;
   const addressOf = (path: string) => {
     const node = cities[0]!.node;
-    if (path.startsWith("/tongban.v1.IntakeService/")) return `127.0.0.1:${node.intakePort}`;
-    if (path.startsWith("/tongban.v1.AuthorityQueueService/")) return `127.0.0.1:${node.queuePort}`;
-    return `127.0.0.1:${registry.port}`;
+    if (path.startsWith("/tongban.v1.IntakeService/")) return `localhost:${node.intakePort}`;
+    if (path.startsWith("/tongban.v1.AuthorityQueueService/")) return `localhost:${node.queuePort}`;
+    return `localhost:${registry.port}`;
   };
   let clerkToken: string;
 

@@ -34,7 +34,7 @@ describe("the plaintext development switch", () => {
     expect(lines.some((l) => l.includes("PLAINTEXT"))).toBe(true);
     const as = (uri: string) => {
       const c = callerOf({ kind: "insecure" }, uri);
-      return new IntakeServiceClient(`127.0.0.1:${node.intakePort}`, c.credentials, c.options);
+      return new IntakeServiceClient(`localhost:${node.intakePort}`, c.credentials, c.options);
     };
     const window = as(spiffeUri("xiamen", "window", "main"));
     expect((await callUnary(window, window.getCase, { caseId: "01J0000000000000000000000" }).catch((e) => e)).code).toBe(status.NOT_FOUND);

@@ -33,7 +33,7 @@ export async function startRegistry(iso: Isolation, id: string, port = 0): Promi
     id,
     certs,
     port: certs.port,
-    client: new CertificateRegistryServiceClient(`127.0.0.1:${certs.port}`, caller.credentials, caller.options),
+    client: new CertificateRegistryServiceClient(`localhost:${certs.port}`, caller.credentials, caller.options),
   };
 }
 
@@ -43,7 +43,7 @@ export function startRegistries(iso: Isolation, ids: string[] = nodeIds): Promis
 
 /** CERTS_TARGETS for nodes under test: every city's registry at its test port. */
 export const certsTargetsOf = (regs: readonly CityRegistry[]): Record<string, string> =>
-  Object.fromEntries(regs.map((r) => [r.id, `127.0.0.1:${r.port}`]));
+  Object.fromEntries(regs.map((r) => [r.id, `localhost:${r.port}`]));
 
 export async function stopRegistry(r: CityRegistry): Promise<void> {
   r.client.close();

@@ -118,12 +118,12 @@ export async function startCities(
 
 /** The city's own window system's client of its intake API. */
 export function intakeClientOf(city: string, port: number, caller: Caller = callerAs(city, "window")): IntakeServiceClient {
-  return new IntakeServiceClient(`127.0.0.1:${port}`, caller.credentials, caller.options);
+  return new IntakeServiceClient(`localhost:${port}`, caller.credentials, caller.options);
 }
 
 /** The city's own authority system's client of its queue API (calls carry a clerk token, see clerkMetadata). */
 export function queueClientOf(city: string, port: number, caller: Caller = callerAs(city, "authority")): AuthorityQueueServiceClient {
-  return new AuthorityQueueServiceClient(`127.0.0.1:${port}`, caller.credentials, caller.options);
+  return new AuthorityQueueServiceClient(`localhost:${port}`, caller.credentials, caller.options);
 }
 
 export async function stopCities(cities: CityNode[]): Promise<void> {

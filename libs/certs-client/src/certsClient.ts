@@ -27,7 +27,7 @@ import { registryNodeOf } from "./registryNodeOf";
 
 export interface CertsClientOptions {
   network: Network;
-  /** Address of each node's registry; by default 127.0.0.1:<ports.certs> from the network file. */
+  /** Address of each node's registry; by default localhost:<ports.certs> from the network file. */
   targets?: Record<string, string>;
   /** This node's credentials (its node identity) for the registries' mTLS. */
   caller: Caller;
@@ -96,7 +96,7 @@ export class CertsClient {
       now: opts.now ?? Date.now,
       log: opts.log,
     };
-    this.addresses = Object.fromEntries(opts.network.nodes.map((n) => [n.id, opts.targets?.[n.id] ?? `127.0.0.1:${n.ports.certs}`]));
+    this.addresses = Object.fromEntries(opts.network.nodes.map((n) => [n.id, opts.targets?.[n.id] ?? `localhost:${n.ports.certs}`]));
     this.caller = opts.caller;
     this.cache = new PositiveCache(this.o.cacheTtlMs, this.o.now);
   }

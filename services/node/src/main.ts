@@ -54,7 +54,7 @@ export const nodeConfigSpec = {
   },
   certsTargets: {
     env: "CERTS_TARGETS",
-    doc: "certificate registries as node=host:port,…; default 127.0.0.1:<ports.certs> of each node in deploy/network.json",
+    doc: "certificate registries as node=host:port,…; default localhost:<ports.certs> of each node in deploy/network.json",
     schema: z
       .string()
       .optional()

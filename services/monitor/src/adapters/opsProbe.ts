@@ -36,7 +36,7 @@ export class OpsProbe {
     private readonly lagOf: (group: string, topic: string) => Promise<number>,
     private readonly monitorGroups: { group: string; topic: string; node: string }[],
     private readonly caller: Caller,
-    private readonly host = "127.0.0.1",
+    private readonly host = "localhost",
   ) {}
 
   async lag(): Promise<LagRow[]> {
