@@ -1,5 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { MAX_CODE_LENGTH, MAX_ID_LENGTH, textProblem } from "@tongban/bounds";
+import { devPkiCities } from "@tongban/demo";
+import { type Role, defaultPkiDir, ensureDevPki, issueIdentity, roles, spiffeUri } from "@tongban/identity";
 import type { CliContext } from "./cliContext";
 import { listDeadLetters } from "./listDeadLetters";
 import { registerQuarantineCommands } from "./quarantineCommands";
@@ -138,6 +140,31 @@ export async function runCli(argv: readonly string[], ctx: CliContext): Promise<
         operator: Boolean(o.operator),
         ...(department !== "-" ? { department } : {}),
       });
+    });
+
+  program
+    .command("identity")
+    .description("签发开发用身份证书 / issue (or renew) a certificate of the development PKI, e.g. for another window system")
+    .argument("<city>", "城市节点 / city (node id)")
+    .argument("<role>", `角色 / role: ${roles.join(", ")}`)
+    .argument("<name>", "系统名称（发证部门为统一社会信用代码）/ the system's name (an issuer's 统一社会信用代码)")
+    .addHelpText(
+      "after",
+      "\n已有同名证书时换发新证书，服务端一分钟内生效 / an existing identity is renewed; servers pick the new certificate up within a minute.\n",
+    )
+    .action(async (city: string, role: string, name: string) => {
+      const node = nodesOf(bounded("city", city, MAX_CODE_LENGTH))[0]!;
+      if (!(roles as readonly string[]).includes(role))
+        throw new UsageError(`未知角色 ${role} / unknown role ${role} (known: ${roles.join(", ")})`);
+      if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name)) {
+        throw new UsageError(`名称只能含字母、数字、"."、"_"、"-" / name: letters, digits, '.', '_' and '-', at most 64`);
+      }
+      const dir = ctx.pkiDir ?? defaultPkiDir;
+      await ensureDevPki(devPkiCities(ctx.network.nodes), dir);
+      const files = await issueIdentity(dir, node, role as Role, name);
+      ctx.out.write(
+        `${spiffeUri(node, role as Role, name)}\nGRPC_TLS_CERT=${files.cert}\nGRPC_TLS_KEY=${files.key}\nGRPC_TLS_CA=${files.ca}\n`,
+      );
     });
 
   registerQuarantineCommands(

@@ -1,3 +1,7 @@
+import { X509Certificate } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Bus } from "@tongban/bus";
 import { Network } from "@tongban/config";
@@ -41,6 +45,26 @@ describe("the tongban command line", () => {
     const e = offline();
     expect(await runCli(["token", "quanzhou", "gaj", "clerk\u0007"], e.ctx)).toBe(2);
     expect(e.out.text()).toContain("invalid clerk");
+  });
+
+  it("when an identity is issued, then its certificate names it and a wrong role or name is a usage error", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "tongban-cli-pki-"));
+    try {
+      const a = offline();
+      expect(await runCli(["identity", "xiamen", "window", "haicang-02"], { ...a.ctx, pkiDir: dir })).toBe(0);
+      expect(a.out.text()).toContain("spiffe://tongban/xiamen/window/haicang-02");
+      const cert = new X509Certificate(readFileSync(join(dir, "xiamen", "window-haicang-02.crt")));
+      expect(cert.subjectAltName).toContain("URI:spiffe://tongban/xiamen/window/haicang-02");
+      expect(cert.checkIssued(new X509Certificate(readFileSync(join(dir, "xiamen", "ca.crt"))))).toBe(true);
+      const b = offline();
+      expect(await runCli(["identity", "xiamen", "admin", "x"], { ...b.ctx, pkiDir: dir })).toBe(2);
+      expect(b.out.text()).toContain("unknown role admin");
+      const c = offline();
+      expect(await runCli(["identity", "xiamen", "window", "../x"], { ...c.ctx, pkiDir: dir })).toBe(2);
+      expect(c.out.text()).toContain("letters, digits");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("when a lifetime is written in hours, minutes or seconds, then it is read in seconds within 60 s to 12 h", () => {
