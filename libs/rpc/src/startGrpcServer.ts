@@ -17,6 +17,8 @@ export interface GrpcServerOptions {
    * with RESOURCE_EXHAUSTED before they are parsed. Defaults to grpc-js's 4 MiB.
    */
   maxReceiveMessageBytes?: number;
+  /** How often the TLS certificate, key and trust bundle are re-read from their files (default a minute). */
+  tlsReloadMs?: number;
 }
 
 export interface RunningGrpcServer {
@@ -43,7 +45,9 @@ export async function startGrpcServer(opts: GrpcServerOptions): Promise<RunningG
   const health = new HealthImplementation(statuses);
   health.addToServer(server);
   const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(`${opts.host}:${opts.port}`, serverCredentialsOf(opts.access.transport), (err, p) => (err ? reject(err) : resolve(p))),
+    server.bindAsync(`${opts.host}:${opts.port}`, serverCredentialsOf(opts.access.transport, opts.tlsReloadMs), (err, p) =>
+      err ? reject(err) : resolve(p),
+    ),
   );
   const setServing = (serving: boolean) => {
     for (const name of Object.keys(statuses)) health.setStatus(name, serving ? "SERVING" : "NOT_SERVING");

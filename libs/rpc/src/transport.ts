@@ -74,9 +74,9 @@ export const devTlsSettings = (city: string, role: Role, name: string, dir: stri
  * verified against the trust bundle but not required by the handshake, so that a caller without one
  * gets UNAUTHENTICATED from the access check instead of a bare connection failure.
  */
-export function serverCredentialsOf(t: Transport): ServerCredentials {
+export function serverCredentialsOf(t: Transport, reloadMs = 60_000): ServerCredentials {
   if (t.kind === "insecure") return ServerCredentials.createInsecure();
-  const provider = new ReloadingCertificates(t.files, 60_000);
+  const provider = new ReloadingCertificates(t.files, reloadMs);
   return experimental.createCertificateProviderServerCredentials(provider, provider, false);
 }
 
