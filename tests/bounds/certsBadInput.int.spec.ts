@@ -14,7 +14,7 @@ describe("bounds of the certificate registry's API", () => {
   /** The registry's clients as the Xiamen node (lookups state Xiamen as the requesting node) and as the issuing department of `valid`. */
   let xiamen: CertificateRegistryServiceClient;
   let issuer: CertificateRegistryServiceClient;
-  const clientAs = (caller: Caller) => new CertificateRegistryServiceClient(`127.0.0.1:${r.port}`, caller.credentials, caller.options);
+  const clientAs = (caller: Caller) => new CertificateRegistryServiceClient(`localhost:${r.port}`, caller.credentials, caller.options);
   const valid = certWhere("valid in quanzhou", (c) => c.registryNode === "quanzhou" && c.status === "valid");
   const audit = () => r.certs.audit.records;
   const batch = (queries: ReturnType<typeof query>[], p: object | undefined = purpose()) =>

@@ -312,7 +312,7 @@ describe("hostile identities at the authority queue (访问控制 under attack)"
   });
 
   it("when the storm is over, then the node still serves, the case is unchanged and a valid clerk token is answered", async () => {
-    expect(await checkHealth(`127.0.0.1:${qz.node.queuePort}`, callerAs(CITY, "authority"), "tongban.v1.AuthorityQueueService")).toBe(
+    expect(await checkHealth(`localhost:${qz.node.queuePort}`, callerAs(CITY, "authority"), "tongban.v1.AuthorityQueueService")).toBe(
       "SERVING",
     );
     expect(await caseState()).toEqual(before);

@@ -160,7 +160,7 @@ describe("generated bad input at every intake method (形式审查 under attack)
 
   it("when the storm is over, then both nodes still serve and a valid case (and every generated one accepted) reaches the home queue within seconds", async () => {
     for (const c of [xm, qz]) {
-      expect(await checkHealth(`127.0.0.1:${c.node.intakePort}`, callerAs(c.id, "window"), "tongban.v1.IntakeService")).toBe("SERVING");
+      expect(await checkHealth(`localhost:${c.node.intakePort}`, callerAs(c.id, "window"), "tongban.v1.IntakeService")).toBe("SERVING");
     }
     const started = Date.now();
     const valid = await apis(xm).submit(sampleSubmission(xiamen, "quanzhou", 99_999));

@@ -187,7 +187,7 @@ describe("generated bad records on a node's topics (inbound and revocations)", (
     await eventually("revocations consumer caught up", async () =>
       (await net.bus.lag(`${prefix}.quanzhou.certs-revoked`, revokedTopic)) === 0 ? true : undefined,
     );
-    expect(await checkHealth(`127.0.0.1:${qz.node.intakePort}`, callerAs("quanzhou", "window"), "tongban.v1.IntakeService")).toBe(
+    expect(await checkHealth(`localhost:${qz.node.intakePort}`, callerAs("quanzhou", "window"), "tongban.v1.IntakeService")).toBe(
       "SERVING",
     );
   });

@@ -153,7 +153,7 @@ describe("generated bad input at every queue method (the home authority's API un
   });
 
   it("when the storm is over, then the node still serves and a valid case reaches the home queue within seconds", async () => {
-    expect(await checkHealth(`127.0.0.1:${qz.node.queuePort}`, callerAs("quanzhou", "authority"), "tongban.v1.AuthorityQueueService")).toBe(
+    expect(await checkHealth(`localhost:${qz.node.queuePort}`, callerAs("quanzhou", "authority"), "tongban.v1.AuthorityQueueService")).toBe(
       "SERVING",
     );
     const started = Date.now();

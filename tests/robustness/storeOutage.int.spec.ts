@@ -34,9 +34,9 @@ describe("a node whose store becomes unreachable", () => {
 
   const submit = (n: number) =>
     callUnary(xm.intakeClient, xm.intakeClient.submitCase, sampleSubmission(network.node("xiamen")!, "quanzhou", n, "OUT"), 15_000);
-  const intakeHealth = () => checkHealth(`127.0.0.1:${xm.node.intakePort}`, callerAs("xiamen", "window"), "tongban.v1.IntakeService");
+  const intakeHealth = () => checkHealth(`localhost:${xm.node.intakePort}`, callerAs("xiamen", "window"), "tongban.v1.IntakeService");
   const queueHealth = () =>
-    checkHealth(`127.0.0.1:${xm.node.queuePort}`, callerAs("xiamen", "authority"), "tongban.v1.AuthorityQueueService");
+    checkHealth(`localhost:${xm.node.queuePort}`, callerAs("xiamen", "authority"), "tongban.v1.AuthorityQueueService");
 
   it(
     "when the store is cut off, then callers get UNAVAILABLE with a bilingual message and health says NOT_SERVING; when it is back, SERVING and submissions are accepted again",
@@ -97,7 +97,8 @@ describe("a certificate registry whose store becomes unreachable", () => {
         network,
         logger: quietLogger("certs"),
       });
-      const health = () => checkHealth(certs.address, callerAs("quanzhou", "node", "quanzhou"), "tongban.v1.CertificateRegistryService");
+      const health = () =>
+        checkHealth(`localhost:${certs.port}`, callerAs("quanzhou", "node", "quanzhou"), "tongban.v1.CertificateRegistryService");
       try {
         expect(await health()).toBe("SERVING");
         proxy.cut();

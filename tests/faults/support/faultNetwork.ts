@@ -73,7 +73,7 @@ export class FaultNetwork {
     for (const id of nodeIds)
       ports.set(id, { intake: await freePort(), queue: await freePort(), metrics: await freePort(), certs: await freePort() });
     const certsTargets = nodeIds
-      .map((id) => `${id}=${this.opts.certsAddress?.(id, ports.get(id)!.certs) ?? `127.0.0.1:${ports.get(id)!.certs}`}`)
+      .map((id) => `${id}=${this.opts.certsAddress?.(id, ports.get(id)!.certs) ?? `localhost:${ports.get(id)!.certs}`}`)
       .join(",");
     for (const id of nodeIds) {
       const p = ports.get(id)!;
@@ -98,8 +98,8 @@ export class FaultNetwork {
           ...this.opts.env?.[id],
         },
         [
-          { address: `127.0.0.1:${p.intake}`, service: "tongban.v1.IntakeService", caller: callerAs(id, "window") },
-          { address: `127.0.0.1:${p.queue}`, service: "tongban.v1.AuthorityQueueService", caller: callerAs(id, "authority") },
+          { address: `localhost:${p.intake}`, service: "tongban.v1.IntakeService", caller: callerAs(id, "window") },
+          { address: `localhost:${p.queue}`, service: "tongban.v1.AuthorityQueueService", caller: callerAs(id, "authority") },
         ],
         this.opts.preload?.[id] ?? [],
       );
@@ -107,7 +107,7 @@ export class FaultNetwork {
         `${this.prefix}-certs-${id}`,
         "services/certs/src/main.ts",
         { ...common, CERTS_GRPC_PORT: String(p.certs), CERTS_SEED_DEMO: "true", ...tlsEnv(id, "registry", id) },
-        [{ address: `127.0.0.1:${p.certs}`, service: "tongban.v1.CertificateRegistryService", caller: callerAs(id, "node", id) }],
+        [{ address: `localhost:${p.certs}`, service: "tongban.v1.CertificateRegistryService", caller: callerAs(id, "node", id) }],
       );
       this.cities.push({
         id,
@@ -118,7 +118,7 @@ export class FaultNetwork {
         // The load generator is the city's own window system.
         intake: (() => {
           const window = callerAs(id, "window");
-          return new IntakeServiceClient(`127.0.0.1:${p.intake}`, window.credentials, window.options);
+          return new IntakeServiceClient(`localhost:${p.intake}`, window.credentials, window.options);
         })(),
         db: this.mongo.db(this.dbName(id)),
       });
