@@ -1,5 +1,4 @@
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type BrowserContext, type Page, chromium } from "playwright-core";
@@ -8,21 +7,10 @@ import { defaultPkiDir, idpFiles, signDevToken } from "@tongban/identity";
 import { type RunningMonitor, startMonitor } from "@tongban/monitor";
 import { connectMongo } from "@tongban/store";
 import { type Isolation, isolation, network, provisionTopics, quietLogger } from "../support/testNetwork";
-import { chromiumArgs, testMonitorConfig } from "./monitorSupport";
+import { chromiumArgs, freePort, testMonitorConfig } from "./monitorSupport";
 
 const artifacts = new URL("../../test-artifacts/monitor/", import.meta.url).pathname;
 const UI_TIMEOUT = 20_000;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 describe("the monitor's login page in a real browser", () => {
   let iso: Isolation;

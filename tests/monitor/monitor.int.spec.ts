@@ -6,8 +6,7 @@ import { connectMongo } from "@tongban/store";
 import { type CityRegistry, startRegistry, stopRegistry } from "../support/certsNetwork";
 import { apis, queuedIn, sentCaseIn } from "../support/clients";
 import { type CityNode, type Isolation, isolation, network, nodeIds, quietLogger, startCities, stopCities } from "../support/testNetwork";
-import { createServer } from "node:net";
-import { awaitJson, databaseBytes, getJson, orphanCase, postJson, startTestMonitor, trackingTopicBytes } from "./monitorSupport";
+import { awaitJson, databaseBytes, freePort, getJson, orphanCase, postJson, startTestMonitor, trackingTopicBytes } from "./monitorSupport";
 
 const DAY = 24 * 3600 * 1000;
 
@@ -28,7 +27,7 @@ describe("the operators' monitor", () => {
     iso = isolation();
     cities = await startCities(iso, nodeIds, now);
     xiamenRegistry = await startRegistry(iso, "xiamen");
-    const closed = await closedPort();
+    const closed = await freePort();
     monitor = await startTestMonitor(iso, cities, now, { xiamen: xiamenRegistry.port, quanzhou: closed, zhangzhou: closed });
     bus = new Bus({ clientId: "monitor-test", brokers: iso.kafkaBrokers }, quietLogger("monitor-test"));
   });
@@ -200,15 +199,3 @@ describe("the operators' monitor", () => {
     }
   });
 });
-
-/** A port on which nothing listens: bound once by the OS, then released. */
-function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}

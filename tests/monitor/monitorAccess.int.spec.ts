@@ -1,6 +1,5 @@
 import { createSign, generateKeyPairSync } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Bus } from "@tongban/bus";
 import { loadConfig } from "@tongban/config";
@@ -11,7 +10,7 @@ import { type RunningMonitor, monitorConfigSpec, startMonitor } from "@tongban/m
 import { connectMongo } from "@tongban/store";
 import { readTopic } from "../support/readTopic";
 import { type Isolation, eventually, isolation, network, provisionTopics, quietLogger } from "../support/testNetwork";
-import { getJson, originOf, testMonitorConfig } from "./monitorSupport";
+import { freePort, getJson, originOf, testMonitorConfig } from "./monitorSupport";
 
 const evil = "https://evil.example";
 const json = (r: Response): Promise<any> => r.json();
@@ -40,18 +39,6 @@ function forgedXiamenToken(): string {
   })}`;
   const sig = createSign("sha256").update(input).sign({ key: privateKey, dsaEncoding: "ieee-p1363" });
   return `${input}.${sig.toString("base64url")}`;
-}
-
-/** A port on which nothing listens: bound once by the OS, then released. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 async function dropMonitorDb(iso: Isolation, name: string) {

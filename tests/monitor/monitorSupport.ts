@@ -1,3 +1,4 @@
+import { createServer } from "node:net";
 import { BSON, type Db } from "mongodb";
 import { Bus } from "@tongban/bus";
 import { Network } from "@tongban/config";
@@ -152,4 +153,16 @@ export async function databaseBytes(db: Db): Promise<{ collection: string; count
     out.push({ collection: name, count: docs.length, bytes: Buffer.concat(docs.map((d) => Buffer.from(BSON.serialize(d)))) });
   }
   return out;
+}
+
+/** A port nothing listens on: bound once by the OS, then released (for a monitor that must know its own origin, or a dead address). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
 }

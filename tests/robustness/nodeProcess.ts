@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { createWriteStream, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type Isolation, eventually, nodeIdentityConfig } from "../support/testNetwork";
+import { type Isolation, eventually, nodeIdentityEnv } from "../support/testNetwork";
 
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -13,18 +13,6 @@ export interface NodeProcess {
   exited: Promise<number | string>;
   /** The log file's lines so far. */
   lines(): string[];
-}
-
-/** The environment of a node process with the city's node identity and its identity provider (GRPC_TLS_*, CLERK_*). */
-export function nodeIdentityEnv(city: string): Record<string, string> {
-  const c = nodeIdentityConfig(city);
-  return {
-    GRPC_TLS_CERT: c.grpcTlsCert!,
-    GRPC_TLS_KEY: c.grpcTlsKey!,
-    GRPC_TLS_CA: c.grpcTlsCa!,
-    CLERK_JWKS: c.clerkJwks,
-    CLERK_TOKEN_ISSUER: c.clerkIssuer,
-  };
 }
 
 /** Starts `services/node` as its own process (as npm start does), its stdout and stderr in `logFile`. */

@@ -49,16 +49,16 @@ export const nodeIdentityConfig = (node: string) => ({
   clerkIssuer: devIssuerOf(node),
 });
 
-/** The same settings as environment variables, for a node started as its own process. */
+/** The TLS settings of an identity as environment variables, for a service started as its own process. */
+export function identityEnv(city: string, role: Role, name: string): Record<string, string> {
+  const t = devTlsSettings(city, role, name);
+  return { GRPC_TLS_CERT: t.grpcTlsCert!, GRPC_TLS_KEY: t.grpcTlsKey!, GRPC_TLS_CA: t.grpcTlsCa! };
+}
+
+/** A node process's identity (node-<city>) and its city's identity provider for clerk tokens, as environment variables. */
 export function nodeIdentityEnv(node: string): Record<string, string> {
   const c = nodeIdentityConfig(node);
-  return {
-    GRPC_TLS_CERT: c.grpcTlsCert!,
-    GRPC_TLS_KEY: c.grpcTlsKey!,
-    GRPC_TLS_CA: c.grpcTlsCa!,
-    CLERK_JWKS: c.clerkJwks,
-    CLERK_TOKEN_ISSUER: c.clerkIssuer,
-  };
+  return { ...identityEnv(node, "node", node), CLERK_JWKS: c.clerkJwks, CLERK_TOKEN_ISSUER: c.clerkIssuer };
 }
 
 export function nodeConfig(iso: Isolation, node: string) {

@@ -4,27 +4,13 @@ import { inject } from "vitest";
 import { Bus } from "@tongban/bus";
 import { Network } from "@tongban/config";
 import { IntakeServiceClient } from "@tongban/contracts";
-import type { Role } from "@tongban/identity";
 import { createLogger } from "@tongban/log";
-import { devTlsSettings } from "@tongban/rpc";
 import { networkTopicSpecs } from "@tongban/runtime";
-import { callerAs, nodeIdentityConfig } from "../../support/testNetwork";
+import { callerAs, identityEnv, nodeIdentityEnv } from "../../support/testNetwork";
 import { ServiceProcess, freePort } from "./serviceProcess";
 
 export const network = Network.load();
 export const nodeIds = network.nodes.map((n) => n.id);
-
-/** GRPC_TLS_* of one identity of the development PKI, as a process's environment. */
-export function tlsEnv(city: string, role: Role, name: string): Record<string, string> {
-  const t = devTlsSettings(city, role, name);
-  return { GRPC_TLS_CERT: t.grpcTlsCert!, GRPC_TLS_KEY: t.grpcTlsKey!, GRPC_TLS_CA: t.grpcTlsCa! };
-}
-
-/** A node process's identity (node-<city>) and its city's identity provider for clerk tokens. */
-export function nodeIdentityEnv(city: string): Record<string, string> {
-  const c = nodeIdentityConfig(city);
-  return { ...tlsEnv(city, "node", city), CLERK_JWKS: c.clerkJwks, CLERK_TOKEN_ISSUER: c.clerkIssuer };
-}
 
 export interface FaultCity {
   id: string;
@@ -106,7 +92,7 @@ export class FaultNetwork {
       const registry = new ServiceProcess(
         `${this.prefix}-certs-${id}`,
         "services/certs/src/main.ts",
-        { ...common, CERTS_GRPC_PORT: String(p.certs), CERTS_SEED_DEMO: "true", ...tlsEnv(id, "registry", id) },
+        { ...common, CERTS_GRPC_PORT: String(p.certs), CERTS_SEED_DEMO: "true", ...identityEnv(id, "registry", id) },
         [{ address: `localhost:${p.certs}`, service: "tongban.v1.CertificateRegistryService", caller: callerAs(id, "node", id) }],
       );
       this.cities.push({
