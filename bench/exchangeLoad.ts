@@ -5,12 +5,13 @@ import type { Metadata } from "@grpc/grpc-js";
 import { homeDepartment } from "@tongban/catalog";
 import { Bus } from "@tongban/bus";
 import { Network } from "@tongban/config";
-import { AuthorityQueueServiceClient, IntakeServiceClient, type WatchQueueResponse } from "@tongban/contracts";
-import { devPkiCities, eligibleItems, sampleSubmission } from "@tongban/demo";
+import { AuthorityQueueServiceClient, IntakeServiceClient, VerificationOutcome, type WatchQueueResponse } from "@tongban/contracts";
+import { type DemoCertificate, demoCertificates, devPkiCities, eligibleItems, sampleSubmission } from "@tongban/demo";
 import { type Role, defaultPkiDir, devIssuerOf, ensureDevPki, idpFiles, signDevToken, spiffeUri } from "@tongban/identity";
 import { createLogger } from "@tongban/log";
 import { type Caller, bearer, callUnary, callerOf, checkHealth, devTlsSettings, transportOf } from "@tongban/rpc";
 import { networkTopicSpecs } from "@tongban/runtime";
+import { Kafka, logLevel } from "kafkajs";
 import { MongoClient } from "mongodb";
 import { ProcSampler } from "./procStats";
 import { type Percentiles, percentiles } from "./stats";
@@ -19,6 +20,8 @@ const repoRoot = join(import.meta.dirname, "..");
 
 export interface PhaseResult {
   name: string;
+  /** CPU milliseconds each sampled process spent per case made visible in this phase (drain included). */
+  cpuMsPerCase: Record<string, number>;
   offeredPerSec: number | "max";
   submitted: number;
   visible: number;
@@ -32,6 +35,12 @@ export interface ExchangeBenchResult {
   phases: PhaseResult[];
   processes: { name: string; peakRssMb: number; avgCpuPct: number }[];
   counts: { submitted: number; queued: number; duplicates: number; lost: number };
+  /** Share of submitted cases that referenced certificates (1–3 each, verified with the registries). */
+  withCertificates: number;
+  /** Home-side cases with certificate checks, those whose every check came back VALID, and the checks by outcome. */
+  certificateChecks: { cases: number; allValid: number; outcomes: Record<string, number> };
+  /** Kafka records on the network's topics and store documents in the cities' databases, per acknowledged case. */
+  perCase: { kafkaRecords: number; storeRows: number };
 }
 
 const freePort = () =>
@@ -90,6 +99,41 @@ export async function runExchangeBench(opts: {
 
   // Every process and client with its identity of the development PKI, as under `npm start`.
   await ensureDevPki(devPkiCities(network.nodes));
+  // Each city's certificate registry (seeded with the demo certificates), as under `npm start`:
+  // half of the cases reference certificates, so verification is on the measured path.
+  const registries: { id: string; proc: ChildProcess; port: number }[] = [];
+  for (const node of network.nodes) {
+    const tls = devTlsSettings(node.id, "registry", node.id);
+    const port = await freePort();
+    const proc = spawn(process.execPath, ["--import", "tsx", join(repoRoot, "services/certs/src/main.ts")], {
+      cwd: repoRoot,
+      env: {
+        ...process.env,
+        TONGBAN_NODE: node.id,
+        TONGBAN_TOPIC_PREFIX: opts.prefix,
+        KAFKA_BROKERS: opts.brokers.join(","),
+        MONGODB_URI: opts.mongoUri,
+        MONGODB_DB: `${opts.prefix}_${node.id}`,
+        CERTS_GRPC_PORT: String(port),
+        CERTS_SEED_DEMO: "true",
+        LOG_LEVEL: "warn",
+        GRPC_TLS_CERT: tls.grpcTlsCert!,
+        GRPC_TLS_KEY: tls.grpcTlsKey!,
+        GRPC_TLS_CA: tls.grpcTlsCa!,
+      },
+      stdio: ["ignore", "ignore", "inherit"],
+    });
+    registries.push({ id: node.id, proc, port });
+  }
+  for (const r of registries) {
+    const deadline = Date.now() + 60_000;
+    while ((await checkHealth(`localhost:${r.port}`, callerAs(r.id, "operator"), "tongban.v1.CertificateRegistryService")) !== "SERVING") {
+      if (Date.now() > deadline) throw new Error(`registry ${r.id} did not start`);
+      await new Promise((res) => setTimeout(res, 200));
+    }
+  }
+  const certsTargets = registries.map((r) => `${r.id}=localhost:${r.port}`).join(",");
+
   const cities: City[] = [];
   for (const node of network.nodes) {
     const tls = devTlsSettings(node.id, "node", node.id);
@@ -111,6 +155,7 @@ export async function runExchangeBench(opts: {
         GRPC_TLS_CA: tls.grpcTlsCa!,
         CLERK_JWKS: idpFiles(defaultPkiDir, node.id).jwks,
         CLERK_TOKEN_ISSUER: devIssuerOf(node.id),
+        CERTS_TARGETS: certsTargets,
       },
       stdio: ["ignore", "ignore", "inherit"],
     });
@@ -148,22 +193,31 @@ export async function runExchangeBench(opts: {
     )
   ).flat();
   const sampler = new ProcSampler(
-    new Map([...cities.map((c): [string, number] => [`node-${c.id}`, c.proc.pid!]), ...(opts.infraPids ?? [])]),
+    new Map([
+      ...cities.map((c): [string, number] => [`node-${c.id}`, c.proc.pid!]),
+      ...registries.map((r): [string, number] => [`certs-${r.id}`, r.proc.pid!]),
+      ...(opts.infraPids ?? []),
+    ]),
   );
   sampler.start();
 
   const pairs = cities.flatMap((a) => cities.filter((b) => b !== a).map((b) => [a, b] as const));
+  const holders = certificatesByHolder(demoCertificates(network.nodes));
   let n = 0;
   let errors = 0;
+  let withCertificates = 0;
   const repliedAt = new Map<string, number>();
   const submitOne = async () => {
     const i = n++;
     const [from, to] = pairs[i % pairs.length]!;
+    // Every other case references 1–3 certificates of one holder, who is then the applicant.
+    const certificates = i % 2 === 0 ? [] : holders[Math.floor(i / 2) % holders.length]!.slice(0, 1 + (Math.floor(i / 2) % 3));
+    if (certificates.length > 0) withCertificates++;
     try {
       const res = await callUnary(
         from.intake,
         from.intake.submitCase,
-        sampleSubmission(network.node(from.id)!, to.id, i, `B${opts.prefix.slice(-6)}`),
+        sampleSubmission(network.node(from.id)!, to.id, i, `B${opts.prefix.slice(-6)}`, { certificates }),
         10_000,
       );
       repliedAt.set(res.caseId, performance.now());
@@ -177,6 +231,7 @@ export async function runExchangeBench(opts: {
     const startErrors = errors;
     const ids = new Set<string>();
     const before = new Set(repliedAt.keys());
+    const cpuBefore = sampler.cpuSeconds();
     const started = performance.now();
     const until = started + opts.phaseMs;
     const tick = setInterval(() => {
@@ -216,11 +271,16 @@ export async function runExchangeBench(opts: {
       await new Promise((r) => setTimeout(r, 100));
     }
     clearInterval(tick);
+    const cpuAfter = sampler.cpuSeconds();
     const lastVisible = Math.max(...[...ids].map((k) => visibleAt.get(k) ?? 0));
     const visible = [...ids].filter((k) => visibleAt.has(k));
     const seconds = (lastVisible - started) / 1000;
+    const cpuMsPerCase = Object.fromEntries(
+      [...cpuAfter].map(([proc, sec]) => [proc, ((sec - (cpuBefore.get(proc) ?? NaN)) * 1000) / Math.max(1, visible.length)]),
+    );
     return {
       name,
+      cpuMsPerCase,
       offeredPerSec: offered,
       submitted: repliedAt.size - startCount,
       visible: visible.length,
@@ -246,17 +306,46 @@ export async function runExchangeBench(opts: {
   await mongo.connect();
   let queued = 0;
   let distinct = 0;
+  const certificateChecks = { cases: 0, allValid: 0, outcomes: {} as Record<string, number> };
   for (const c of cities) {
-    const cases = mongo.db(`${opts.prefix}_${c.id}`).collection("cases");
+    const cases = mongo.db(`${opts.prefix}_${c.id}`).collection<{ certificateChecks?: { outcome: VerificationOutcome }[] }>("cases");
     queued += await cases.countDocuments({ role: "home" });
     distinct += (await cases.distinct("receiptKey", { role: "home" })).length;
+    for (const d of await cases.find({ role: "home", "certificateChecks.0": { $exists: true } }).toArray()) {
+      certificateChecks.cases++;
+      for (const k of d.certificateChecks!) {
+        const name = VerificationOutcome[k.outcome]?.replace("VERIFICATION_OUTCOME_", "") ?? String(k.outcome);
+        certificateChecks.outcomes[name] = (certificateChecks.outcomes[name] ?? 0) + 1;
+      }
+      if (d.certificateChecks!.every((k) => k.outcome === VerificationOutcome.VERIFICATION_OUTCOME_VALID)) certificateChecks.allValid++;
+    }
   }
   const acknowledged = new Set(repliedAt.keys());
+  // What a case costs the broker and the store: records on the network's topics, documents in the
+  // cities' databases (the demo certificates themselves left out).
+  let storeRows = 0;
+  for (const c of cities) {
+    const db = mongo.db(`${opts.prefix}_${c.id}`);
+    for (const coll of await db.listCollections({}, { nameOnly: true }).toArray()) {
+      if (coll.name !== "certificates") storeRows += await db.collection(coll.name).countDocuments();
+    }
+  }
+  const kafkaRecords = await recordsOnTopics(
+    opts.brokers,
+    networkTopicSpecs(
+      opts.prefix,
+      cities.map((c) => c.id),
+    ).map((t) => t.topic),
+  );
   for (const c of cities) {
     c.intake.close();
     c.queue.close();
     c.proc.kill("SIGTERM");
     await new Promise((r) => c.proc.once("exit", r));
+  }
+  for (const r of registries) {
+    r.proc.kill("SIGTERM");
+    await new Promise((res) => r.proc.once("exit", res));
   }
   for (const c of cities) await mongo.db(`${opts.prefix}_${c.id}`).dropDatabase();
   await mongo.close();
@@ -265,5 +354,31 @@ export async function runExchangeBench(opts: {
     phases,
     processes: sampler.summary(),
     counts: { submitted: acknowledged.size, queued, duplicates: queued - distinct, lost: acknowledged.size - distinct },
+    withCertificates: withCertificates / Math.max(1, n),
+    certificateChecks,
+    perCase: { kafkaRecords: kafkaRecords / Math.max(1, acknowledged.size), storeRows: storeRows / Math.max(1, acknowledged.size) },
   };
+}
+
+/** The demo certificates grouped by holder, holders with the most certificates first. */
+function certificatesByHolder(certs: readonly DemoCertificate[]): DemoCertificate[][] {
+  const by = new Map<string, DemoCertificate[]>();
+  for (const c of certs) by.set(c.holderId, [...(by.get(c.holderId) ?? []), c]);
+  return [...by.values()].sort((a, b) => b.length - a.length);
+}
+
+/** Records on the network's topics (the sum of the partitions' end offsets; the raw pipeline's topic is not one). */
+async function recordsOnTopics(brokers: string[], topics: string[]): Promise<number> {
+  const kafka = new Kafka({ clientId: "bench-offsets", brokers, logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    let total = 0;
+    for (const topic of topics) {
+      for (const p of await admin.fetchTopicOffsets(topic)) total += Number(p.high) - Number(p.low);
+    }
+    return total;
+  } finally {
+    await admin.disconnect();
+  }
 }

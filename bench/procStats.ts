@@ -27,6 +27,20 @@ export class ProcSampler {
     });
   }
 
+  /** CPU seconds (user + system) each process has used so far; NaN for one that has ended. */
+  cpuSeconds(): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const [name, pid] of this.pids) {
+      try {
+        const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+        out.set(name, (Number(fields[11]) + Number(fields[12])) / TICKS);
+      } catch {
+        out.set(name, NaN);
+      }
+    }
+    return out;
+  }
+
   private sample(): void {
     for (const [name, pid] of this.pids) {
       try {

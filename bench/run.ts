@@ -77,6 +77,21 @@ try {
     [`raw pipeline latency at ${half.offeredPerSec}/s p50 / p99 (ms)`, `${f(rawAtRate.latencyMs.p50)} / ${f(rawAtRate.latencyMs.p99)}`],
     ["exchange max throughput (cases/s)", f(max.throughput)],
     ["exchange / raw throughput", `${((max.throughput / raw.throughput) * 100).toFixed(1)} %`],
+    // A case is at least two records and two rows (window → home, and back): the raw pipeline's rate halved.
+    ["exchange / physical limit of a round trip (raw ÷ 2)", `${((max.throughput / (raw.throughput / 2)) * 100).toFixed(1)} %`],
+    ["cases with certificates (1–3 each, verified)", `${(exchange.withCertificates * 100).toFixed(0)} %`],
+    [
+      "certificate checks at home, by outcome",
+      Object.entries(exchange.certificateChecks.outcomes)
+        .map(([o, k]) => `${o} ${k}`)
+        .join(", ") || "-",
+    ],
+    ["Kafka records / store rows per case", `${exchange.perCase.kafkaRecords.toFixed(1)} / ${exchange.perCase.storeRows.toFixed(1)}`],
+    ...Object.entries(max.cpuMsPerCase).map(([name, ms]): [string, string] => [`CPU ms per case at max rate: ${name}`, f(ms)]),
+    [
+      "CPU ms per case at max rate: all processes",
+      f(Object.values(max.cpuMsPerCase).reduce((a, b) => a + (Number.isFinite(b) ? b : 0), 0)),
+    ],
     [
       `exchange at half max (${half.offeredPerSec}/s) p50 / p95 / p99 / max (ms)`,
       `${f(half.latencyMs.p50)} / ${f(half.latencyMs.p95)} / ${f(half.latencyMs.p99)} / ${f(half.latencyMs.max)}`,

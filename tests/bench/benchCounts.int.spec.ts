@@ -20,7 +20,24 @@ describe("the benchmark's load through the real exchange", () => {
         expect(phase.visible).toBe(phase.submitted);
         expect(phase.errors).toBe(0);
       }
-      expect(result.processes.map((p) => p.name).sort()).toEqual(["node-quanzhou", "node-xiamen", "node-zhangzhou"]);
+      expect(result.processes.map((p) => p.name).sort()).toEqual([
+        "certs-quanzhou",
+        "certs-xiamen",
+        "certs-zhangzhou",
+        "node-quanzhou",
+        "node-xiamen",
+        "node-zhangzhou",
+      ]);
+      // Half the cases cite certificates of their applicant, each answered by the issuing city's registry:
+      // valid, or expired or revoked as some demo certificates are; never unanswered or another holder's.
+      expect(result.withCertificates).toBeCloseTo(0.5, 1);
+      expect(result.certificateChecks.cases).toBeGreaterThan(0);
+      expect(result.certificateChecks.outcomes.VALID).toBeGreaterThan(0);
+      expect(Object.keys(result.certificateChecks.outcomes).filter((o) => !["VALID", "EXPIRED", "REVOKED"].includes(o))).toEqual([]);
+      // A case is at least two records and two rows (there and back); CPU is accounted per process.
+      expect(result.perCase.kafkaRecords).toBeGreaterThanOrEqual(2);
+      expect(result.perCase.storeRows).toBeGreaterThanOrEqual(2);
+      expect(Object.keys(result.phases[0]!.cpuMsPerCase)).toContain("certs-xiamen");
     },
   );
 });
