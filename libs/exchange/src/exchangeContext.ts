@@ -22,6 +22,13 @@ export interface ExchangeContext {
   lock: KeyedMutex;
   /** What this process last wrote of each recent case (it is the only writer). */
   cache: CaseCache;
+  /**
+   * Receipt key (`<node>:<receipt no>`) → case id of every case this node received at its windows:
+   * loaded once at start, added to by each registered submission (this process is the only
+   * writer), so a retried submission is recognised without querying by a field FerretDB cannot
+   * look up without decoding the whole collection.
+   */
+  receipts: Map<string, string>;
   /** Batches inbox records per consumed batch; without it each is inserted at once. */
   inboxWriter?: InboxWriter;
   /** Ids of outbox entries of `caseId` already published, for the writer to drop (see OutboxRelay.takeSent). */

@@ -63,6 +63,9 @@ export async function openExchange(o: OpenExchangeOptions): Promise<OpenExchange
     ...(o.unknownTopicWaitMs !== undefined ? { permanentAfterMs: o.unknownTopicWaitMs } : {}),
     ...(o.relayObserver ? { observer: o.relayObserver } : {}),
   });
+  // One scan at start; from then on this process registers every receipt itself.
+  const receipts = new Map<string, string>();
+  for await (const d of cases.find({ role: "receiving" }, { projection: { _id: 1, receiptKey: 1 } })) receipts.set(d.receiptKey, d._id);
   const ctx: ExchangeContext = {
     nodeId: o.nodeId,
     topicPrefix: o.topicPrefix,
@@ -74,6 +77,7 @@ export async function openExchange(o: OpenExchangeOptions): Promise<OpenExchange
     log: o.log,
     lock,
     cache,
+    receipts,
     inboxWriter: new InboxWriter(mongo.db.collection<InboxEntry>(INBOX), o.assertWriter),
     onOutbox: (caseId) => relay.kick(caseId),
     takeSent: (caseId) => relay.takeSent(caseId),

@@ -68,14 +68,18 @@ export async function registerSubmission(
     await ctx.cases.insertOne(doc);
   } catch (err) {
     if (!isDuplicateKey(err)) throw err;
-    const existing = await ctx.cases.findOne({ receiptKey: doc.receiptKey });
+    const knownId = ctx.receipts.get(doc.receiptKey);
+    // The receipt index misses only a document whose insert reply was lost: then look it up by field (rare).
+    const existing = knownId ? await ctx.cases.findOne({ _id: knownId }) : await ctx.cases.findOne({ receiptKey: doc.receiptKey });
     if (!existing) throw err;
+    ctx.receipts.set(existing.receiptKey, existing._id);
     // A retry after an insert whose reply was lost (store gone mid-answer): the first call never
     // announced the document to the relay, so this one does, or it would wait for the next sweep.
     if (existing.outboxPending) ctx.onOutbox(existing._id);
     return { created: false, existing };
   }
   ctx.cache.set(doc);
+  ctx.receipts.set(doc.receiptKey, doc._id);
   ctx.onOutbox(doc._id);
   ctx.onChange?.(doc, "created");
   return { created: true, doc };

@@ -84,6 +84,8 @@ describe("the outbox relay", () => {
       expect((await recordsOf(bus, ready, 1)).map((r) => r.headers["event-id"])).toEqual([other.eventId]);
       await new Promise((r) => setTimeout(r, 1_000));
       expect((await docs.findOne({ _id: "case-1" as never }))!.outbox).toHaveLength(2);
+      // The relay's own count of documents still holding unpublished entries (what the gauge shows).
+      expect(relay.pendingDocuments()).toBe(1);
 
       await bus.ensureTopics([{ topic: late, partitions: 1 }]);
       await until("case-1's outbox emptied", async () => {
@@ -92,6 +94,7 @@ describe("the outbox relay", () => {
       });
       expect((await recordsOf(bus, late, 2)).map((r) => r.headers["event-id"])).toEqual(waiting.map((e) => e.eventId));
       expect(await quarantine.countOpen()).toBe(0);
+      expect(relay.pendingDocuments()).toBe(0);
     } finally {
       await relay.stop();
     }

@@ -147,6 +147,8 @@ export class OutboxRelay {
   private again = false;
   private stopped = false;
   private readonly announced = new Set<string>();
+  /** Documents taken from `announced` by the pass now running. */
+  private inFlight = new Set<string>();
   /** Documents whose entries failed transiently, announced again when the retry timer fires. */
   private readonly retrying = new Set<string>();
   private retryDelayMs: number;
@@ -236,6 +238,7 @@ export class OutboxRelay {
       .catch((err) => this.log.error({ err }, "outbox relay pass failed; will retry"))
       .finally(() => {
         this.running = undefined;
+        this.inFlight.clear();
         if (this.again && !this.stopped) {
           this.again = false;
           this.kick();
@@ -252,6 +255,14 @@ export class OutboxRelay {
     const ids = this.sent.get(id);
     this.sent.delete(id);
     return ids;
+  }
+
+  /**
+   * Documents known to hold entries not yet published: announced and waiting for a pass, in the
+   * pass now running, or waiting for a retry (the relay's own view, so a metrics scrape costs no collection query).
+   */
+  pendingDocuments(): number {
+    return new Set([...this.announced, ...this.inFlight, ...this.retrying]).size;
   }
 
   /** Resolves when no relay pass is running. */
@@ -299,6 +310,7 @@ export class OutboxRelay {
     while (this.announced.size > 0) {
       const ids = [...this.announced].slice(0, this.batchSize);
       for (const id of ids) this.announced.delete(id);
+      this.inFlight = new Set(ids);
       let found: (Pending | null | undefined)[];
       try {
         found = await Promise.all(ids.map((id) => this.load(id)));

@@ -5,24 +5,23 @@ import type { CertificateVerifier } from "./certificateVerifier";
 export interface ReverifierOptions {
   /** How often announced cases are verified again while their registry is away. */
   intervalMs?: number;
-  /** How often the case collection is swept for pending cases nobody announced (e.g. after a restart). */
-  sweepIntervalMs?: number;
   batchSize?: number;
 }
 
 /**
  * Receiving side: verifies again the UNVERIFIED certificates of forwarded cases; once their
  * registry answers, the case records it and tells the home authority. Intake announces such
- * cases by id, so a pass reads them by `_id`; a sweep at start and now and then catches the rest.
+ * cases by id, so a pass reads them by `_id`. The collection is swept once, at start, for the
+ * cases an earlier process left pending: this process is the city's only writer (its lease), so
+ * every case that becomes pending later is one it announced itself — no periodic scan, which on
+ * FerretDB decodes the whole collection.
  */
 export class CertificateReverifier {
   private readonly pending = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
-  private sweepTimer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> | undefined;
   private stopped = false;
   private readonly intervalMs: number;
-  private readonly sweepIntervalMs: number;
   private readonly batchSize: number;
 
   constructor(
@@ -32,7 +31,6 @@ export class CertificateReverifier {
     opts: ReverifierOptions = {},
   ) {
     this.intervalMs = opts.intervalMs ?? 5_000;
-    this.sweepIntervalMs = opts.sweepIntervalMs ?? 60_000;
     this.batchSize = opts.batchSize ?? 50;
   }
 
@@ -48,19 +46,13 @@ export class CertificateReverifier {
       if (this.pending.size > 0) this.guard(() => this.runOnce());
       this.timer = setTimeout(tick, this.intervalMs);
     };
-    const sweep = () => {
-      if (this.stopped) return;
-      this.guard(() => this.sweep());
-      this.sweepTimer = setTimeout(sweep, this.sweepIntervalMs);
-    };
     this.timer = setTimeout(tick, this.intervalMs);
-    this.sweepTimer = setTimeout(sweep, 0);
+    this.guard(() => this.sweep());
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
-    clearTimeout(this.sweepTimer);
     await this.running;
   }
 

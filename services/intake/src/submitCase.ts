@@ -39,9 +39,7 @@ export async function submitCase(input: SubmissionInput, deps: SubmitDeps): Prom
   const requestHash = fingerprint(s);
   const caseId = deps.ctx.ids();
   // A retried submission returns the case registered the first time: no second lookup.
-  const retried =
-    s.certificates.length > 0 &&
-    (await deps.ctx.cases.findOne({ receiptKey: `${deps.node.id}:${s.receiptNo}` }, { projection: { _id: 1 } }));
+  const retried = s.certificates.length > 0 && deps.ctx.receipts.has(`${deps.node.id}:${s.receiptNo}`);
   const certificateChecks =
     deps.certificates && s.certificates.length > 0 && !retried
       ? await deps.certificates.verify({

@@ -164,7 +164,8 @@ export async function startNode(opts: NodeOptions = {}): Promise<RunningNode> {
     service: "node",
     node: node.id,
     lag: async () => [{ group: inboundGroup, topic: inboundTopic, lag: await bus.lag(inboundGroup, inboundTopic) }],
-    outboxPending: () => exchange.ctx.cases.countDocuments({ outboxPending: true }),
+    // The relay's own count: a countDocuments per scrape would decode the whole collection on FerretDB.
+    outboxPending: async () => exchange.relay.pendingDocuments(),
     outboxQuarantineOpen: () => exchange.quarantine.countOpen(),
   });
   const bus = new Bus(busConnection(cfg, `tongban-node-${node.id}`), log, { observer: metrics });
