@@ -43,7 +43,7 @@ export interface OpenExchange {
  */
 export async function openExchange(o: OpenExchangeOptions): Promise<OpenExchange> {
   const mongo = await connectMongo(o.mongoUri, o.dbName);
-  await ensureCaseIndexes(mongo.db);
+  await ensureCaseIndexes(mongo.db, { ferretDb: mongo.ferretDb });
   const lock = new KeyedMutex();
   const cache = new CaseCache();
   const cases = mongo.db.collection<CaseDoc>(CASES);

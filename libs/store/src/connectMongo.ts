@@ -10,6 +10,11 @@ export interface MongoHandle {
    * and scans the whole collection for any other filter.
    */
   atomicConditionalUpdates: boolean;
+  /**
+   * FerretDB v1: it answers every filter but an `_id` equality by scanning, so a secondary index
+   * is never read and only costs each write; create only the ones that guard uniqueness.
+   */
+  ferretDb: boolean;
   close(): Promise<void>;
 }
 
@@ -31,7 +36,8 @@ export async function connectMongo(uri: string, dbName: string): Promise<MongoHa
   const db = client.db(dbName);
   await db.command({ ping: 1 });
   const info = await db.admin().command({ buildInfo: 1 });
-  return { client, db, atomicConditionalUpdates: !("ferretdbVersion" in info), close: () => client.close() };
+  const ferretDb = "ferretdbVersion" in info;
+  return { client, db, atomicConditionalUpdates: !ferretDb, ferretDb, close: () => client.close() };
 }
 
 /** Whether the store answers a `ping` within `timeoutMs` (for health checks); never throws. */
