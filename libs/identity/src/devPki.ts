@@ -166,9 +166,13 @@ async function withLock<T>(dir: string, work: () => Promise<T>): Promise<T> {
     try {
       mkdirSync(lock);
       break;
-    } catch {
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
       // A lock left by a killed process is taken over after 30 s.
-      if (Date.now() > deadline || Date.now() - statSync(lock, { throwIfNoEntry: false })!.mtimeMs > 30_000) {
+      const held = statSync(lock, { throwIfNoEntry: false });
+      // (Gone already: the holder just released it; try again at once.)
+      if (!held) continue;
+      if (Date.now() > deadline || Date.now() - held.mtimeMs > 30_000) {
         rmSync(lock, { recursive: true, force: true });
         continue;
       }
