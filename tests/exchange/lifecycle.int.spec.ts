@@ -2,7 +2,7 @@ import { status } from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sampleSubmission } from "@tongban/demo";
 import { apis, queuedIn, sentCaseIn } from "../support/clients";
-import { type CityNode, isolation, network, startCities, stopCities } from "../support/testNetwork";
+import { type CityNode, eventually, isolation, network, startCities, stopCities } from "../support/testNetwork";
 
 describe("a case's whole life between two cities (收受分离)", () => {
   let cities: CityNode[];
@@ -130,8 +130,10 @@ describe("a case's whole life between two cities (收受分离)", () => {
     const b = await win.withdraw(caseId, "不再需要", "req-w-1");
     expect([a.duplicate, b.duplicate]).toEqual([false, true]);
     await queuedIn(city("xiamen"), caseId, "WITHDRAWN");
-    const inbox = await city("xiamen").db.db.collection("inbox").countDocuments({ caseId, type: "case.command_requested" });
-    expect(inbox).toBe(1);
+    // The inbox record is written with its consumed batch, just after the case it was applied to.
+    const inbox = () => city("xiamen").db.db.collection("inbox").countDocuments({ caseId, type: "case.command_requested" });
+    await eventually("the withdrawal's inbox record", async () => ((await inbox()) > 0 ? true : undefined));
+    expect(await inbox()).toBe(1);
   });
 
   it("when another clerk holds the lease, then commands and claims by a second clerk are refused", async () => {
