@@ -99,29 +99,35 @@ export async function runExchangeBench(opts: {
 
   // Every process and client with its identity of the development PKI, as under `npm start`.
   await ensureDevPki(devPkiCities(network.nodes));
-  // Each city's certificate registry (seeded with the demo certificates), as under `npm start`:
-  // half of the cases reference certificates, so verification is on the measured path.
-  const registries: { id: string; proc: ChildProcess; port: number }[] = [];
-  for (const node of network.nodes) {
-    const tls = devTlsSettings(node.id, "registry", node.id);
-    const port = await freePort();
-    const proc = spawn(process.execPath, ["--import", "tsx", join(repoRoot, "services/certs/src/main.ts")], {
+  /** A city's service as its own process, on the run's topics and database, with its identity. */
+  const spawnService = (script: string, city: string, role: "node" | "registry", env: Record<string, string>): ChildProcess => {
+    const tls = devTlsSettings(city, role, city);
+    return spawn(process.execPath, ["--import", "tsx", join(repoRoot, script)], {
       cwd: repoRoot,
       env: {
         ...process.env,
-        TONGBAN_NODE: node.id,
+        TONGBAN_NODE: city,
         TONGBAN_TOPIC_PREFIX: opts.prefix,
         KAFKA_BROKERS: opts.brokers.join(","),
         MONGODB_URI: opts.mongoUri,
-        MONGODB_DB: `${opts.prefix}_${node.id}`,
-        CERTS_GRPC_PORT: String(port),
-        CERTS_SEED_DEMO: "true",
+        MONGODB_DB: `${opts.prefix}_${city}`,
         LOG_LEVEL: "warn",
         GRPC_TLS_CERT: tls.grpcTlsCert!,
         GRPC_TLS_KEY: tls.grpcTlsKey!,
         GRPC_TLS_CA: tls.grpcTlsCa!,
+        ...env,
       },
       stdio: ["ignore", "ignore", "inherit"],
+    });
+  };
+  // Each city's certificate registry (seeded with the demo certificates), as under `npm start`:
+  // half of the cases reference certificates, so verification is on the measured path.
+  const registries: { id: string; proc: ChildProcess; port: number }[] = [];
+  for (const node of network.nodes) {
+    const port = await freePort();
+    const proc = spawnService("services/certs/src/main.ts", node.id, "registry", {
+      CERTS_GRPC_PORT: String(port),
+      CERTS_SEED_DEMO: "true",
     });
     registries.push({ id: node.id, proc, port });
   }
@@ -136,28 +142,13 @@ export async function runExchangeBench(opts: {
 
   const cities: City[] = [];
   for (const node of network.nodes) {
-    const tls = devTlsSettings(node.id, "node", node.id);
     const [intakePort, queuePort] = [await freePort(), await freePort()];
-    const proc = spawn(process.execPath, ["--import", "tsx", join(repoRoot, "services/node/src/main.ts")], {
-      cwd: repoRoot,
-      env: {
-        ...process.env,
-        TONGBAN_NODE: node.id,
-        TONGBAN_TOPIC_PREFIX: opts.prefix,
-        KAFKA_BROKERS: opts.brokers.join(","),
-        MONGODB_URI: opts.mongoUri,
-        MONGODB_DB: `${opts.prefix}_${node.id}`,
-        INTAKE_GRPC_PORT: String(intakePort),
-        QUEUE_GRPC_PORT: String(queuePort),
-        LOG_LEVEL: "warn",
-        GRPC_TLS_CERT: tls.grpcTlsCert!,
-        GRPC_TLS_KEY: tls.grpcTlsKey!,
-        GRPC_TLS_CA: tls.grpcTlsCa!,
-        CLERK_JWKS: idpFiles(defaultPkiDir, node.id).jwks,
-        CLERK_TOKEN_ISSUER: devIssuerOf(node.id),
-        CERTS_TARGETS: certsTargets,
-      },
-      stdio: ["ignore", "ignore", "inherit"],
+    const proc = spawnService("services/node/src/main.ts", node.id, "node", {
+      INTAKE_GRPC_PORT: String(intakePort),
+      QUEUE_GRPC_PORT: String(queuePort),
+      CLERK_JWKS: idpFiles(defaultPkiDir, node.id).jwks,
+      CLERK_TOKEN_ISSUER: devIssuerOf(node.id),
+      CERTS_TARGETS: certsTargets,
     });
     // The city's window submits; its authority system watches the queue. "localhost": TLS may not name an IP address (RFC 6066).
     const window = callerAs(node.id, "window");
