@@ -8,15 +8,23 @@ import { type Caller, checkHealth } from "@tongban/rpc";
 export const faultLogsDir = join(logsDir, "faults");
 
 /** A port free right now, for a service that must come back on the same port after a restart. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
+/**
+ * A free port for a service that is restarted on the same port, taken below the kernel's
+ * ephemeral range (32768 and up): a port from there may be handed to some outgoing connection
+ * while its service is down, and the restart then fails with EADDRINUSE. Clear of the suites'
+ * fixed ports (19092, 27018, 28018, 28474, 29092, 50110…).
+ */
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; ; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 7_000);
+    const free = await new Promise<boolean>((resolve) => {
+      const srv = createServer();
+      srv.once("error", () => resolve(false));
+      srv.listen(port, "127.0.0.1", () => srv.close(() => resolve(true)));
     });
-  });
+    if (free) return port;
+    if (attempt > 50) throw new Error("no free port in 20000-26999");
+  }
 }
 
 /**
