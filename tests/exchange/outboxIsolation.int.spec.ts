@@ -8,6 +8,7 @@ import { topics } from "@tongban/contracts";
 import { sampleSubmission } from "@tongban/demo";
 import { parseExposition } from "@tongban/metrics";
 import { BEHIND_QUARANTINED, OUTBOX_QUARANTINED, type OutboxEntry, OutboxQuarantine, type QuarantinedEntry } from "@tongban/store";
+import { type CaseDoc, CHECKPOINTS, LogOutbox, rowId } from "@tongban/exchange";
 import { apis, queuedIn } from "../support/clients";
 import { readTopic } from "../support/readTopic";
 import {
@@ -49,21 +50,19 @@ describe("an outbox entry that cannot be published", () => {
   it("when one entry is too large and another aims at a missing topic, then the city's other cases still reach both peers, the bad entries are quarantined with their reason, counted and noticed, and after the fix a resend delivers them once, in order", async () => {
     const [xm, qz, zz] = cities as [CityNode, CityNode, CityNode];
     const quanzhou = network.node("quanzhou")!;
-    const cases = qz.db.db.collection("cases");
     const missingTopic = topics.inbound(iso.topicPrefix, "fuzhou");
 
-    // Written straight into the store, as a writer without a size check (or an older version) could have.
+    // Appended to the case log without the size check a writer makes (as an older version could have).
     const tooLarge = entry(topics.inbound(iso.topicPrefix, "xiamen"), "01QBIGCASE", randomBytes(1_200_000), "case.submitted");
     const toMissing = [
       entry(missingTopic, "01QFUZHOUCASE", Buffer.from("first"), "case.submitted"),
       entry(missingTopic, "01QFUZHOUCASE", Buffer.from("second"), "case.forwarded"),
     ];
-    await cases.insertMany([
-      { _id: "01QBIGCASE" as never, receiptKey: "quanzhou:Q-BIG", rev: 1, outbox: [tooLarge], outboxPending: true },
-      { _id: "01QFUZHOUCASE" as never, receiptKey: "quanzhou:Q-FZ", rev: 1, outbox: toMissing, outboxPending: true },
-    ]);
-    qz.node.relay.kick("01QBIGCASE");
-    qz.node.relay.kick("01QFUZHOUCASE");
+    const rawCase = (id: string, receiptKey: string, outbox: OutboxEntry[]) => {
+      const doc = { _id: id, receiptKey, rev: 1 } as CaseDoc;
+      return qz.node.ctx.caseLog.append({ _id: rowId(id, 1), caseId: id, rev: 1, at: new Date(), set: doc, outbox }, doc).done;
+    };
+    await Promise.all([rawCase("01QBIGCASE", "quanzhou:Q-BIG", [tooLarge]), rawCase("01QFUZHOUCASE", "quanzhou:Q-FZ", toMissing)]);
 
     const sent = await Promise.all([
       ...[0, 1, 2].map((i) => apis(qz).submit(sampleSubmission(quanzhou, "xiamen", 700 + i, "QISO"))),
@@ -84,11 +83,11 @@ describe("an outbox entry that cannot be published", () => {
     expect(big.size).toBeGreaterThan(1_200_000);
     expect(open.get(toMissing[0]!.eventId)).toMatchObject({ reason: "UNKNOWN_TOPIC_OR_PARTITION", topic: missingTopic });
     expect(open.get(toMissing[1]!.eventId)).toMatchObject({ reason: BEHIND_QUARANTINED, behind: toMissing[0]!.eventId });
-    // Moved out of their documents, so nothing keeps retrying them.
-    await eventually("outboxes emptied", async () => {
-      const docs = await cases.find({ _id: { $in: ["01QBIGCASE", "01QFUZHOUCASE"] as never[] } }).toArray();
-      return docs.every((d) => d.outbox.length === 0 && d.outboxPending === false) ? true : undefined;
-    });
+    // Out of the relay's way, so nothing keeps retrying them, and the relay's checkpoint passes them.
+    const outbox = qz.node.ctx.caseLog.outbox;
+    await eventually("outbox emptied", async () => (!outbox.has("01QBIGCASE") && !outbox.has("01QFUZHOUCASE") ? true : undefined));
+    await outbox.save();
+    expect(await LogOutbox.checkpointOf(qz.db.db.collection(CHECKPOINTS))).toBe(outbox.position());
 
     expect(await metric(qz, "tongban_outbox_quarantined_total", { reason: "MESSAGE_TOO_LARGE" })).toBe(1);
     expect(await metric(qz, "tongban_outbox_quarantined_total", { reason: "UNKNOWN_TOPIC_OR_PARTITION" })).toBe(1);

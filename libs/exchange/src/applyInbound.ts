@@ -3,7 +3,6 @@ import type { CommandRequested, EventEnvelope } from "@tongban/contracts";
 import {
   type CaseCommand,
   type CaseEvent,
-  type CaseState,
   type CaseStatus,
   DomainError,
   decide,
@@ -12,13 +11,12 @@ import {
   ratingLevels,
   transitions,
 } from "@tongban/lifecycle";
-import { isDuplicateKey } from "@tongban/store";
-import type { CaseDoc } from "./caseDoc";
 import { applyCertificatesVerified } from "./certificateChecks";
-import { type CaseChange, updateCase } from "./caseWriter";
+import { isDuplicateKey } from "@tongban/store";
+import { type Decision, createCase, handleCase } from "./caseHandler";
 import { EnvelopeTooLarge } from "./envelopeLimit";
 import { type NonLifecycleCase, WireEventError, fromWire } from "./eventMapping";
-import { type ExchangeContext, decideContext } from "./exchangeContext";
+import { type ExchangeContext, decideContext, loadCase } from "./exchangeContext";
 import { checkInboundBounds } from "./inboundBounds";
 import { newCaseDoc } from "./newCaseDoc";
 import { trackingEntry } from "./tracking";
@@ -113,15 +111,11 @@ async function applyPayload(
       break;
     case "commandRejected": {
       const r = w.value;
-      const doc = await updateCase(ctx, env.caseId, (d) => {
+      const done = await handleCase(ctx, env.caseId, (d) => {
         if (d.role !== "receiving") throw new PoisonMessage(`rejection for case ${env.caseId} which this node did not send`, "MISROUTED");
-        return {
-          state: d.state,
-          set: { lastRejection: `${r.message}` },
-          request: { id: r.requestId, outcome: "rejected", message: r.message },
-        };
+        return { set: { lastRejection: `${r.message}` }, request: { id: r.requestId, outcome: "rejected", message: r.message } };
       });
-      if (!doc) throw new PoisonMessage(`rejection for unknown case ${env.caseId}`, "UNKNOWN_CASE");
+      if (!done) throw new PoisonMessage(`rejection for unknown case ${env.caseId}`, "UNKNOWN_CASE");
       outcome = "applied";
       break;
     }
@@ -154,20 +148,14 @@ async function createHomeCase(ctx: ExchangeContext, env: EventEnvelope): Promise
     },
   };
   const state = evolve(initialState, submitted);
-  const now = ctx.now();
-  const doc: CaseDoc = { ...newCaseDoc(env.caseId, "home", s, state, 1, now), outboxPending: true };
-  doc.outbox.push(trackingEntry(ctx, doc, submitted, state, 1));
-  try {
-    ctx.assertWriter?.();
-    await ctx.cases.insertOne(doc);
-  } catch (err) {
-    if (isDuplicateKey(err)) return "duplicate";
-    throw err;
-  }
-  ctx.cache.set(doc);
-  ctx.onOutbox(doc._id);
-  ctx.onChange?.(doc, "created");
-  return "applied";
+  const doc = newCaseDoc(env.caseId, "home", s, state, 1, ctx.now());
+  // Under the case's lock: a replayed submission finds the case (in memory or in the store).
+  return ctx.lock.run(env.caseId, async (): Promise<Outcome> => {
+    if (await loadCase(ctx, env.caseId)) return "duplicate";
+    // Not awaited: the consumer flushes the case log before it commits the record's offset.
+    void createCase(ctx, doc, [trackingEntry(ctx, doc, submitted, state, 1)]);
+    return "applied";
+  });
 }
 
 async function applyHistoryEvent(
@@ -182,49 +170,39 @@ async function applyHistoryEvent(
     if (err instanceof WireEventError) throw new PoisonMessage(`malformed ${env.type}: ${err.message}`, "UNDECODABLE");
     throw err;
   }
-  let outcome: Outcome = "applied";
-  const doc = await updateCase(ctx, env.caseId, (d): CaseChange | "unchanged" => {
-    if (env.caseSeq <= d.seq) {
-      outcome = "duplicate";
-      return "unchanged";
-    }
+  const done = await handleCase(ctx, env.caseId, (d): Decision => {
+    if (env.caseSeq <= d.seq) return "duplicate";
     if (env.caseSeq !== d.seq + 1) {
       throw new PoisonMessage(`event ${env.caseSeq} of case ${env.caseId} arrived after ${d.seq}`, "OUT_OF_ORDER");
     }
     if (!legalFrom.get(event.type)?.has(d.state.status)) {
       throw new PoisonMessage(`${event.type} cannot apply to case ${env.caseId} in state ${d.state.status}`, "ILLEGAL_TRANSITION");
     }
-    let state: CaseState = evolve(d.state, event);
     // The home authority's system receives a forwarded case as soon as it is stored (已接收),
     // which starts its 5-working-day clock.
-    if (d.role === "home" && state.status === "FORWARDED") {
-      const received = decide({ type: "ReceiveCase", actor: "home", data: {} }, state, decideContext(ctx, d.itemCode));
-      state = received.reduce(evolve, state);
-      return { state, applied: [event], decided: received as never };
+    const after = evolve(d.state, event);
+    if (d.role === "home" && after.status === "FORWARDED") {
+      const received = decide({ type: "ReceiveCase", actor: "home", data: {} }, after, decideContext(ctx, d.itemCode));
+      return { applied: [event], decided: received };
     }
-    return { state, applied: [event] };
+    return { applied: [event] };
   });
-  if (!doc) throw new PoisonMessage(`${env.type} for unknown case ${env.caseId}`, "UNKNOWN_CASE");
-  return outcome;
+  if (!done) throw new PoisonMessage(`${env.type} for unknown case ${env.caseId}`, "UNKNOWN_CASE");
+  return done.duplicate ? "duplicate" : "applied";
 }
 
 async function decideRequest(ctx: ExchangeContext, env: EventEnvelope, req: CommandRequested): Promise<Outcome> {
   const command: CaseCommand = commandFromWire(req.command);
-  let outcome: Outcome = "applied";
-  const doc = await updateCase(ctx, env.caseId, (d): CaseChange | "unchanged" => {
+  const done = await handleCase(ctx, env.caseId, (d): Decision => {
     if (d.role !== "home") throw new PoisonMessage(`command request for case ${env.caseId} which is not homed here`, "MISROUTED");
-    if (d.requests.some((r) => r.id === req.requestId)) {
-      outcome = "duplicate";
-      return "unchanged";
-    }
+    if (d.requests.some((r) => r.id === req.requestId)) return "duplicate";
     try {
       const events = decide(command, d.state, decideContext(ctx, d.itemCode));
-      return { state: events.reduce(evolve, d.state), decided: events as never, request: { id: req.requestId, outcome: "applied" } };
+      return { decided: events, request: { id: req.requestId, outcome: "applied" } };
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
       ctx.log.info({ caseId: env.caseId, command: command.type, code: err.code }, "requested command rejected");
       return {
-        state: d.state,
         messages: [
           {
             event: {
@@ -237,6 +215,6 @@ async function decideRequest(ctx: ExchangeContext, env: EventEnvelope, req: Comm
       };
     }
   });
-  if (!doc) throw new PoisonMessage(`command request for unknown case ${env.caseId}`, "UNKNOWN_CASE");
-  return outcome;
+  if (!done) throw new PoisonMessage(`command request for unknown case ${env.caseId}`, "UNKNOWN_CASE");
+  return done.duplicate ? "duplicate" : "applied";
 }

@@ -1,7 +1,6 @@
 import type { Db } from "mongodb";
 import type { CaseSubmitted, CertificateAlert, CertificateCheck } from "@tongban/contracts";
 import type { CaseState, CaseStatus } from "@tongban/lifecycle";
-import type { OutboxEntry } from "@tongban/store";
 
 /** Which side of a case this node is: the receiving window's city or the home authority's. */
 export type Role = "receiving" | "home";
@@ -15,8 +14,9 @@ export interface HandledRequest {
 
 /**
  * One case as this node keeps it: the node's replica of the lifecycle state plus the application
- * (personal data: present only on the receiving and home nodes of the case). Every change, and the
- * events it sends, is one single-document write guarded by `rev`.
+ * (personal data: present only on the receiving and home nodes of the case). This is the read
+ * model: each change is first a row of the case log (CaseRow, with the events it sends), then
+ * applied here; `rev` is the number of rows it reflects.
  */
 export interface CaseDoc {
   _id: string;
@@ -54,8 +54,6 @@ export interface CaseDoc {
   createdAt: Date;
   updatedAt: Date;
   rev: number;
-  outbox: OutboxEntry[];
-  outboxPending: boolean;
 }
 
 export const CASES = "cases";
@@ -64,10 +62,10 @@ export const INBOX = "inbox";
 export const MAX_REMEMBERED_REQUESTS = 100;
 
 /** Secondary indexes that serve queries (queue lists, due dates, revocations, sweeps); MongoDB reads them. */
+const DROPPED = [{ collection: CASES, name: "outbox_pending" }] as const;
 const QUERY_INDEXES = [
   { collection: CASES, key: { role: 1, homeDepartment: 1, status: 1 }, name: "role_dept_status" },
   { collection: CASES, key: { role: 1, dueAt: 1 }, name: "role_due" },
-  { collection: CASES, key: { outboxPending: 1 }, name: "outbox_pending" },
   { collection: CASES, key: { certificateIds: 1 }, name: "certificate_ids" },
   { collection: CASES, key: { certificatesPending: 1 }, name: "certificates_pending" },
   { collection: INBOX, key: { caseId: 1 }, name: "case" },
@@ -85,6 +83,11 @@ export async function ensureCaseIndexes(db: Db, opts: { ferretDb: boolean }): Pr
     const c = db.collection(ix.collection);
     if (!opts.ferretDb) await c.createIndex(ix.key, { name: ix.name });
     else if ((await c.indexExists(ix.name).catch(() => false)) === true) await c.dropIndex(ix.name);
+  }
+  // The outbox moved from the case documents to the case log.
+  for (const ix of DROPPED) {
+    const c = db.collection(ix.collection);
+    if ((await c.indexExists(ix.name).catch(() => false)) === true) await c.dropIndex(ix.name);
   }
 }
 

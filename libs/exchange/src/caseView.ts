@@ -3,8 +3,8 @@ import { isOverdue, stateLabels } from "@tongban/lifecycle";
 import type { CaseDoc } from "./caseDoc";
 import { checksOf, isPendingCheck } from "./certificateChecks";
 
-/** The node's view of a case, without personal data. */
-export function caseView(doc: CaseDoc, now: Date): CaseView {
+/** The node's view of a case, without personal data; `forwarded` says whether all it sent is out. */
+export function caseView(doc: CaseDoc, now: Date, forwarded = true): CaseView {
   const s = doc.state;
   const file = s.status === "INITIAL" ? undefined : s;
   const label = stateLabels[s.status];
@@ -27,7 +27,7 @@ export function caseView(doc: CaseDoc, now: Date): CaseView {
     materialsSignedAt: file?.materialsSignedAt,
     submittedAt: file?.timeline.submittedAt,
     updatedAt: doc.updatedAt,
-    forwarded: !doc.outboxPending,
+    forwarded,
     lastRejection: doc.lastRejection ?? "",
     claimedBy: doc.claimedBy ?? "",
     claimUntil: doc.claimUntil ?? undefined,

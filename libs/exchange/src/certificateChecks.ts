@@ -2,7 +2,7 @@ import { PoisonMessage } from "@tongban/bus";
 import { type CaseSubmitted, type CertificateCheck, type CertificateRevoked, VerificationOutcome } from "@tongban/contracts";
 import { isTerminal } from "@tongban/lifecycle";
 import type { CaseDoc } from "./caseDoc";
-import { updateCase } from "./caseWriter";
+import { handleCase } from "./caseHandler";
 import type { ExchangeContext } from "./exchangeContext";
 
 /** A check still waiting for its registry: re-verified automatically when the registry is back. */
@@ -46,16 +46,17 @@ export function mergeChecks(current: readonly CertificateCheck[], fresh: readonl
 export async function recordReverification(ctx: ExchangeContext, caseId: string, fresh: CertificateCheck[]): Promise<CaseDoc | undefined> {
   const answered = fresh.filter((c) => !isPendingCheck(c));
   if (answered.length === 0) return undefined;
-  return updateCase(ctx, caseId, (d) => {
+  const done = await handleCase(ctx, caseId, (d) => {
     if (d.role !== "receiving") return "unchanged";
     const merged = mergeChecks(checksOf(d), answered);
     if (!merged) return "unchanged";
     return {
-      state: d.state,
       set: { certificateChecks: merged, certificatesPending: merged.some(isPendingCheck) },
       messages: [{ event: { $case: "certificatesVerified", value: { checks: answered } } }],
     };
   });
+  await done?.durable;
+  return done?.doc;
 }
 
 /** Home side: the receiving node re-verified certificates of a case homed here. */
@@ -64,18 +65,13 @@ export async function applyCertificatesVerified(
   caseId: string,
   checks: CertificateCheck[],
 ): Promise<"applied" | "duplicate"> {
-  let outcome: "applied" | "duplicate" = "applied";
-  const doc = await updateCase(ctx, caseId, (d) => {
+  const done = await handleCase(ctx, caseId, (d) => {
     if (d.role !== "home") throw new PoisonMessage(`certificate checks for case ${caseId} which is not homed here`, "MISROUTED");
     const merged = mergeChecks(checksOf(d), checks);
-    if (!merged) {
-      outcome = "duplicate";
-      return "unchanged";
-    }
-    return { state: d.state, set: { certificateChecks: merged } };
+    return merged ? { set: { certificateChecks: merged } } : "duplicate";
   });
-  if (!doc) throw new PoisonMessage(`certificate checks for unknown case ${caseId}`, "UNKNOWN_CASE");
-  return outcome;
+  if (!done) throw new PoisonMessage(`certificate checks for unknown case ${caseId}`, "UNKNOWN_CASE");
+  return done.duplicate ? "duplicate" : "applied";
 }
 
 /**
@@ -85,14 +81,14 @@ export async function applyCertificatesVerified(
  */
 export async function flagRevokedCertificate(ctx: ExchangeContext, revoked: CertificateRevoked): Promise<number> {
   const certificateId = revoked.certificateId.trim().toUpperCase();
+  // Cases still on their way to the read model are searched too.
+  await ctx.caseLog.flush();
   const candidates = await ctx.cases.find({ certificateIds: certificateId }, { projection: { _id: 1 } }).toArray();
   let flagged = 0;
   for (const { _id } of candidates) {
-    const doc = await updateCase(ctx, _id, (d) => {
+    const done = await handleCase(ctx, _id, (d) => {
       if (isTerminal(d.state) || d.certificateAlerts?.some((a) => a.eventId === revoked.eventId)) return "unchanged";
-      flagged++;
       return {
-        state: d.state,
         set: {
           certificateAlerts: [
             ...(d.certificateAlerts ?? []),
@@ -109,7 +105,10 @@ export async function flagRevokedCertificate(ctx: ExchangeContext, revoked: Cert
         },
       };
     });
-    if (doc) ctx.log.info({ caseId: _id, certificateId, role: doc.role }, "case flagged: certificate revoked");
+    if (done?.changed) {
+      flagged++;
+      ctx.log.info({ caseId: _id, certificateId, role: done.doc.role }, "case flagged: certificate revoked");
+    }
   }
   return flagged;
 }

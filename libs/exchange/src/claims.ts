@@ -1,6 +1,6 @@
 import { AppError } from "@tongban/rpc";
 import type { CaseDoc } from "./caseDoc";
-import { updateCase } from "./caseWriter";
+import { handleCase } from "./caseHandler";
 import { type HomeClerk, assertDepartment, caseNotFound } from "./commandErrors";
 import type { ExchangeContext } from "./exchangeContext";
 
@@ -22,7 +22,7 @@ export async function claimCase(ctx: ExchangeContext, caseId: string, by: HomeCl
       { field: "lease_seconds", description: `认领时长最多 ${MAX_LEASE_SECONDS} 秒 / lease is at most ${MAX_LEASE_SECONDS} s` },
     ]);
   }
-  const doc = await updateCase(ctx, caseId, (d) => {
+  const done = await handleCase(ctx, caseId, (d) => {
     if (d.role !== "home") throw caseNotFound(caseId);
     assertDepartment(d, by);
     const now = ctx.now();
@@ -32,25 +32,24 @@ export async function claimCase(ctx: ExchangeContext, caseId: string, by: HomeCl
         "CLAIMED_BY_OTHER",
       );
     }
-    return {
-      state: d.state,
-      set: { claimedBy: clerk, claimUntil: new Date(now.getTime() + (leaseSeconds || DEFAULT_LEASE_SECONDS) * 1000) },
-    };
+    return { set: { claimedBy: clerk, claimUntil: new Date(now.getTime() + (leaseSeconds || DEFAULT_LEASE_SECONDS) * 1000) } };
   });
-  if (!doc) throw caseNotFound(caseId);
-  return doc;
+  if (!done) throw caseNotFound(caseId);
+  await done.durable;
+  return done.doc;
 }
 
 /** Gives a lease back; only its holder can. */
 export async function releaseCase(ctx: ExchangeContext, caseId: string, by: HomeClerk): Promise<CaseDoc> {
   const clerk = by.id;
-  const doc = await updateCase(ctx, caseId, (d) => {
+  const done = await handleCase(ctx, caseId, (d) => {
     if (d.role !== "home") throw caseNotFound(caseId);
     assertDepartment(d, by);
     if (d.claimedBy !== clerk)
       throw AppError.failedPrecondition(`该案件不在 ${clerk} 名下 / case is not claimed by ${clerk}`, "NOT_CLAIMANT");
-    return { state: d.state, set: { claimedBy: null, claimUntil: null } };
+    return { set: { claimedBy: null, claimUntil: null } };
   });
-  if (!doc) throw caseNotFound(caseId);
-  return doc;
+  if (!done) throw caseNotFound(caseId);
+  await done.durable;
+  return done.doc;
 }

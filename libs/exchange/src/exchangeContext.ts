@@ -5,6 +5,7 @@ import type { IdGenerator } from "@tongban/contracts";
 import { type DecideContext, type WorkingCalendar, statutoryTimeLimits } from "@tongban/lifecycle";
 import type { KeyedMutex } from "@tongban/store";
 import type { CaseCache } from "./caseCache";
+import type { CaseLog } from "./caseLog";
 import type { InboxWriter } from "./inboxWriter";
 import type { CaseDoc, InboxEntry } from "./caseDoc";
 
@@ -18,7 +19,7 @@ export interface ExchangeContext {
   now: () => Date;
   calendar: WorkingCalendar;
   log: Logger;
-  /** Every write of a case document in this process goes through this per-case lock. */
+  /** Every change of a case in this process goes through this per-case lock. */
   lock: KeyedMutex;
   /** What this process last wrote of each recent case (it is the only writer). */
   cache: CaseCache;
@@ -29,16 +30,12 @@ export interface ExchangeContext {
    * look up without decoding the whole collection.
    */
   receipts: Map<string, string>;
+  /** The node's single writer of cases: appends rows with group commit (see CaseLog). */
+  caseLog: CaseLog;
   /** Batches inbox records per consumed batch; without it each is inserted at once. */
   inboxWriter?: InboxWriter;
-  /** Ids of outbox entries of `caseId` already published, for the writer to drop (see OutboxRelay.takeSent). */
-  takeSent?: (caseId: string) => Set<string> | undefined;
-  /** A write left events in case `caseId`'s outbox: relay them now. */
-  onOutbox: (caseId: string) => void;
   /** Largest envelope an outbox entry may have (default MAX_ENVELOPE_BYTES). */
   maxEnvelopeBytes?: number;
-  /** The store applies a filtered update atomically (MongoDB), so `rev` can guard writes across processes. */
-  atomicUpdates: boolean;
   /**
    * Throws (a transient error: UNAVAILABLE to a gRPC caller, a retry to the consumer) unless this
    * process still holds the city's writer lease; called right before each write of a case or
@@ -66,11 +63,16 @@ export function decideContext(ctx: ExchangeContext, itemCode: string): DecideCon
   };
 }
 
-/** A case document: from the cache when this process wrote it recently, else from the store. */
+/**
+ * A case as this node has it: with changes still on their way to the store, from the cache when
+ * this process wrote it recently, else read from the store.
+ */
 export async function loadCase(ctx: ExchangeContext, caseId: string): Promise<CaseDoc | undefined> {
+  const ahead = ctx.caseLog.aheadOf(caseId);
+  if (ahead) return ahead.doc;
   const cached = ctx.cache.get(caseId);
   if (cached) return cached;
-  const doc = await ctx.cases.findOne({ _id: caseId });
+  const doc = await ctx.caseLog.read(caseId);
   if (doc) ctx.cache.set(doc);
   return doc ?? undefined;
 }

@@ -1,7 +1,7 @@
-import { type CaseCommand, decide, evolve } from "@tongban/lifecycle";
+import { type CaseCommand, decide } from "@tongban/lifecycle";
 import { AppError } from "@tongban/rpc";
 import type { CaseDoc } from "./caseDoc";
-import { updateCase } from "./caseWriter";
+import { handleCase } from "./caseHandler";
 import { type HomeClerk, assertDepartment, caseNotFound, toAppError } from "./commandErrors";
 import { type ExchangeContext, decideContext } from "./exchangeContext";
 
@@ -16,7 +16,7 @@ const leaseHeldByOther = (doc: CaseDoc, clerk: string, now: Date) =>
 /**
  * Home side: a clerk of the home authority runs a lifecycle command. The clerk must hold the
  * case's lease; a request id seen before returns the case unchanged (idempotent retry). The
- * resulting events are applied here and sent to the receiving node in the same write.
+ * resulting events are applied here and sent to the receiving node in the same row.
  */
 export async function executeHomeCommand(
   ctx: ExchangeContext,
@@ -26,15 +26,11 @@ export async function executeHomeCommand(
   command: Extract<CaseCommand, { actor: "home" }> | CaseCommand,
 ): Promise<CommandOutcome> {
   const clerk = by.id;
-  let duplicate = false;
   try {
-    const doc = await updateCase(ctx, caseId, (d) => {
+    const done = await handleCase(ctx, caseId, (d) => {
       if (d.role !== "home") throw caseNotFound(caseId);
       assertDepartment(d, by);
-      if (d.requests.some((r) => r.id === requestId)) {
-        duplicate = true;
-        return "unchanged";
-      }
+      if (d.requests.some((r) => r.id === requestId)) return "duplicate";
       const now = ctx.now();
       if (d.claimedBy !== clerk || !d.claimUntil || d.claimUntil <= now) {
         throw AppError.failedPrecondition(
@@ -45,11 +41,11 @@ export async function executeHomeCommand(
         );
       }
       const events = decide({ ...command, actor: "home" } as CaseCommand, d.state, decideContext(ctx, d.itemCode));
-      const state = events.reduce(evolve, d.state);
-      return { state, decided: events as never, request: { id: requestId, outcome: "applied" } };
+      return { decided: events, request: { id: requestId, outcome: "applied" } };
     });
-    if (!doc) throw caseNotFound(caseId);
-    return { doc, duplicate };
+    if (!done) throw caseNotFound(caseId);
+    await done.durable;
+    return { doc: done.doc, duplicate: done.duplicate };
   } catch (err) {
     throw toAppError(err);
   }

@@ -1,4 +1,5 @@
 import type { Collection } from "mongodb";
+import { duplicateKeyErrorsOf } from "@tongban/store";
 import type { InboxEntry } from "./caseDoc";
 
 /**
@@ -29,9 +30,8 @@ export class InboxWriter {
         this.assertWriter();
         await this.inbox.insertMany(batch, { ordered: false });
       } catch (err) {
-        // Entries already there (a replayed batch) are fine; anything else is not.
-        const errors = (err as { writeErrors?: { code?: number }[] }).writeErrors;
-        if (!errors || errors.some((e) => e.code !== 11000)) {
+        // Entries already there (a replayed batch) are fine; anything else (a network error too) is not.
+        if (!duplicateKeyErrorsOf(err)) {
           // Back into the buffer: a later flush (perhaps another partition's, whose commit would
           // otherwise pass over these records' entries) writes them again.
           this.pending.unshift(...batch);

@@ -2,7 +2,7 @@ import type { CaseSubmitted } from "@tongban/contracts";
 import type { CaseState } from "@tongban/lifecycle";
 import { type CaseDoc, type Role } from "./caseDoc";
 import { certificateIdsOf } from "./certificateChecks";
-import { currentDueAt } from "./caseWriter";
+import { currentDueAt } from "./caseHandler";
 
 /** A case document as first stored on either side, from the submission and the state it starts in. */
 export function newCaseDoc(caseId: string, role: Role, s: CaseSubmitted, state: CaseState, seq: number, now: Date): CaseDoc {
@@ -27,7 +27,5 @@ export function newCaseDoc(caseId: string, role: Role, s: CaseSubmitted, state: 
     createdAt: now,
     updatedAt: now,
     rev: 1,
-    outbox: [],
-    outboxPending: false,
   };
 }

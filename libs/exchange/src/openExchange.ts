@@ -5,6 +5,7 @@ import { type IdGenerator, topics, ulidGenerator } from "@tongban/contracts";
 import { KeyedMutex, type MongoHandle, OutboxQuarantine, OutboxRelay, type OutboxRelayObserver, connectMongo } from "@tongban/store";
 import { CASES, type CaseDoc, INBOX, type InboxEntry, ensureCaseIndexes } from "./caseDoc";
 import { CaseCache } from "./caseCache";
+import { CaseLog } from "./caseLog";
 import type { ExchangeContext } from "./exchangeContext";
 import { InboxWriter } from "./inboxWriter";
 
@@ -38,8 +39,8 @@ export interface OpenExchange {
 }
 
 /**
- * Connects a node's case store and starts relaying its outbox to Kafka. One per node process:
- * it owns every write to the node's case documents (see KeyedMutex for why that matters).
+ * Connects a node's case store, recovers its case log and starts relaying its outbox to Kafka. One
+ * per node process: it owns every write to the node's cases (the writer lease makes it the only one).
  */
 export async function openExchange(o: OpenExchangeOptions): Promise<OpenExchange> {
   const mongo = await connectMongo(o.mongoUri, o.dbName);
@@ -48,13 +49,20 @@ export async function openExchange(o: OpenExchangeOptions): Promise<OpenExchange
   const cache = new CaseCache();
   const cases = mongo.db.collection<CaseDoc>(CASES);
   const quarantine = OutboxQuarantine.of(mongo.db);
-  const relay = new OutboxRelay(mongo.db.collection(CASES), (records) => o.bus.publish(records), o.log.child({ component: "outbox" }), {
-    lock,
-    load: async (id) => cache.get(id) ?? (await cases.findOne({ _id: id }, { projection: { _id: 1, outbox: 1 } })),
-    onMarked: (id, outbox) => {
-      const doc = cache.get(id);
-      if (doc) cache.set({ ...doc, outbox, outboxPending: outbox.length > 0 });
+  let relay: OutboxRelay | undefined;
+  const caseLog = await CaseLog.open({
+    db: mongo.db,
+    log: o.log,
+    ...(o.assertWriter ? { assertWriter: o.assertWriter } : {}),
+    onOutbox: (ids) => {
+      for (const id of ids) relay?.kick(id);
     },
+  });
+  relay = new OutboxRelay(mongo.db.collection(CASES), (records) => o.bus.publish(records), o.log.child({ component: "outbox" }), {
+    lock,
+    load: async (id) => caseLog.outbox.load(id),
+    clear: async (id, sent) => caseLog.outbox.clear(id, sent),
+    sweep: false,
     classify: classifyPublishError,
     quarantine,
     ...(o.assertWriter ? { assertWriter: o.assertWriter } : {}),
@@ -78,22 +86,25 @@ export async function openExchange(o: OpenExchangeOptions): Promise<OpenExchange
     lock,
     cache,
     receipts,
+    caseLog,
     inboxWriter: new InboxWriter(mongo.db.collection<InboxEntry>(INBOX), o.assertWriter),
-    onOutbox: (caseId) => relay.kick(caseId),
-    takeSent: (caseId) => relay.takeSent(caseId),
-    atomicUpdates: mongo.atomicConditionalUpdates,
     ...(o.maxEnvelopeBytes !== undefined ? { maxEnvelopeBytes: o.maxEnvelopeBytes } : {}),
     ...(o.onChange ? { onChange: o.onChange } : {}),
     ...(o.assertWriter ? { assertWriter: o.assertWriter } : {}),
   };
-  relay.start();
+  const started = relay;
+  started.start();
+  // Entries recovered from the log before the relay existed.
+  for (const id of caseLog.outbox.caseIds()) started.kick(id);
   return {
     ctx,
-    relay,
+    relay: started,
     quarantine,
     mongo,
     close: async () => {
-      await relay.stop();
+      await caseLog.stop().catch((err) => o.log.warn({ err }, "case log did not stop cleanly"));
+      await started.stop();
+      await caseLog.outbox.save().catch((err) => o.log.warn({ err }, "relay checkpoint not saved"));
       await mongo.close();
     },
   };

@@ -1,11 +1,10 @@
 import type { CaseSubmitted } from "@tongban/contracts";
 import { type CaseEvent, type CaseState, decide, evolve, initialState } from "@tongban/lifecycle";
-import { isDuplicateKey } from "@tongban/store";
 import type { CaseDoc } from "./caseDoc";
-import { outboxEntry } from "./caseWriter";
+import { createCase, outboxEntry } from "./caseHandler";
 import { isPendingCheck } from "./certificateChecks";
 import { toWire } from "./eventMapping";
-import { type ExchangeContext, decideContext } from "./exchangeContext";
+import { type ExchangeContext, decideContext, loadCase } from "./exchangeContext";
 import { newCaseDoc } from "./newCaseDoc";
 import { trackingEntry } from "./tracking";
 
@@ -14,8 +13,8 @@ export type RegisterOutcome = { created: true; doc: CaseDoc } | { created: false
 /**
  * Receiving side: registers a case received and formally checked at this node's window
  * (收件, identity verified) and forwarded with its mailed materials (转递). The document, the
- * submission event (with the application) and the forwarding event are one single-document insert.
- * The unique receipt key turns a retried submission into the existing case.
+ * submission event (with the application) and the forwarding event are the case's first row. A
+ * retried submission (same receipt number) gets the existing case.
  */
 export async function registerSubmission(
   ctx: ExchangeContext,
@@ -46,41 +45,36 @@ export async function registerSubmission(
   });
   run({ type: "MarkForwarded", actor: "receiving", data: { trackingNo: s.mailTrackingNo } });
 
-  const forwarded = events.slice(1) as Exclude<CaseEvent, { type: "case.submitted" }>[];
+  const forwarded = events.slice(1);
   const now = ctx.now();
   const doc: CaseDoc = {
     ...newCaseDoc(input.caseId, "receiving", s, state, events.length, now),
     requestHash: input.requestHash,
     certificatesPending: s.certificateChecks.some(isPendingCheck),
-    outbox: [
-      outboxEntry(ctx, input.caseId, s.homeNode, { event: { $case: "submitted", value: s } }, 1),
-      ...forwarded.map((e, i) => outboxEntry(ctx, input.caseId, s.homeNode, toWire(e), i + 2)),
-    ],
-    outboxPending: true,
   };
+  const outbox = [
+    outboxEntry(ctx, input.caseId, s.homeNode, { event: { $case: "submitted", value: s } }, 1),
+    ...forwarded.map((e, i) => outboxEntry(ctx, input.caseId, s.homeNode, toWire(e as Exclude<CaseEvent, { type: "case.submitted" }>), i + 2)),
+  ];
   let stepState: CaseState = initialState;
   events.forEach((e, i) => {
     stepState = evolve(stepState, e);
-    doc.outbox.push(trackingEntry(ctx, doc, e, stepState, i + 1));
+    outbox.push(trackingEntry(ctx, doc, e, stepState, i + 1));
   });
-  try {
-    ctx.assertWriter?.();
-    await ctx.cases.insertOne(doc);
-  } catch (err) {
-    if (!isDuplicateKey(err)) throw err;
+  // One creator per receipt: a retry waits here for the first call and then finds its case.
+  return ctx.lock.run(`receipt:${doc.receiptKey}`, async (): Promise<RegisterOutcome> => {
     const knownId = ctx.receipts.get(doc.receiptKey);
-    // The receipt index misses only a document whose insert reply was lost: then look it up by field (rare).
-    const existing = knownId ? await ctx.cases.findOne({ _id: knownId }) : await ctx.cases.findOne({ receiptKey: doc.receiptKey });
-    if (!existing) throw err;
-    ctx.receipts.set(existing.receiptKey, existing._id);
-    // A retry after an insert whose reply was lost (store gone mid-answer): the first call never
-    // announced the document to the relay, so this one does, or it would wait for the next sweep.
-    if (existing.outboxPending) ctx.onOutbox(existing._id);
-    return { created: false, existing };
-  }
-  ctx.cache.set(doc);
-  ctx.receipts.set(doc.receiptKey, doc._id);
-  ctx.onOutbox(doc._id);
-  ctx.onChange?.(doc, "created");
-  return { created: true, doc };
+    if (knownId) {
+      const existing = await loadCase(ctx, knownId);
+      if (existing) {
+        await ctx.caseLog.aheadOf(knownId)?.durable;
+        return { created: false, existing };
+      }
+    }
+    // Kept if only the reply fails (a store outage): the row is still written once the store is
+    // back, and a retry then finds this case.
+    ctx.receipts.set(doc.receiptKey, doc._id);
+    await createCase(ctx, doc, outbox);
+    return { created: true, doc };
+  });
 }

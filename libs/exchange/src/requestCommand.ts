@@ -1,6 +1,6 @@
 import type { CommandRequested } from "@tongban/contracts";
 import { type CaseCommand, decide } from "@tongban/lifecycle";
-import { updateCase } from "./caseWriter";
+import { handleCase } from "./caseHandler";
 import { caseNotFound, toAppError } from "./commandErrors";
 import type { CommandOutcome } from "./executeCommand";
 import { type ExchangeContext, decideContext } from "./exchangeContext";
@@ -38,23 +38,19 @@ export async function requestCommand(
   clerk: string,
   command: ReceivingCommand,
 ): Promise<CommandOutcome> {
-  let duplicate = false;
   try {
-    const doc = await updateCase(ctx, caseId, (d) => {
+    const done = await handleCase(ctx, caseId, (d) => {
       if (d.role !== "receiving") throw caseNotFound(caseId);
-      if (d.requests.some((r) => r.id === requestId)) {
-        duplicate = true;
-        return "unchanged";
-      }
+      if (d.requests.some((r) => r.id === requestId)) return "duplicate";
       decide(command, d.state, decideContext(ctx, d.itemCode));
       return {
-        state: d.state,
         messages: [{ event: { $case: "commandRequested", value: { requestId, requestedBy: clerk, command: commandToWire(command) } } }],
         request: { id: requestId, outcome: "sent" },
       };
     });
-    if (!doc) throw caseNotFound(caseId);
-    return { doc, duplicate };
+    if (!done) throw caseNotFound(caseId);
+    await done.durable;
+    return { doc: done.doc, duplicate: done.duplicate };
   } catch (err) {
     throw toAppError(err);
   }

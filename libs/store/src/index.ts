@@ -3,3 +3,4 @@ export * from "./outbox";
 export * from "./keyedMutex";
 export * from "./outboxQuarantine";
 export * from "./nodeLease";
+export * from "./groupCommitLog";

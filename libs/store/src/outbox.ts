@@ -67,6 +67,13 @@ export interface OutboxRelayOptions {
   load?: (id: string) => Promise<Pending | null | undefined>;
   /** Tells the writer what the relay wrote, so an in-memory copy stays exact. */
   onMarked?: (id: string, outbox: OutboxEntry[]) => void;
+  /**
+   * Removes published entries where the entries are kept, instead of rewriting the document's
+   * outbox (an outbox kept elsewhere, e.g. rows of an append-only log held in memory until sent).
+   */
+  clear?: (id: string, sentIds: Set<string>) => Promise<void>;
+  /** Whether to sweep the collection for documents with pending entries (default true). */
+  sweep?: boolean;
   /** Tells a failure that will not heal from one that will; by default every failure is transient. */
   classify?: (err: unknown) => PublishFailure;
   /** Where entries that will not publish are moved; without it they are retried for ever. */
@@ -215,7 +222,7 @@ export class OutboxRelay {
           if (!this.stopped) this.timer = setTimeout(sweep, this.sweepIntervalMs);
         });
     };
-    this.timer = setTimeout(sweep, 0);
+    if (this.opts.sweep !== false) this.timer = setTimeout(sweep, 0);
     if (this.quarantine) {
       const resend = () => {
         this.resendDue = true;
@@ -682,6 +689,13 @@ export class OutboxRelay {
         this.lock.run(id, async () => {
           const sentIds = this.takeSent(id);
           if (!sentIds) return;
+          if (this.opts.clear) {
+            await this.opts.clear(id, sentIds).catch((err) => {
+              this.sent.set(id, sentIds);
+              throw err;
+            });
+            return;
+          }
           const current = await this.load(id);
           if (!current) return;
           const rest = current.outbox.filter((e) => !sentIds.has(e.eventId));

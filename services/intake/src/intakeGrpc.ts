@@ -25,7 +25,7 @@ import type {
   WithdrawCaseRequest,
   WithdrawCaseResponse,
 } from "@tongban/contracts";
-import { type ReceivingCommand, caseNotFound, caseView, requestCommand } from "@tongban/exchange";
+import { type CaseDoc, type ReceivingCommand, caseNotFound, caseView, loadCase, requestCommand } from "@tongban/exchange";
 import { type RatingLevel, ratingLevels } from "@tongban/lifecycle";
 import { AppError, type FieldViolation, unary } from "@tongban/rpc";
 import type { SubmissionInput } from "./domain/validateSubmission";
@@ -95,10 +95,11 @@ function itemViolations(items: readonly string[]): FieldViolation[] {
 /** gRPC adapter of the intake API for window systems. */
 export function intakeGrpc(deps: SubmitDeps, log: Logger): IntakeServiceServer {
   const { ctx } = deps;
+  const view = (doc: CaseDoc) => caseView(doc, ctx.now(), !ctx.caseLog.outbox.has(doc._id));
   const command = async (req: { caseId: string; requestId: string; windowClerk: string }, cmd: ReceivingCommand): Promise<CommandAck> => {
     const out = await requestCommand(ctx, req.caseId, req.requestId, req.windowClerk, cmd);
     log.info({ caseId: req.caseId, command: cmd.type, duplicate: out.duplicate }, "command requested");
-    return { caseId: req.caseId, requestId: req.requestId, duplicate: out.duplicate, case: caseView(out.doc, ctx.now()) };
+    return { caseId: req.caseId, requestId: req.requestId, duplicate: out.duplicate, case: view(out.doc) };
   };
 
   return {
@@ -136,10 +137,9 @@ export function intakeGrpc(deps: SubmitDeps, log: Logger): IntakeServiceServer {
     }),
     getCase: unary<GetCaseRequest, GetCaseResponse>("GetCase", log, async (req) => {
       requireCaseId(req.caseId);
-      // By _id alone: FerretDB v1 resolves only that without a collection scan.
-      const doc = await ctx.cases.findOne({ _id: req.caseId });
+      const doc = await loadCase(ctx, req.caseId);
       if (!doc || doc.role !== "receiving") throw caseNotFound(req.caseId);
-      return { case: caseView(doc, ctx.now()) };
+      return { case: view(doc) };
     }),
   };
 }

@@ -164,8 +164,8 @@ export async function startNode(opts: NodeOptions = {}): Promise<RunningNode> {
     service: "node",
     node: node.id,
     lag: async () => [{ group: inboundGroup, topic: inboundTopic, lag: await bus.lag(inboundGroup, inboundTopic) }],
-    // The relay's own count: a countDocuments per scrape would decode the whole collection on FerretDB.
-    outboxPending: async () => exchange.relay.pendingDocuments(),
+    // Cases whose log entries wait for the relay, held in memory: a scrape costs no store query.
+    outboxPending: async () => exchange.ctx.caseLog.outbox.pendingCases,
     outboxQuarantineOpen: () => exchange.quarantine.countOpen(),
   });
   const bus = new Bus(busConnection(cfg, `tongban-node-${node.id}`), log, { observer: metrics });
@@ -286,7 +286,11 @@ export async function startNode(opts: NodeOptions = {}): Promise<RunningNode> {
         topics: [topics.inbound(cfg.topicPrefix, node.id)],
         deadLetterTopic: topics.deadLetter(cfg.topicPrefix, node.id),
         handle: inboundHandler(ctx, log),
-        beforeCommit: () => ctx.inboxWriter?.flush() ?? Promise.resolve(),
+        // The records' rows, then their inbox entries, are durable before the offset moves past them.
+        beforeCommit: async () => {
+          await ctx.caseLog.flush();
+          await ctx.inboxWriter?.flush();
+        },
       });
     };
     const stopConsumer = async () => {
@@ -301,6 +305,7 @@ export async function startNode(opts: NodeOptions = {}): Promise<RunningNode> {
       topics: [topics.certsRevoked(cfg.topicPrefix)],
       deadLetterTopic: topics.deadLetter(cfg.topicPrefix, node.id),
       handle: revokedHandler(ctx, log.child({ component: "revocations" }), (r) => certs.forget(r.certificateId)),
+      beforeCommit: () => ctx.caseLog.flush(),
     });
     opened.push(() => revocations.stop());
     reverifier.start();

@@ -25,6 +25,7 @@ import {
   caseNotFound,
   claimCase,
   executeHomeCommand,
+  loadCase,
   queueItem,
   releaseCase,
 } from "@tongban/exchange";
@@ -172,8 +173,7 @@ export function queueGrpc(ctx: ExchangeContext, changes: QueueChanges, log: Logg
       const v: FieldViolation[] = [];
       requireCaseId(v, req.caseId);
       throwIfAny(v);
-      // By _id alone: FerretDB v1 resolves only that without a collection scan.
-      const doc = await ctx.cases.findOne({ _id: req.caseId });
+      const doc = await loadCase(ctx, req.caseId);
       if (!doc || doc.role !== "home") throw caseNotFound(req.caseId);
       assertDepartment(doc, { id: clerkOf(call).id, department: clerkOf(call).department });
       return { item: item(doc) };
