@@ -13,6 +13,7 @@ import { type Caller, bearer, callUnary, callerOf, checkHealth, devTlsSettings, 
 import { networkTopicSpecs } from "@tongban/runtime";
 import { Kafka, logLevel } from "kafkajs";
 import { MongoClient } from "mongodb";
+import { buildServices, serviceNodeArgs } from "../deploy/build";
 import { ProcSampler } from "./procStats";
 import { type Percentiles, percentiles } from "./stats";
 
@@ -99,10 +100,12 @@ export async function runExchangeBench(opts: {
 
   // Every process and client with its identity of the development PKI, as under `npm start`.
   await ensureDevPki(devPkiCities(network.nodes));
+  // The services run built (dist/), rebuilt from the current sources.
+  await buildServices();
   /** A city's service as its own process, on the run's topics and database, with its identity. */
   const spawnService = (script: string, city: string, role: "node" | "registry", env: Record<string, string>): ChildProcess => {
     const tls = devTlsSettings(city, role, city);
-    return spawn(process.execPath, ["--import", "tsx", join(repoRoot, script)], {
+    return spawn(process.execPath, serviceNodeArgs(script), {
       cwd: repoRoot,
       env: {
         ...process.env,

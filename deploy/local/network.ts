@@ -17,6 +17,7 @@ import { devPkiCities } from "@tongban/demo";
 import { type Role, defaultPkiDir, devIssuerOf, ensureDevPki, spiffeUri } from "@tongban/identity";
 import { type Caller, callerOf, checkHealth, devTlsSettings, transportOf } from "@tongban/rpc";
 import { networkTopicSpecs } from "@tongban/runtime";
+import { buildServices, serviceNodeArgs } from "../build";
 import { startDevIdentityProvider } from "./devIdentityProvider";
 import { resolveInfra } from "./infra";
 import { logsDir, repoRoot } from "./paths";
@@ -67,13 +68,15 @@ function tlsEnv(city: string, role: Role, name: string): Record<string, string> 
 const operatorOf = (city: string): Caller =>
   callerOf(transportOf(devTlsSettings(city, "operator", "main")), spiffeUri(city, "operator", "main"));
 
+// The services run built (dist/): rebuilt from the sources on every start.
+await buildServices();
 mkdirSync(logsDir, { recursive: true });
 const children: Child[] = [];
 
-/** Starts one service process with its log file; node with the tsx loader in-process (no tsx CLI wrapper process). */
+/** Starts one service process, its built bundle (dist/, rebuilt at start-up), with its log file. */
 function startProcess(label: string, script: string, env: Record<string, string>, apis: Child["apis"]): void {
   const log = createWriteStream(join(logsDir, `${label}.log`), { flags: "a" });
-  const proc = spawn(process.execPath, ["--import", "tsx", join(repoRoot, script)], {
+  const proc = spawn(process.execPath, serviceNodeArgs(script), {
     cwd: repoRoot,
     env: {
       ...process.env,

@@ -2,6 +2,7 @@ import type { TestProject } from "vitest/node";
 import { Network } from "@tongban/config";
 import { devPkiCities } from "@tongban/demo";
 import { ensureDevPki } from "@tongban/identity";
+import { buildServices } from "../../deploy/build";
 import { resolveInfra } from "../../deploy/local/infra";
 
 declare module "vitest" {
@@ -15,6 +16,8 @@ declare module "vitest" {
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   // The development PKI (.run/pki): every test talks mTLS with the identities it holds.
   await ensureDevPki(devPkiCities(Network.load().nodes));
+  // Service processes that tests spawn run the built bundles (dist/): rebuilt from the current sources.
+  await buildServices();
   const infra = await resolveInfra();
   console.log(`[tests] infra from ${infra.source}: kafka ${infra.kafkaBrokers.join(",")}, store ${infra.mongoUri}`);
   project.provide("kafkaBrokers", infra.kafkaBrokers);

@@ -2,10 +2,15 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { createWriteStream, mkdirSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
+import { buildServices, serviceNodeArgs } from "../../../deploy/build";
 import { logsDir, repoRoot } from "../../../deploy/local/paths";
 import { type Caller, checkHealth } from "@tongban/rpc";
 
 export const faultLogsDir = join(logsDir, "faults");
+
+/** The bundles, built from the current sources once per test file before its first service starts. */
+let built: Promise<void> | undefined;
+const servicesBuilt = (): Promise<void> => (built ??= buildServices());
 
 /** A port free right now, for a service that must come back on the same port after a restart. */
 /**
@@ -29,7 +34,7 @@ export async function freePort(): Promise<number> {
 
 /**
  * A service (exchange node, certificate registry) run as its own OS process the way `npm start`
- * runs it — node with the tsx loader in-process, so SIGKILL hits the process that does the work.
+ * runs it — plain node on the built bundle (dist/), so SIGKILL hits the process that does the work.
  * `preload` modules are imported before the service (e.g. a shifted clock).
  */
 export class ServiceProcess {
@@ -88,7 +93,10 @@ export class ServiceProcess {
   private async startOnce(deadline: number): Promise<void> {
     mkdirSync(faultLogsDir, { recursive: true });
     const log = createWriteStream(this.logFile, { flags: "a" });
-    const args = ["--import", "tsx", ...this.preload.flatMap((p) => ["--import", p]), join(repoRoot, this.script)];
+    await servicesBuilt();
+    // A TypeScript preload (e.g. the shifted clock) needs the tsx loader; the service itself runs built.
+    const loader = this.preload.some((p) => p.endsWith(".ts")) ? ["--import", "tsx"] : [];
+    const args = [...loader, ...this.preload.flatMap((p) => ["--import", p]), ...serviceNodeArgs(this.script)];
     const child = spawn(process.execPath, args, { cwd: repoRoot, env: { ...process.env, ...this.env }, stdio: ["ignore", "pipe", "pipe"] });
     child.stdout?.pipe(log);
     child.stderr?.pipe(log);
