@@ -22,6 +22,8 @@ export interface CaseRow {
 }
 
 export const CASE_LOG = "case_log";
+/** Most update statements per request to the read model (see project). */
+const BULK_UPDATES = 20;
 export const rowId = (caseId: string, rev: number) => `${caseId}:${rev}`;
 
 /** The document a case's rows fold into, starting from `base` (absent for a row of rev 1). */
@@ -53,6 +55,8 @@ export interface CaseLogOptions {
 export class CaseLog {
   readonly outbox: LogOutbox;
   private readonly writer: GroupCommitLog<CaseRow>;
+  /** Every case this node has (loaded at start; this process appends every new one). */
+  private readonly known = new Set<string>();
   private readonly ahead = new Map<string, { doc: CaseDoc; durable: Promise<void>; done: Promise<void> }>();
   private readonly rows: Collection<CaseRow>;
   private readonly cases: Collection<CaseDoc>;
@@ -92,6 +96,7 @@ export class CaseLog {
       n += 1;
     }
     const log = new CaseLog(o, n, checkpoint);
+    for (const b of recovered) for (const r of b.rows) log.known.add(r.caseId);
     for (const b of recovered) {
       await log.project(b.rows, { recovering: true });
       o.onOutbox(log.outbox.add(b.batch, b.rows));
@@ -106,6 +111,7 @@ export class CaseLog {
    */
   append(row: CaseRow, doc: CaseDoc): Appended {
     const appended = this.writer.append(row);
+    this.known.add(row.caseId);
     const held = { doc, durable: appended.reply, done: appended.done };
     this.ahead.set(row.caseId, held);
     const settle = () => {
@@ -129,8 +135,19 @@ export class CaseLog {
     return this.writer.pendingRows;
   }
 
+  /** Whether the node has a case (without a store read). */
+  knows(caseId: string): boolean {
+    return this.known.has(caseId);
+  }
+
+  /** Adds the cases of the read model (read once at start). */
+  learn(caseId: string): void {
+    this.known.add(caseId);
+  }
+
   /** Reads a case from the store: its read-model document, then any rows beyond it. */
   async read(caseId: string): Promise<CaseDoc | undefined> {
+    if (!this.known.has(caseId)) return undefined;
     let doc = (await this.cases.findOne({ _id: caseId })) ?? undefined;
     for (let rev = (doc?.rev ?? 0) + 1; ; rev++) {
       const row = await this.rows.findOne({ _id: rowId(caseId, rev) });
@@ -184,6 +201,17 @@ export class CaseLog {
         }
       }
     }
-    await Promise.all(updates.map((u) => this.cases.updateOne({ _id: u.id }, { $set: u.set })));
+    // Bulk requests: FerretDB still applies each update on its own, but a batch of them costs
+    // about half of the same updates sent one by one (measured: 0.67 against 1.16 ms each). At
+    // most BULK_UPDATES per request: FerretDB v1 keeps a query open for every statement of an
+    // update command until the command ends, and a command with 100 of them took its database's
+    // whole connection pool and waited for ever for one more (every later request to that
+    // database, and to new databases, hung behind it).
+    for (let i = 0; i < updates.length; i += BULK_UPDATES) {
+      await this.cases.bulkWrite(
+        updates.slice(i, i + BULK_UPDATES).map((u) => ({ updateOne: { filter: { _id: u.id }, update: { $set: u.set } } })),
+        { ordered: false },
+      );
+    }
   }
 }

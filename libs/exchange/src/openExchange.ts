@@ -71,9 +71,13 @@ export async function openExchange(o: OpenExchangeOptions): Promise<OpenExchange
     ...(o.unknownTopicWaitMs !== undefined ? { permanentAfterMs: o.unknownTopicWaitMs } : {}),
     ...(o.relayObserver ? { observer: o.relayObserver } : {}),
   });
-  // One scan at start; from then on this process registers every receipt itself.
+  // One scan at start; from then on this process registers every case and receipt itself, so
+  // neither a retried submission nor a replayed one costs a store read.
   const receipts = new Map<string, string>();
-  for await (const d of cases.find({ role: "receiving" }, { projection: { _id: 1, receiptKey: 1 } })) receipts.set(d.receiptKey, d._id);
+  for await (const d of cases.find({}, { projection: { _id: 1, role: 1, receiptKey: 1 } })) {
+    caseLog.learn(d._id);
+    if (d.role === "receiving") receipts.set(d.receiptKey, d._id);
+  }
   const ctx: ExchangeContext = {
     nodeId: o.nodeId,
     topicPrefix: o.topicPrefix,
