@@ -82,7 +82,8 @@ export async function ensureCaseIndexes(db: Db, opts: { ferretDb: boolean }): Pr
   // each on its first insert, taking its global metadata lock in the middle of the write path.
   const existing = new Set((await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name));
   for (const name of [CASES, INBOX, "case_log", "checkpoints"]) {
-    if (!existing.has(name)) await db.createCollection(name).catch((err: { code?: number }) => (err.code === 48 ? undefined : Promise.reject(err)));
+    if (!existing.has(name))
+      await db.createCollection(name).catch((err: { code?: number }) => (err.code === 48 ? undefined : Promise.reject(err)));
   }
   await db.collection(CASES).createIndex({ receiptKey: 1 }, { unique: true, name: "receipt_key_unique" });
   for (const ix of QUERY_INDEXES) {

@@ -86,7 +86,13 @@ export function handleCase(ctx: ExchangeContext, caseId: string, decide: (doc: C
     if (!doc) return undefined;
     const d = decide(doc);
     if (d === "unchanged" || d === "duplicate") {
-      return { doc, events: [], duplicate: d === "duplicate", changed: false, durable: ctx.caseLog.aheadOf(caseId)?.durable ?? Promise.resolve() };
+      return {
+        doc,
+        events: [],
+        duplicate: d === "duplicate",
+        changed: false,
+        durable: ctx.caseLog.aheadOf(caseId)?.durable ?? Promise.resolve(),
+      };
     }
     const applied = d.applied ?? [];
     const decided = d.decided ?? [];

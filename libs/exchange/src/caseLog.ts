@@ -101,7 +101,8 @@ export class CaseLog {
       await log.project(b.rows, { recovering: true });
       o.onOutbox(log.outbox.add(b.batch, b.rows));
     }
-    if (recovered.length > 0) o.log.info({ from: checkpoint + 1, batches: recovered.length }, "case log batches after the relay checkpoint recovered");
+    if (recovered.length > 0)
+      o.log.info({ from: checkpoint + 1, batches: recovered.length }, "case log batches after the relay checkpoint recovered");
     return log;
   }
 
@@ -197,7 +198,11 @@ export class CaseLog {
           const current = await this.cases.findOne({ _id: doc._id }, { projection: { rev: 1 } });
           if (current) {
             if (current.rev < doc.rev) await this.cases.replaceOne({ _id: doc._id }, doc);
-          } else this.o.log.error({ caseId: doc._id, receiptKey: doc.receiptKey, err: e.errmsg }, "case not added to the read model: its receipt number is taken");
+          } else
+            this.o.log.error(
+              { caseId: doc._id, receiptKey: doc.receiptKey, err: e.errmsg },
+              "case not added to the read model: its receipt number is taken",
+            );
         }
       }
     }

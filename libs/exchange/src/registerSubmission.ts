@@ -54,7 +54,9 @@ export async function registerSubmission(
   };
   const outbox = [
     outboxEntry(ctx, input.caseId, s.homeNode, { event: { $case: "submitted", value: s } }, 1),
-    ...forwarded.map((e, i) => outboxEntry(ctx, input.caseId, s.homeNode, toWire(e as Exclude<CaseEvent, { type: "case.submitted" }>), i + 2)),
+    ...forwarded.map((e, i) =>
+      outboxEntry(ctx, input.caseId, s.homeNode, toWire(e as Exclude<CaseEvent, { type: "case.submitted" }>), i + 2),
+    ),
   ];
   let stepState: CaseState = initialState;
   events.forEach((e, i) => {

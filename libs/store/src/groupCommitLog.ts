@@ -258,7 +258,8 @@ export class GroupCommitLog<R extends LogRow> {
       }
       if (errors.some((e) => e.index === 0)) {
         const stored = await this.collection.findOne({ _id: marker._id as never }, { projection: { rows: 1 } });
-        const ours = Array.isArray(stored?.rows) && stored.rows.length === marker.rows.length && stored.rows.every((id, i) => id === marker.rows[i]);
+        const ours =
+          Array.isArray(stored?.rows) && stored.rows.length === marker.rows.length && stored.rows.every((id, i) => id === marker.rows[i]);
         if (!ours) throw new Error(`batch ${n} of the case log was written by another writer`);
       }
       return taken;
