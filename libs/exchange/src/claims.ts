@@ -1,7 +1,6 @@
-import { AppError } from "@tongban/rpc";
 import type { CaseDoc } from "./caseDoc";
 import { handleCase } from "./caseHandler";
-import { type HomeClerk, assertDepartment, caseNotFound } from "./commandErrors";
+import { CaseError, type HomeClerk, assertDepartment, caseNotFound } from "./caseErrors";
 import type { ExchangeContext } from "./exchangeContext";
 
 export const DEFAULT_LEASE_SECONDS = 900;
@@ -16,18 +15,17 @@ const heldByOther = (d: CaseDoc, clerk: string, now: Date) =>
  */
 export async function claimCase(ctx: ExchangeContext, caseId: string, by: HomeClerk, leaseSeconds: number): Promise<CaseDoc> {
   const clerk = by.id;
-  if (!clerk.trim()) throw AppError.invalid([{ field: "clerk", description: "办理人员不能为空 / clerk is required" }]);
+  if (!clerk.trim()) throw CaseError.invalid("clerk", "办理人员不能为空 / clerk is required");
   if (leaseSeconds > MAX_LEASE_SECONDS) {
-    throw AppError.invalid([
-      { field: "lease_seconds", description: `认领时长最多 ${MAX_LEASE_SECONDS} 秒 / lease is at most ${MAX_LEASE_SECONDS} s` },
-    ]);
+    throw CaseError.invalid("lease_seconds", `认领时长最多 ${MAX_LEASE_SECONDS} 秒 / lease is at most ${MAX_LEASE_SECONDS} s`);
   }
   const done = await handleCase(ctx, caseId, (d) => {
     if (d.role !== "home") throw caseNotFound(caseId);
     assertDepartment(d, by);
     const now = ctx.now();
     if (heldByOther(d, clerk, now)) {
-      throw AppError.failedPrecondition(
+      throw new CaseError(
+        "FAILED_PRECONDITION",
         `案件已由 ${d.claimedBy} 认领至 ${d.claimUntil?.toISOString()} / case is claimed by ${d.claimedBy} until ${d.claimUntil?.toISOString()}`,
         "CLAIMED_BY_OTHER",
       );
@@ -46,7 +44,7 @@ export async function releaseCase(ctx: ExchangeContext, caseId: string, by: Home
     if (d.role !== "home") throw caseNotFound(caseId);
     assertDepartment(d, by);
     if (d.claimedBy !== clerk)
-      throw AppError.failedPrecondition(`该案件不在 ${clerk} 名下 / case is not claimed by ${clerk}`, "NOT_CLAIMANT");
+      throw new CaseError("FAILED_PRECONDITION", `该案件不在 ${clerk} 名下 / case is not claimed by ${clerk}`, "NOT_CLAIMANT");
     return { set: { claimedBy: null, claimUntil: null } };
   });
   if (!done) throw caseNotFound(caseId);

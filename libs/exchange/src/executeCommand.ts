@@ -1,8 +1,7 @@
 import { type CaseCommand, decide } from "@tongban/lifecycle";
-import { AppError } from "@tongban/rpc";
 import type { CaseDoc } from "./caseDoc";
 import { handleCase } from "./caseHandler";
-import { type HomeClerk, assertDepartment, caseNotFound, toAppError } from "./commandErrors";
+import { CaseError, type HomeClerk, assertDepartment, caseNotFound } from "./caseErrors";
 import { type ExchangeContext, decideContext } from "./exchangeContext";
 
 export interface CommandOutcome {
@@ -26,27 +25,24 @@ export async function executeHomeCommand(
   command: Extract<CaseCommand, { actor: "home" }> | CaseCommand,
 ): Promise<CommandOutcome> {
   const clerk = by.id;
-  try {
-    const done = await handleCase(ctx, caseId, (d) => {
-      if (d.role !== "home") throw caseNotFound(caseId);
-      assertDepartment(d, by);
-      if (d.requests.some((r) => r.id === requestId)) return "duplicate";
-      const now = ctx.now();
-      if (d.claimedBy !== clerk || !d.claimUntil || d.claimUntil <= now) {
-        throw AppError.failedPrecondition(
-          leaseHeldByOther(d, clerk, now)
-            ? `案件已由 ${d.claimedBy} 认领至 ${d.claimUntil?.toISOString()} / case is claimed by ${d.claimedBy} until ${d.claimUntil?.toISOString()}`
-            : `请先认领案件 / claim the case before working on it`,
-          "LEASE_REQUIRED",
-        );
-      }
-      const events = decide({ ...command, actor: "home" } as CaseCommand, d.state, decideContext(ctx, d.itemCode));
-      return { decided: events, request: { id: requestId, outcome: "applied" } };
-    });
-    if (!done) throw caseNotFound(caseId);
-    await done.durable;
-    return { doc: done.doc, duplicate: done.duplicate };
-  } catch (err) {
-    throw toAppError(err);
-  }
+  const done = await handleCase(ctx, caseId, (d) => {
+    if (d.role !== "home") throw caseNotFound(caseId);
+    assertDepartment(d, by);
+    if (d.requests.some((r) => r.id === requestId)) return "duplicate";
+    const now = ctx.now();
+    if (d.claimedBy !== clerk || !d.claimUntil || d.claimUntil <= now) {
+      throw new CaseError(
+        "FAILED_PRECONDITION",
+        leaseHeldByOther(d, clerk, now)
+          ? `案件已由 ${d.claimedBy} 认领至 ${d.claimUntil?.toISOString()} / case is claimed by ${d.claimedBy} until ${d.claimUntil?.toISOString()}`
+          : `请先认领案件 / claim the case before working on it`,
+        "LEASE_REQUIRED",
+      );
+    }
+    const events = decide({ ...command, actor: "home" } as CaseCommand, d.state, decideContext(ctx, d.itemCode));
+    return { decided: events, request: { id: requestId, outcome: "applied" } };
+  });
+  if (!done) throw caseNotFound(caseId);
+  await done.durable;
+  return { doc: done.doc, duplicate: done.duplicate };
 }

@@ -10,7 +10,7 @@ export * from "./requestCommand";
 export * from "./applyInbound";
 export * from "./claims";
 export * from "./caseView";
-export * from "./commandErrors";
+export * from "./caseErrors";
 export * from "./openExchange";
 export * from "./tracking";
 export * from "./certificateChecks";

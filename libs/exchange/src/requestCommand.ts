@@ -1,7 +1,7 @@
 import type { CommandRequested } from "@tongban/contracts";
 import { type CaseCommand, decide } from "@tongban/lifecycle";
 import { handleCase } from "./caseHandler";
-import { caseNotFound, toAppError } from "./commandErrors";
+import { caseNotFound } from "./caseErrors";
 import type { CommandOutcome } from "./executeCommand";
 import { type ExchangeContext, decideContext } from "./exchangeContext";
 
@@ -38,20 +38,16 @@ export async function requestCommand(
   clerk: string,
   command: ReceivingCommand,
 ): Promise<CommandOutcome> {
-  try {
-    const done = await handleCase(ctx, caseId, (d) => {
-      if (d.role !== "receiving") throw caseNotFound(caseId);
-      if (d.requests.some((r) => r.id === requestId)) return "duplicate";
-      decide(command, d.state, decideContext(ctx, d.itemCode));
-      return {
-        messages: [{ event: { $case: "commandRequested", value: { requestId, requestedBy: clerk, command: commandToWire(command) } } }],
-        request: { id: requestId, outcome: "sent" },
-      };
-    });
-    if (!done) throw caseNotFound(caseId);
-    await done.durable;
-    return { doc: done.doc, duplicate: done.duplicate };
-  } catch (err) {
-    throw toAppError(err);
-  }
+  const done = await handleCase(ctx, caseId, (d) => {
+    if (d.role !== "receiving") throw caseNotFound(caseId);
+    if (d.requests.some((r) => r.id === requestId)) return "duplicate";
+    decide(command, d.state, decideContext(ctx, d.itemCode));
+    return {
+      messages: [{ event: { $case: "commandRequested", value: { requestId, requestedBy: clerk, command: commandToWire(command) } } }],
+      request: { id: requestId, outcome: "sent" },
+    };
+  });
+  if (!done) throw caseNotFound(caseId);
+  await done.durable;
+  return { doc: done.doc, duplicate: done.duplicate };
 }

@@ -27,7 +27,8 @@ import type {
 } from "@tongban/contracts";
 import { type CaseDoc, type ReceivingCommand, caseNotFound, caseView, loadCase, requestCommand } from "@tongban/exchange";
 import { type RatingLevel, ratingLevels } from "@tongban/lifecycle";
-import { AppError, type FieldViolation, unary } from "@tongban/rpc";
+import { AppError, type FieldViolation } from "@tongban/rpc";
+import { unary } from "../grpcErrors";
 import type { SubmissionInput } from "./domain/validateSubmission";
 import { type SubmitDeps, submitCase } from "./submitCase";
 

@@ -2,7 +2,7 @@ import { status } from "@grpc/grpc-js";
 import { createHash } from "node:crypto";
 import { type Network, type NodeConfig } from "@tongban/config";
 import { ApplicantKind, type CaseSubmitted } from "@tongban/contracts";
-import { type ExchangeContext, registerSubmission, toAppError } from "@tongban/exchange";
+import { type ExchangeContext, registerSubmission } from "@tongban/exchange";
 import { AppError } from "@tongban/rpc";
 import type { CertificateVerifier } from "./certificateVerifier";
 import { type CatalogPort, type SubmissionInput, validateSubmission } from "./domain/validateSubmission";
@@ -72,12 +72,7 @@ export async function submitCase(input: SubmissionInput, deps: SubmitDeps): Prom
     windowClerk: s.windowClerk,
     certificateChecks,
   };
-  let result;
-  try {
-    result = await registerSubmission(deps.ctx, { caseId, submission, identityVerified: s.identityVerified, requestHash });
-  } catch (err) {
-    throw toAppError(err);
-  }
+  const result = await registerSubmission(deps.ctx, { caseId, submission, identityVerified: s.identityVerified, requestHash });
   if (result.created && result.doc.certificatesPending) deps.onUnverified?.(result.doc._id);
   if (result.created) return { caseId: result.doc._id, duplicate: false, acceptedAt: now, warnings: checked.warnings };
   if (result.existing.requestHash !== requestHash) {

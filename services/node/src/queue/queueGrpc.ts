@@ -30,7 +30,8 @@ import {
   releaseCase,
 } from "@tongban/exchange";
 import { type CaseCommand, caseStatuses, validateCommand } from "@tongban/lifecycle";
-import { AppError, type FieldViolation, clerkOf, toServiceError, unary } from "@tongban/rpc";
+import { AppError, type FieldViolation, clerkOf, toServiceError } from "@tongban/rpc";
+import { toAppError, unary } from "../grpcErrors";
 import { homeCommand } from "./homeCommand";
 import type { QueueChanges } from "./queueChanges";
 
@@ -137,7 +138,7 @@ export function queueGrpc(ctx: ExchangeContext, changes: QueueChanges, log: Logg
         if (v.length > 0) throw AppError.invalid(v);
         dept = scopedDepartment(call, call.request.department);
       } catch (err) {
-        const se = toServiceError(err, log, "WatchQueue");
+        const se = toServiceError(toAppError(err), log, "WatchQueue");
         if (se.code === status.PERMISSION_DENIED) {
           log.warn({ audit: "access-denied", method: "WatchQueue", code: "PERMISSION_DENIED", reason: se.details }, "access denied");
         }
