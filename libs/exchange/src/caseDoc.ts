@@ -61,13 +61,17 @@ export const INBOX = "inbox";
 /** Requests remembered per case for idempotent retries. */
 export const MAX_REMEMBERED_REQUESTS = 100;
 
-/** Secondary indexes that serve queries (queue lists, due dates, revocations, sweeps); MongoDB reads them. */
-const DROPPED = [{ collection: CASES, name: "outbox_pending" }] as const;
+/** Secondary indexes that serve queries (queue lists, due dates, trace); MongoDB reads them. */
+const DROPPED = [
+  // The outbox moved from the case documents to the case log.
+  { collection: CASES, name: "outbox_pending" },
+  // Revocations and re-verification look cases up in the node's in-memory case index.
+  { collection: CASES, name: "certificate_ids" },
+  { collection: CASES, name: "certificates_pending" },
+] as const;
 const QUERY_INDEXES = [
   { collection: CASES, key: { role: 1, homeDepartment: 1, status: 1 }, name: "role_dept_status" },
   { collection: CASES, key: { role: 1, dueAt: 1 }, name: "role_due" },
-  { collection: CASES, key: { certificateIds: 1 }, name: "certificate_ids" },
-  { collection: CASES, key: { certificatesPending: 1 }, name: "certificates_pending" },
   { collection: INBOX, key: { caseId: 1 }, name: "case" },
 ] as const;
 
@@ -91,7 +95,6 @@ export async function ensureCaseIndexes(db: Db, opts: { ferretDb: boolean }): Pr
     if (!opts.ferretDb) await c.createIndex(ix.key, { name: ix.name });
     else if ((await c.indexExists(ix.name).catch(() => false)) === true) await c.dropIndex(ix.name);
   }
-  // The outbox moved from the case documents to the case log.
   for (const ix of DROPPED) {
     const c = db.collection(ix.collection);
     if ((await c.indexExists(ix.name).catch(() => false)) === true) await c.dropIndex(ix.name);

@@ -3,6 +3,7 @@ import type { Logger } from "pino";
 import { type BatchMarker, GroupCommitLog, type OutboxEntry, duplicateKeyErrorsOf, markerId } from "@tongban/store";
 import type { Appended } from "@tongban/store";
 import { CASES, type CaseDoc } from "./caseDoc";
+import { CaseIndex } from "./caseIndex";
 import { CHECKPOINTS, LogOutbox, type RelayCheckpoint } from "./logOutbox";
 
 /**
@@ -44,6 +45,8 @@ export interface CaseLogOptions {
   /** Told about the cases whose entries wait for the relay (after they are durable). */
   onOutbox: (caseIds: string[]) => void;
   lingerMs?: number;
+  /** Told about each case of the read model, read once at start (after recovery). */
+  scanned?: (doc: Pick<CaseDoc, "_id" | "role" | "receiptKey">) => void;
 }
 
 /**
@@ -55,8 +58,8 @@ export interface CaseLogOptions {
 export class CaseLog {
   readonly outbox: LogOutbox;
   private readonly writer: GroupCommitLog<CaseRow>;
-  /** Every case this node has (loaded at start; this process appends every new one). */
-  private readonly known = new Set<string>();
+  /** Every case this node has, with what its lookups need (loaded at start; kept by every append). */
+  readonly index = new CaseIndex();
   private readonly ahead = new Map<string, { doc: CaseDoc; durable: Promise<void>; done: Promise<void> }>();
   private readonly rows: Collection<CaseRow>;
   private readonly cases: Collection<CaseDoc>;
@@ -96,13 +99,18 @@ export class CaseLog {
       n += 1;
     }
     const log = new CaseLog(o, n, checkpoint);
-    for (const b of recovered) for (const r of b.rows) log.known.add(r.caseId);
     for (const b of recovered) {
       await log.project(b.rows, { recovering: true });
       o.onOutbox(log.outbox.add(b.batch, b.rows));
     }
     if (recovered.length > 0)
       o.log.info({ from: checkpoint + 1, batches: recovered.length }, "case log batches after the relay checkpoint recovered");
+    // One scan at start; from then on every case passes through append.
+    const projection = { _id: 1, role: 1, receiptKey: 1, certificateIds: 1, certificatesPending: 1 };
+    for await (const d of log.cases.find({}, { projection })) {
+      log.index.add(d);
+      o.scanned?.(d);
+    }
     return log;
   }
 
@@ -112,7 +120,7 @@ export class CaseLog {
    */
   append(row: CaseRow, doc: CaseDoc): Appended {
     const appended = this.writer.append(row);
-    this.known.add(row.caseId);
+    this.index.add(doc);
     const held = { doc, durable: appended.reply, done: appended.done };
     this.ahead.set(row.caseId, held);
     const settle = () => {
@@ -136,19 +144,9 @@ export class CaseLog {
     return this.writer.pendingRows;
   }
 
-  /** Whether the node has a case (without a store read). */
-  knows(caseId: string): boolean {
-    return this.known.has(caseId);
-  }
-
-  /** Adds the cases of the read model (read once at start). */
-  learn(caseId: string): void {
-    this.known.add(caseId);
-  }
-
   /** Reads a case from the store: its read-model document, then any rows beyond it. */
   async read(caseId: string): Promise<CaseDoc | undefined> {
-    if (!this.known.has(caseId)) return undefined;
+    if (!this.index.has(caseId)) return undefined;
     let doc = (await this.cases.findOne({ _id: caseId })) ?? undefined;
     for (let rev = (doc?.rev ?? 0) + 1; ; rev++) {
       const row = await this.rows.findOne({ _id: rowId(caseId, rev) });

@@ -81,11 +81,8 @@ export async function applyCertificatesVerified(
  */
 export async function flagRevokedCertificate(ctx: ExchangeContext, revoked: CertificateRevoked): Promise<number> {
   const certificateId = revoked.certificateId.trim().toUpperCase();
-  // Cases still on their way to the read model are searched too.
-  await ctx.caseLog.flush();
-  const candidates = await ctx.cases.find({ certificateIds: certificateId }, { projection: { _id: 1 } }).toArray();
   let flagged = 0;
-  for (const { _id } of candidates) {
+  for (const _id of ctx.caseLog.index.withCertificate(certificateId)) {
     const done = await handleCase(ctx, _id, (d) => {
       if (isTerminal(d.state) || d.certificateAlerts?.some((a) => a.eventId === revoked.eventId)) return "unchanged";
       return {

@@ -19,3 +19,4 @@ export * from "./inboxWriter";
 export * from "./newCaseDoc";
 export * from "./envelopeLimit";
 export * from "./inboundBounds";
+export * from "./caseIndex";

@@ -50,12 +50,18 @@ export async function openExchange(o: OpenExchangeOptions): Promise<OpenExchange
   const cases = mongo.db.collection<CaseDoc>(CASES);
   const quarantine = OutboxQuarantine.of(mongo.db);
   let relay: OutboxRelay | undefined;
+  // The receipts of this node's windows' cases; from then on this process registers every case
+  // and receipt itself, so neither a retried submission nor a replayed one costs a store read.
+  const receipts = new Map<string, string>();
   const caseLog = await CaseLog.open({
     db: mongo.db,
     log: o.log,
     ...(o.assertWriter ? { assertWriter: o.assertWriter } : {}),
     onOutbox: (ids) => {
       for (const id of ids) relay?.kick(id);
+    },
+    scanned: (d) => {
+      if (d.role === "receiving") receipts.set(d.receiptKey, d._id);
     },
   });
   relay = new OutboxRelay(mongo.db.collection(CASES), (records) => o.bus.publish(records), o.log.child({ component: "outbox" }), {
@@ -71,13 +77,6 @@ export async function openExchange(o: OpenExchangeOptions): Promise<OpenExchange
     ...(o.unknownTopicWaitMs !== undefined ? { permanentAfterMs: o.unknownTopicWaitMs } : {}),
     ...(o.relayObserver ? { observer: o.relayObserver } : {}),
   });
-  // One scan at start; from then on this process registers every case and receipt itself, so
-  // neither a retried submission nor a replayed one costs a store read.
-  const receipts = new Map<string, string>();
-  for await (const d of cases.find({}, { projection: { _id: 1, role: 1, receiptKey: 1 } })) {
-    caseLog.learn(d._id);
-    if (d.role === "receiving") receipts.set(d.receiptKey, d._id);
-  }
   const ctx: ExchangeContext = {
     nodeId: o.nodeId,
     topicPrefix: o.topicPrefix,

@@ -261,7 +261,7 @@ export async function startNode(opts: NodeOptions = {}): Promise<RunningNode> {
           name: "tongban.v1.IntakeService",
           definition: IntakeServiceService,
           implementation: intakeGrpc(
-            { ctx, node, network, catalog: catalogPort, certificates: verifier, onUnverified: (id) => reverifier.announce(id) },
+            { ctx, node, network, catalog: catalogPort, certificates: verifier },
             log.child({ api: "intake" }),
           ),
         },

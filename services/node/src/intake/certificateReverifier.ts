@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import { type ExchangeContext, checksOf, isPendingCheck, recordReverification } from "@tongban/exchange";
+import { type ExchangeContext, checksOf, isPendingCheck, loadCase, recordReverification } from "@tongban/exchange";
 import type { CertificateVerifier } from "./certificateVerifier";
 
 export interface ReverifierOptions {
@@ -10,14 +10,12 @@ export interface ReverifierOptions {
 
 /**
  * Receiving side: verifies again the UNVERIFIED certificates of forwarded cases; once their
- * registry answers, the case records it and tells the home authority. Intake announces such
- * cases by id, so a pass reads them by `_id`. The collection is swept once, at start, for the
- * cases an earlier process left pending: this process is the city's only writer (its lease), so
- * every case that becomes pending later is one it announced itself — no periodic scan, which on
- * FerretDB decodes the whole collection.
+ * registry answers, the case records it and tells the home authority. The cases waiting come
+ * from the node's in-memory case index (kept by every append; this process is the city's only
+ * writer), so a pass reads only those cases, by `_id` — never a scan, which on FerretDB decodes
+ * the whole collection.
  */
 export class CertificateReverifier {
-  private readonly pending = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> | undefined;
   private stopped = false;
@@ -34,20 +32,18 @@ export class CertificateReverifier {
     this.batchSize = opts.batchSize ?? 50;
   }
 
-  /** A case was forwarded with UNVERIFIED certificates. */
-  announce(caseId: string): void {
-    this.pending.add(caseId);
-  }
-
   start(): void {
     this.stopped = false;
     const tick = () => {
       if (this.stopped) return;
-      if (this.pending.size > 0) this.guard(() => this.runOnce());
+      this.running ??= this.runOnce()
+        .catch((err) => this.log.warn({ err }, "certificate re-verification pass failed; will retry"))
+        .finally(() => {
+          this.running = undefined;
+        });
       this.timer = setTimeout(tick, this.intervalMs);
     };
     this.timer = setTimeout(tick, this.intervalMs);
-    this.guard(() => this.sweep());
   }
 
   async stop(): Promise<void> {
@@ -56,30 +52,14 @@ export class CertificateReverifier {
     await this.running;
   }
 
-  private guard(fn: () => Promise<unknown>): void {
-    this.running ??= fn()
-      .catch((err) => this.log.warn({ err }, "certificate re-verification pass failed; will retry"))
-      .finally(() => {
-        this.running = undefined;
-      });
-  }
-
-  private async sweep(): Promise<void> {
-    const docs = await this.ctx.cases.find({ role: "receiving", certificatesPending: true }, { projection: { _id: 1 } }).toArray();
-    for (const d of docs) this.pending.add(d._id);
-  }
-
-  /** One pass over announced cases; returns how many got answers. */
+  /** One pass over the cases waiting for a registry; returns how many got answers. */
   async runOnce(): Promise<number> {
     let answered = 0;
-    for (const caseId of [...this.pending].slice(0, this.batchSize)) {
+    for (const caseId of this.ctx.caseLog.index.pendingCertificates().slice(0, this.batchSize)) {
       if (this.stopped) break;
-      const doc = await this.ctx.cases.findOne({ _id: caseId });
+      const doc = await loadCase(this.ctx, caseId);
       const waiting = doc && doc.role === "receiving" ? checksOf(doc).filter(isPendingCheck) : [];
-      if (!doc || waiting.length === 0) {
-        this.pending.delete(caseId);
-        continue;
-      }
+      if (!doc || waiting.length === 0) continue;
       const s = doc.submission;
       const fresh = await this.verifier.verify({
         caseId,
@@ -92,9 +72,7 @@ export class CertificateReverifier {
       const written = await recordReverification(this.ctx, caseId, fresh);
       if (!written) continue;
       answered++;
-      const still = checksOf(written).filter(isPendingCheck).length;
-      if (still === 0) this.pending.delete(caseId);
-      this.log.info({ caseId, still }, "certificates re-verified");
+      this.log.info({ caseId, still: checksOf(written).filter(isPendingCheck).length }, "certificates re-verified");
     }
     return answered;
   }

@@ -14,8 +14,6 @@ export interface SubmitDeps {
   catalog: CatalogPort;
   /** Verifies referenced certificates with their issuing registries; without it, none are verified. */
   certificates?: CertificateVerifier;
-  /** A case was forwarded with UNVERIFIED certificates (to be re-verified). */
-  onUnverified?: (caseId: string) => void;
 }
 
 export interface SubmitOutcome {
@@ -73,7 +71,6 @@ export async function submitCase(input: SubmissionInput, deps: SubmitDeps): Prom
     certificateChecks,
   };
   const result = await registerSubmission(deps.ctx, { caseId, submission, identityVerified: s.identityVerified, requestHash });
-  if (result.created && result.doc.certificatesPending) deps.onUnverified?.(result.doc._id);
   if (result.created) return { caseId: result.doc._id, duplicate: false, acceptedAt: now, warnings: checked.warnings };
   if (result.existing.requestHash !== requestHash) {
     throw new AppError(
