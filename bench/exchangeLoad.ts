@@ -14,6 +14,7 @@ import { networkTopicSpecs } from "@tongban/runtime";
 import { Kafka, logLevel } from "kafkajs";
 import { MongoClient } from "mongodb";
 import { buildServices, serviceNodeArgs } from "../deploy/build";
+import { PREFILL_RECEIPT, type Templates, captureTemplates, prefillStores } from "./prefill";
 import { ProcSampler } from "./procStats";
 import { type Percentiles, percentiles } from "./stats";
 
@@ -42,6 +43,10 @@ export interface ExchangeBenchResult {
   certificateChecks: { cases: number; allValid: number; outcomes: Record<string, number> };
   /** Kafka records on the network's topics and store documents in the cities' databases, per acknowledged case. */
   perCase: { kafkaRecords: number; storeRows: number };
+  /** Seconds from spawning each node until its queue answered SERVING (it reads its store's case ids first). */
+  startupSeconds: Record<string, number>;
+  /** Cases each city's store held before the first submission, and how long filling it took. */
+  prefill: { perCity: number; seconds: number };
 }
 
 const freePort = () =>
@@ -87,6 +92,14 @@ export async function runExchangeBench(opts: {
   progress: (line: string) => void;
   /** Broker and store processes to sample as well, when they run locally. */
   infraPids?: [string, number][];
+  /** Where each service process writes its V8 CPU profile (`--cpu-prof`), one folder per process. */
+  cpuProfDir?: string;
+  /** Fill each city's store with this many cases cloned from `templates` before the nodes start. */
+  prefill?: { perCity: number; templates: Templates };
+  /** Offered rate of the second phase (default: half of the first phase's throughput). */
+  halfRate?: number;
+  /** Keep a case of each role per city, to fill the stores of a later run with. */
+  onTemplates?: (t: Templates) => void;
 }): Promise<ExchangeBenchResult> {
   const network = Network.load();
   const bus = new Bus({ clientId: "bench-admin", brokers: opts.brokers }, createLogger({ service: "bench", level: "warn" }));
@@ -102,10 +115,17 @@ export async function runExchangeBench(opts: {
   await ensureDevPki(devPkiCities(network.nodes));
   // The services run built (dist/), rebuilt from the current sources.
   await buildServices();
+  const dbOf = (city: string) => `${opts.prefix}_${city}`;
+  const prefillStarted = performance.now();
+  const prefilledRows = opts.prefill
+    ? await prefillStores(opts.mongoUri, dbOf, opts.prefill.templates, opts.prefill.perCity, opts.progress)
+    : 0;
+  const prefillSeconds = (performance.now() - prefillStarted) / 1000;
   /** A city's service as its own process, on the run's topics and database, with its identity. */
   const spawnService = (script: string, city: string, role: "node" | "registry", env: Record<string, string>): ChildProcess => {
     const tls = devTlsSettings(city, role, city);
-    return spawn(process.execPath, serviceNodeArgs(script), {
+    const profile = opts.cpuProfDir ? ["--cpu-prof", `--cpu-prof-dir=${join(opts.cpuProfDir, `${role}-${city}`)}`] : [];
+    return spawn(process.execPath, [...profile, ...serviceNodeArgs(script)], {
       cwd: repoRoot,
       env: {
         ...process.env,
@@ -144,8 +164,10 @@ export async function runExchangeBench(opts: {
   const certsTargets = registries.map((r) => `${r.id}=localhost:${r.port}`).join(",");
 
   const cities: City[] = [];
+  const startupSeconds: Record<string, number> = {};
   for (const node of network.nodes) {
     const [intakePort, queuePort] = [await freePort(), await freePort()];
+    const spawnedAt = performance.now();
     const proc = spawnService("services/node/src/main.ts", node.id, "node", {
       INTAKE_GRPC_PORT: String(intakePort),
       QUEUE_GRPC_PORT: String(queuePort),
@@ -162,11 +184,12 @@ export async function runExchangeBench(opts: {
       intake: new IntakeServiceClient(`localhost:${intakePort}`, window.credentials, window.options),
       queue: new AuthorityQueueServiceClient(`localhost:${queuePort}`, authority.credentials, authority.options),
     });
-    const deadline = Date.now() + 60_000;
+    const deadline = Date.now() + 300_000;
     while ((await checkHealth(`localhost:${queuePort}`, callerAs(node.id, "operator"), "tongban.v1.AuthorityQueueService")) !== "SERVING") {
       if (Date.now() > deadline) throw new Error(`node ${node.id} did not start`);
       await new Promise((r) => setTimeout(r, 200));
     }
+    startupSeconds[node.id] = (performance.now() - spawnedAt) / 1000;
   }
 
   const visibleAt = new Map<string, number>();
@@ -289,7 +312,7 @@ export async function runExchangeBench(opts: {
   try {
     const max = await phase("max rate", "max");
     phases.push(max);
-    phases.push(await phase("half of max", Math.max(1, Math.round(max.throughput / 2))));
+    phases.push(await phase("half of max", opts.halfRate ?? Math.max(1, Math.round(max.throughput / 2))));
   } finally {
     sampler.stop();
     for (const s of streams) s.cancel();
@@ -301,11 +324,13 @@ export async function runExchangeBench(opts: {
   let queued = 0;
   let distinct = 0;
   const certificateChecks = { cases: 0, allValid: 0, outcomes: {} as Record<string, number> };
+  // The run's own cases, not the clones a growth run filled the store with.
+  const mine = { role: "home", receiptNo: { $not: new RegExp(`^${PREFILL_RECEIPT}`) } };
   for (const c of cities) {
-    const cases = mongo.db(`${opts.prefix}_${c.id}`).collection<{ certificateChecks?: { outcome: VerificationOutcome }[] }>("cases");
-    queued += await cases.countDocuments({ role: "home" });
-    distinct += (await cases.distinct("receiptKey", { role: "home" })).length;
-    for (const d of await cases.find({ role: "home", "certificateChecks.0": { $exists: true } }).toArray()) {
+    const cases = mongo.db(dbOf(c.id)).collection<{ certificateChecks?: { outcome: VerificationOutcome }[] }>("cases");
+    queued += await cases.countDocuments(mine);
+    distinct += (await cases.distinct("receiptKey", mine)).length;
+    for (const d of await cases.find({ ...mine, "certificateChecks.0": { $exists: true } }).toArray()) {
       certificateChecks.cases++;
       for (const k of d.certificateChecks!) {
         const name = VerificationOutcome[k.outcome]?.replace("VERIFICATION_OUTCOME_", "") ?? String(k.outcome);
@@ -317,9 +342,9 @@ export async function runExchangeBench(opts: {
   const acknowledged = new Set(repliedAt.keys());
   // What a case costs the broker and the store: records on the network's topics, documents in the
   // cities' databases (the demo certificates themselves left out).
-  let storeRows = 0;
+  let storeRows = -prefilledRows;
   for (const c of cities) {
-    const db = mongo.db(`${opts.prefix}_${c.id}`);
+    const db = mongo.db(dbOf(c.id));
     for (const coll of await db.listCollections({}, { nameOnly: true }).toArray()) {
       if (coll.name !== "certificates") storeRows += await db.collection(coll.name).countDocuments();
     }
@@ -341,7 +366,15 @@ export async function runExchangeBench(opts: {
     r.proc.kill("SIGTERM");
     await new Promise((res) => r.proc.once("exit", res));
   }
-  for (const c of cities) await mongo.db(`${opts.prefix}_${c.id}`).dropDatabase();
+  if (opts.onTemplates)
+    opts.onTemplates(
+      await captureTemplates(
+        mongo,
+        dbOf,
+        cities.map((c) => c.id),
+      ),
+    );
+  for (const c of cities) await mongo.db(dbOf(c.id)).dropDatabase();
   await mongo.close();
 
   return {
@@ -351,6 +384,8 @@ export async function runExchangeBench(opts: {
     withCertificates: withCertificates / Math.max(1, n),
     certificateChecks,
     perCase: { kafkaRecords: kafkaRecords / Math.max(1, acknowledged.size), storeRows: storeRows / Math.max(1, acknowledged.size) },
+    startupSeconds,
+    prefill: { perCity: opts.prefill?.perCity ?? 0, seconds: prefillSeconds },
   };
 }
 
