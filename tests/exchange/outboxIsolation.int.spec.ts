@@ -8,7 +8,7 @@ import { topics } from "@tongban/contracts";
 import { sampleSubmission } from "@tongban/demo";
 import { parseExposition } from "@tongban/metrics";
 import { BEHIND_QUARANTINED, OUTBOX_QUARANTINED, type OutboxEntry, OutboxQuarantine, type QuarantinedEntry } from "@tongban/store";
-import { type CaseDoc, CHECKPOINTS, LogOutbox, rowId } from "@tongban/exchange";
+import { type CaseDoc, type CaseLog, CHECKPOINTS, LogOutbox, rowId } from "@tongban/exchange";
 import { apis, queuedIn } from "../support/clients";
 import { readTopic } from "../support/readTopic";
 import {
@@ -84,7 +84,7 @@ describe("an outbox entry that cannot be published", () => {
     expect(open.get(toMissing[0]!.eventId)).toMatchObject({ reason: "UNKNOWN_TOPIC_OR_PARTITION", topic: missingTopic });
     expect(open.get(toMissing[1]!.eventId)).toMatchObject({ reason: BEHIND_QUARANTINED, behind: toMissing[0]!.eventId });
     // Out of the relay's way, so nothing keeps retrying them, and the relay's checkpoint passes them.
-    const outbox = qz.node.ctx.caseLog.outbox;
+    const outbox = (qz.node.ctx.caseLog as CaseLog).outbox;
     await eventually("outbox emptied", async () => (!outbox.has("01QBIGCASE") && !outbox.has("01QFUZHOUCASE") ? true : undefined));
     await outbox.save();
     expect(await LogOutbox.checkpointOf(qz.db.db.collection(CHECKPOINTS))).toBe(outbox.position());

@@ -12,7 +12,6 @@ import {
   transitions,
 } from "@tongban/lifecycle";
 import { applyCertificatesVerified } from "./certificateChecks";
-import { isDuplicateKey } from "@tongban/store";
 import { type Decision, createCase, handleCase } from "./caseHandler";
 import { EnvelopeTooLarge } from "./envelopeLimit";
 import { type NonLifecycleCase, WireEventError, fromWire } from "./eventMapping";
@@ -71,7 +70,7 @@ export async function applyInbound(ctx: ExchangeContext, env: EventEnvelope): Pr
   // Held to the same input bounds as a request at intake or the queue API, before anything is read or written.
   checkInboundBounds(env);
   // History events are deduplicated by their position; only messages outside the history need the inbox.
-  if (env.caseSeq === 0 && (await ctx.inbox.findOne({ _id: env.eventId }, { projection: { _id: 1 } }))) return "duplicate";
+  if (env.caseSeq === 0 && (await ctx.inbox.seen(env.eventId))) return "duplicate";
   const w = env.payload?.event;
   if (!w) throw new PoisonMessage(`unknown event type '${env.type}'`, "UNKNOWN_TYPE");
 
@@ -83,16 +82,7 @@ export async function applyInbound(ctx: ExchangeContext, env: EventEnvelope): Pr
     if (err instanceof EnvelopeTooLarge) throw new PoisonMessage(err.message, "ENVELOPE_TOO_LARGE");
     throw err;
   }
-  const entry = { _id: env.eventId, caseId: env.caseId, type: env.type, sourceNode: env.sourceNode, appliedAt: ctx.now() };
-  if (ctx.inboxWriter) ctx.inboxWriter.add(entry);
-  else {
-    try {
-      ctx.assertWriter?.();
-      await ctx.inbox.insertOne(entry);
-    } catch (err) {
-      if (!isDuplicateKey(err)) throw err;
-    }
-  }
+  ctx.inbox.add({ _id: env.eventId, caseId: env.caseId, type: env.type, sourceNode: env.sourceNode, appliedAt: ctx.now() });
   return outcome;
 }
 

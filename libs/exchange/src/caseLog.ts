@@ -4,6 +4,7 @@ import { type BatchMarker, GroupCommitLog, type OutboxEntry, duplicateKeyErrorsO
 import type { Appended } from "@tongban/store";
 import { CASES, type CaseDoc } from "./caseDoc";
 import { CaseIndex } from "./caseIndex";
+import type { CaseStore } from "./exchangeContext";
 import { CHECKPOINTS, LogOutbox, type RelayCheckpoint } from "./logOutbox";
 
 /**
@@ -55,7 +56,7 @@ export interface CaseLogOptions {
  * hears that its row is durable. While a row is on its way, the document it leads to is held
  * here so that later changes build on it.
  */
-export class CaseLog {
+export class CaseLog implements CaseStore {
   readonly outbox: LogOutbox;
   private readonly writer: GroupCommitLog<CaseRow>;
   /** Every case this node has, with what its lookups need (loaded at start; kept by every append). */

@@ -1,20 +1,46 @@
-import type { Collection } from "mongodb";
 import type { Logger } from "pino";
 import { timeLimits as itemTimeLimits } from "@tongban/catalog";
 import type { IdGenerator } from "@tongban/contracts";
 import { type DecideContext, type WorkingCalendar, statutoryTimeLimits } from "@tongban/lifecycle";
-import type { KeyedMutex } from "@tongban/store";
+import type { Appended, KeyedMutex } from "@tongban/store";
 import type { CaseCache } from "./caseCache";
-import type { CaseLog } from "./caseLog";
-import type { InboxWriter } from "./inboxWriter";
+import type { CaseIndex } from "./caseIndex";
+import type { CaseRow } from "./caseLog";
 import type { CaseDoc, InboxEntry } from "./caseDoc";
+
+/**
+ * The case command handler's store port: the node's append-only case log. `CaseLog` implements it
+ * on MongoDB/FerretDB; the fast test tier has an in-memory one.
+ */
+export interface CaseStore {
+  /** Every case the node has, with what lookups need, in memory. */
+  readonly index: CaseIndex;
+  /** Entries of stored rows not yet published: `has` is false once a case's are all out. */
+  readonly outbox: { has(caseId: string): boolean; readonly pendingCases: number };
+  /** Appends a row; `doc` is the document it leads to (see CaseLog.append). */
+  append(row: CaseRow, doc: CaseDoc): Appended;
+  /** The document a case's rows on their way lead to. */
+  aheadOf(caseId: string): { doc: CaseDoc; durable: Promise<void>; done: Promise<void> } | undefined;
+  /** A case as stored, or undefined when the node does not have it. */
+  read(caseId: string): Promise<CaseDoc | undefined>;
+  /** Resolves when every row appended so far is durable. */
+  flush(): Promise<void>;
+}
+
+/** Event ids already applied (收件箱), for messages outside a case's history. */
+export interface InboxStore {
+  seen(eventId: string): Promise<boolean>;
+  /** Records an applied event; stored by the next flush. */
+  add(entry: InboxEntry): void;
+  /** Stores what was added; a consumer calls it before committing offsets. */
+  flush(): Promise<void>;
+}
 
 /** Everything the exchange core needs from its node, injected. */
 export interface ExchangeContext {
   nodeId: string;
   topicPrefix: string;
-  cases: Collection<CaseDoc>;
-  inbox: Collection<InboxEntry>;
+  inbox: InboxStore;
   ids: IdGenerator;
   now: () => Date;
   calendar: WorkingCalendar;
@@ -31,9 +57,7 @@ export interface ExchangeContext {
    */
   receipts: Map<string, string>;
   /** The node's single writer of cases: appends rows with group commit (see CaseLog). */
-  caseLog: CaseLog;
-  /** Batches inbox records per consumed batch; without it each is inserted at once. */
-  inboxWriter?: InboxWriter;
+  caseLog: CaseStore;
   /** Largest envelope an outbox entry may have (default MAX_ENVELOPE_BYTES). */
   maxEnvelopeBytes?: number;
   /**

@@ -1,13 +1,14 @@
 import type { Collection } from "mongodb";
 import { duplicateKeyErrorsOf } from "@tongban/store";
 import type { InboxEntry } from "./caseDoc";
+import type { InboxStore } from "./exchangeContext";
 
 /**
  * Buffers inbox records and writes them in one insert per consumed batch, before its offset is
  * committed. Flushes are chained, so a flush resolves only after every earlier one (which may
  * have taken this batch's records) has been written.
  */
-export class InboxWriter {
+export class InboxWriter implements InboxStore {
   private pending: InboxEntry[] = [];
   private tail: Promise<void> = Promise.resolve();
 
@@ -16,6 +17,10 @@ export class InboxWriter {
     /** Throws when this process may no longer write the node's documents. */
     private readonly assertWriter: () => void = () => undefined,
   ) {}
+
+  async seen(eventId: string): Promise<boolean> {
+    return (await this.inbox.findOne({ _id: eventId }, { projection: { _id: 1 } })) !== null;
+  }
 
   add(entry: InboxEntry): void {
     this.pending.push(entry);

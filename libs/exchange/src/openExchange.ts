@@ -1,3 +1,4 @@
+import type { Collection } from "mongodb";
 import type { Logger } from "pino";
 import { type Bus, classifyPublishError } from "@tongban/bus";
 import { WorkingDayCalendar } from "@tongban/calendar";
@@ -31,6 +32,8 @@ export interface OpenExchangeOptions {
 
 export interface OpenExchange {
   ctx: ExchangeContext;
+  /** The read model of the node's cases, for queries (the queue's lists). */
+  cases: Collection<CaseDoc>;
   relay: OutboxRelay;
   /** Outbox entries that could not be published, and operators' resend requests. */
   quarantine: OutboxQuarantine;
@@ -80,8 +83,6 @@ export async function openExchange(o: OpenExchangeOptions): Promise<OpenExchange
   const ctx: ExchangeContext = {
     nodeId: o.nodeId,
     topicPrefix: o.topicPrefix,
-    cases,
-    inbox: mongo.db.collection<InboxEntry>(INBOX),
     ids: o.ids ?? ulidGenerator,
     now: o.now ?? (() => new Date()),
     calendar: WorkingDayCalendar.default(),
@@ -90,7 +91,7 @@ export async function openExchange(o: OpenExchangeOptions): Promise<OpenExchange
     cache,
     receipts,
     caseLog,
-    inboxWriter: new InboxWriter(mongo.db.collection<InboxEntry>(INBOX), o.assertWriter),
+    inbox: new InboxWriter(mongo.db.collection<InboxEntry>(INBOX), o.assertWriter),
     ...(o.maxEnvelopeBytes !== undefined ? { maxEnvelopeBytes: o.maxEnvelopeBytes } : {}),
     ...(o.onChange ? { onChange: o.onChange } : {}),
     ...(o.assertWriter ? { assertWriter: o.assertWriter } : {}),
@@ -101,6 +102,7 @@ export async function openExchange(o: OpenExchangeOptions): Promise<OpenExchange
   for (const id of caseLog.outbox.caseIds()) started.kick(id);
   return {
     ctx,
+    cases,
     relay: started,
     quarantine,
     mongo,

@@ -260,10 +260,7 @@ export async function startNode(opts: NodeOptions = {}): Promise<RunningNode> {
         {
           name: "tongban.v1.IntakeService",
           definition: IntakeServiceService,
-          implementation: intakeGrpc(
-            { ctx, node, network, catalog: catalogPort, certificates: verifier },
-            log.child({ api: "intake" }),
-          ),
+          implementation: intakeGrpc({ ctx, node, network, catalog: catalogPort, certificates: verifier }, log.child({ api: "intake" })),
         },
       ],
     });
@@ -279,7 +276,7 @@ export async function startNode(opts: NodeOptions = {}): Promise<RunningNode> {
         {
           name: "tongban.v1.AuthorityQueueService",
           definition: AuthorityQueueServiceService,
-          implementation: queueGrpc(ctx, changes, log.child({ api: "queue" })),
+          implementation: queueGrpc(ctx, exchange.cases, changes, log.child({ api: "queue" })),
         },
       ],
     });
@@ -295,7 +292,7 @@ export async function startNode(opts: NodeOptions = {}): Promise<RunningNode> {
         // The records' rows, then their inbox entries, are durable before the offset moves past them.
         beforeCommit: async () => {
           await ctx.caseLog.flush();
-          await ctx.inboxWriter?.flush();
+          await ctx.inbox.flush();
         },
       });
     };

@@ -1,6 +1,6 @@
 import { Metadata, type ServerWritableStream, type ServiceError, status } from "@grpc/grpc-js";
 import { MAX_CLERK_LENGTH, MAX_CODE_LENGTH, MAX_ID_LENGTH, capViolations, checkText } from "@tongban/bounds";
-import type { Filter } from "mongodb";
+import type { Collection, Filter } from "mongodb";
 import type { Logger } from "pino";
 import type {
   AuthorityQueueServiceServer,
@@ -100,7 +100,12 @@ function commandViolations(command: CaseCommand): FieldViolation[] {
 }
 
 /** gRPC adapter of the authority queue API (home authorities' clerks). */
-export function queueGrpc(ctx: ExchangeContext, changes: QueueChanges, log: Logger): AuthorityQueueServiceServer {
+export function queueGrpc(
+  ctx: ExchangeContext,
+  cases: Collection<CaseDoc>,
+  changes: QueueChanges,
+  log: Logger,
+): AuthorityQueueServiceServer {
   const item = (doc: CaseDoc) => queueItem(doc, ctx.now());
   return {
     listQueue: unary<ListQueueRequest, ListQueueResponse>("ListQueue", log, async (req, call) => {
@@ -121,7 +126,7 @@ export function queueGrpc(ctx: ExchangeContext, changes: QueueChanges, log: Logg
       if (req.overdueOnly) filter.dueAt = { $lt: ctx.now() };
       // Case ids are ULIDs: sorting by _id is sorting by arrival, and the last id is the cursor.
       if (req.pageToken) filter._id = { $lt: req.pageToken };
-      const docs = await ctx.cases
+      const docs = await cases
         .find(filter)
         .sort({ _id: -1 })
         .limit(size + 1)
