@@ -187,7 +187,15 @@ export class ManagedConsumer {
       allowAutoTopicCreation: false,
       sessionTimeout: 30_000,
       heartbeatInterval: 3_000,
+      // Batches large under load and small when idle, without a linger of our own: the broker
+      // answers a fetch as soon as one byte is there (an idle node sees each record at once),
+      // and under load a fetch takes everything that piled up while the last batch was handled,
+      // up to 1 MB per partition (one envelope at most 900 KB fits) and 4 MB per fetch, which
+      // bounds what a city node buffers from its three inbound partitions.
+      minBytes: 1,
       maxWaitTimeInMs: 100,
+      maxBytesPerPartition: 1024 * 1024,
+      maxBytes: 4 * 1024 * 1024,
       // kafkajs would restart a crashed consumer only for some errors and stay dead for the
       // rest; restarting is done here for every crash, with its state visible to health.
       retry: { ...(this.opts.kafkaRetry ?? {}), restartOnFailure: async () => false },
