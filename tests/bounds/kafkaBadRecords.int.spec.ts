@@ -1,10 +1,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { OutRecord } from "@tongban/bus";
-import { CertificateRevoked, EventEnvelope, encodeEnvelope, topics } from "@tongban/contracts";
-import { sampleSubmission } from "@tongban/demo";
+import { CertificateRevoked, EventEnvelope, encodeEnvelope, encodeRevocation, signMessage, topics } from "@tongban/contracts";
+import { demoCertificates, sampleSubmission } from "@tongban/demo";
 import { checkHealth } from "@tongban/rpc";
 import { apis, queuedIn } from "../support/clients";
+import { devSigner, signedEnvelope } from "../support/devSigning";
 import { readTopic } from "../support/readTopic";
 import { type CityNode, callerAs, eventually, network, useCities } from "../support/testNetwork";
 
@@ -32,19 +33,21 @@ describe("generated bad records on a node's topics (inbound and revocations)", (
     const before = await queuedIn(qz, existing, "RECEIVED_BY_HOME");
     const [original] = await readTopic(net.bus, inbound, (rs) => rs.some((r) => r.key === existing));
 
+    // Signed by Xiamen's node, as its relay would publish them.
     const env = (over: Partial<EventEnvelope>) =>
-      encodeEnvelope(
-        EventEnvelope.fromPartial({
-          eventId: `01BAD${Math.random().toString(36).slice(2, 18)}`,
-          caseId: existing,
-          sourceNode: "xiamen",
-          targetNode: "quanzhou",
-          schemaVersion: 1,
-          occurredAt: new Date(),
-          ...over,
-        }),
-      );
+      signedEnvelope({
+        eventId: `01BAD${Math.random().toString(36).slice(2, 18)}`,
+        caseId: existing,
+        sourceNode: "xiamen",
+        targetNode: "quanzhou",
+        schemaVersion: 1,
+        occurredAt: new Date(),
+        ...over,
+      });
     const closed = { event: { $case: "closed" as const, value: { closedAt: new Date() } } };
+    const forwarded = { event: { $case: "forwarded" as const, value: { trackingNo: "1", forwardedAt: new Date() } } };
+    // A record keyed by its case (as a node keys them) carries its kind in a header.
+    const kindOf = (r: { key?: string | null; headers?: Record<string, string | undefined> }) => r.headers?.["test-kind"] ?? r.key;
     const validEnvelope = env({ type: "case.closed", caseSeq: before.case!.seq + 1, payload: closed });
     // Field 12 (payload), length-delimited, holding bytes that are no CaseEvent.
     const garbagePayload = Buffer.concat([env({ type: "case.accepted", caseSeq: 9 }), Buffer.from([0x62, 0x04, 0xff, 0xff, 0xff, 0xff])]);
@@ -55,18 +58,18 @@ describe("generated bad records on a node's topics (inbound and revocations)", (
       { kind: "truncated", record: { key: "poison-truncated", value: validEnvelope.subarray(0, validEnvelope.length - 7) } },
       {
         kind: "unknown-type",
-        record: { key: "poison-unknown-type", value: env({ type: "case.teleported", caseSeq: 4 }) },
+        record: { key: existing, value: env({ type: "case.teleported", caseSeq: 4 }) },
         code: "UNKNOWN_TYPE",
       },
       {
         kind: "wrong-target",
-        record: { key: "poison-wrong-target", value: env({ type: "case.closed", targetNode: "zhangzhou", caseSeq: 4, payload: closed }) },
+        record: { key: existing, value: env({ type: "case.closed", targetNode: "zhangzhou", caseSeq: 4, payload: closed }) },
         code: "MISROUTED",
       },
       {
         kind: "no-headers",
         record: {
-          key: "poison-no-headers",
+          key: "01NOSUCHCASE00000000000001",
           value: env({ caseId: "01NOSUCHCASE00000000000001", type: "case.closed", caseSeq: 4, payload: closed }),
         },
         code: "UNKNOWN_CASE",
@@ -76,7 +79,7 @@ describe("generated bad records on a node's topics (inbound and revocations)", (
       {
         kind: "unknown-case",
         record: {
-          key: "poison-unknown-case",
+          key: "01NOSUCHCASE00000000000002",
           value: env({
             caseId: "01NOSUCHCASE00000000000002",
             type: "case.accepted",
@@ -89,7 +92,7 @@ describe("generated bad records on a node's topics (inbound and revocations)", (
       },
       {
         kind: "out-of-order",
-        record: { key: "poison-out-of-order", value: env({ type: "case.closed", caseSeq: before.case!.seq + 5, payload: closed }) },
+        record: { key: existing, value: env({ type: "case.forwarded", caseSeq: before.case!.seq + 5, payload: forwarded }) },
         code: "OUT_OF_ORDER",
       },
       {
@@ -113,14 +116,18 @@ describe("generated bad records on a node's topics (inbound and revocations)", (
       .sample(fc.uint8Array({ minLength: 1, maxLength: 300 }), { numRuns: RANDOM_RECORDS, seed: 9 })
       .map((bytes, i) => ({ kind: `random-${i}`, record: { key: `poison-random-${i}`, value: Buffer.from(bytes) } }));
 
+    // A certificate of Xiamen's registry that no case here relies on, revoked by that registry.
+    const xiamenCert = demoCertificates(network.nodes).find((c) => c.registryNode === "xiamen")!;
     const revocation = CertificateRevoked.fromPartial({
       eventId: "01REVOKEDBAD0000000000000",
-      certificateId: "1.2.156.3005.2.NOSUCH",
+      certificateId: xiamenCert.certificateId,
       registryNode: "xiamen",
       reason: "测试",
       revokedAt: new Date(),
     });
-    const revocationBytes = Buffer.from(CertificateRevoked.encode(revocation).finish());
+    const signedRevocation = (r: CertificateRevoked, registry: string) =>
+      Buffer.from(encodeRevocation(signMessage(r, encodeRevocation, devSigner(registry, "registry"))));
+    const revocationBytes = signedRevocation(revocation, "xiamen");
     const revokedKinds: BadRecord[] = [
       { kind: "rev-empty", record: { key: "poison-rev-empty", value: Buffer.alloc(0) }, code: "UNDECODABLE" },
       {
@@ -142,6 +149,20 @@ describe("generated bad records on a node's topics (inbound and revocations)", (
         record: { key: `poison-rev-huge-key-${"k".repeat(100_000)}`, value: Buffer.from([0x0a]) },
         code: "UNDECODABLE",
       },
+      // Fake revocations: unsigned, and one signed by a registry that did not issue the certificate.
+      {
+        kind: "rev-unsigned",
+        record: { key: "poison-rev-unsigned", value: Buffer.from(encodeRevocation({ ...revocation, eventId: "01REVUNSIGNED" })) },
+        code: "SIGNATURE_MISSING",
+      },
+      {
+        kind: "rev-not-issuer",
+        record: {
+          key: "poison-rev-not-issuer",
+          value: signedRevocation({ ...revocation, eventId: "01REVNOTISSUER", registryNode: "quanzhou" }, "quanzhou"),
+        },
+        code: "NOT_ISSUING_REGISTRY",
+      },
       {
         kind: "rev-non-utf8-headers",
         record: { key: "poison-rev-non-utf8-headers", value: Buffer.from("?"), headers: { "x-origin": rawHeader([0xff, 0xfe, 0x80]) } },
@@ -150,7 +171,11 @@ describe("generated bad records on a node's topics (inbound and revocations)", (
     ];
 
     await net.bus.publish([
-      ...[...inboundKinds, ...randomKinds].map((k) => ({ topic: inbound, ...k.record })),
+      ...[...inboundKinds, ...randomKinds].map((k) => ({
+        topic: inbound,
+        ...k.record,
+        ...(k.record.key === existing ? { headers: { ...k.record.headers, "test-kind": k.kind } } : {}),
+      })),
       // The very event the home node already applied, again: a duplicate, ignored.
       { topic: inbound, key: existing, value: original!.value!, headers: original!.headers },
       ...revokedKinds.map((k) => ({ topic: revokedTopic, ...k.record })),
@@ -165,19 +190,19 @@ describe("generated bad records on a node's topics (inbound and revocations)", (
     expect(Date.now() - started).toBeLessThan(15_000);
 
     const expected = [...inboundKinds, ...randomKinds, ...revokedKinds];
-    const keyOf = (k: BadRecord) => k.record.key;
+    const keyOf = (k: BadRecord) => (k.record.key === existing ? k.kind : k.record.key);
     const dead = await readTopic(net.bus, topics.deadLetter(prefix, "quanzhou"), (rs) =>
-      expected.every((k) => rs.some((r) => r.key === keyOf(k))),
+      expected.every((k) => rs.some((r) => kindOf(r) === keyOf(k))),
     );
     for (const k of expected) {
-      const d = dead.filter((r) => r.key === keyOf(k));
+      const d = dead.filter((r) => kindOf(r) === keyOf(k));
       expect(d, k.kind).toHaveLength(1);
       expect(d[0]!.headers["x-dlq-reason"], k.kind).toBeTruthy();
       expect(d[0]!.headers["x-dlq-source-topic"], k.kind).toBe(revokedKinds.includes(k) ? revokedTopic : inbound);
       if (k.code) expect(d[0]!.headers["x-dlq-code"], k.kind).toBe(k.code);
     }
     // Neither the duplicate nor the harmless revocation is a dead letter, and the case did not move.
-    expect(dead.filter((r) => r.key === existing || r.key === revocation.certificateId)).toEqual([]);
+    expect(dead.filter((r) => kindOf(r) === existing || r.key === revocation.certificateId)).toEqual([]);
     expect((await apis(qz).queued(existing))!.case!.seq).toBe(before.case!.seq);
 
     // Both consumers went past everything (no partition stuck) and the node still serves.

@@ -1,10 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { MAX_LIST_ENTRIES, MAX_MATERIALS, MAX_NAME_LENGTH, MAX_REASON_LENGTH } from "@tongban/bounds";
-import { CaseSubmitted, EventEnvelope, encodeEnvelope, topics } from "@tongban/contracts";
+import { CaseSubmitted, type EventEnvelope, topics } from "@tongban/contracts";
 import { sampleSubmission } from "@tongban/demo";
 import { OUT_OF_BOUNDS_CODE } from "@tongban/exchange";
 import { apis, queuedIn } from "../support/clients";
+import { signedEnvelope } from "../support/devSigning";
 import { readTopic } from "../support/readTopic";
 import { type CityNode, eventually, network, useCities } from "../support/testNetwork";
 
@@ -30,20 +31,19 @@ describe("well-formed events out of input bounds on a node's inbound topic", () 
     const existing = (await apis(xm).submit(sampleSubmission(xiamen, "quanzhou", 1))).caseId;
     const before = await queuedIn(qz, existing, "RECEIVED_BY_HOME");
 
+    // Signed by Xiamen's node and keyed by their case: they fail on their bounds alone.
     const envelope = (caseId: string, type: string, caseSeq: number, payload: EventEnvelope["payload"]) =>
-      encodeEnvelope(
-        EventEnvelope.fromPartial({
-          eventId: newCaseId(),
-          caseId,
-          type,
-          sourceNode: "xiamen",
-          targetNode: "quanzhou",
-          caseSeq,
-          schemaVersion: 1,
-          occurredAt: new Date(),
-          payload,
-        }),
-      );
+      signedEnvelope({
+        eventId: newCaseId(),
+        caseId,
+        type,
+        sourceNode: "xiamen",
+        targetNode: "quanzhou",
+        caseSeq,
+        schemaVersion: 1,
+        occurredAt: new Date(),
+        payload,
+      });
     /** A submission as the receiving node would send it, for a new case, with `over` applied. */
     const submission = (n: number, over: (s: CaseSubmitted) => void) => {
       const { identityVerified: _, ...req } = sampleSubmission(xiamen, "quanzhou", n);
@@ -129,7 +129,8 @@ describe("well-formed events out of input bounds on a node's inbound topic", () 
     const control = submission(5, () => undefined);
 
     // One at a time: together they would exceed the broker's message size.
-    for (const r of records) await net.bus.publish([{ topic: inbound, key: `oob-${r.kind}`, value: r.envelope }]);
+    for (const r of records)
+      await net.bus.publish([{ topic: inbound, key: r.caseId, value: r.envelope, headers: { "test-kind": r.kind } }]);
     await net.bus.publish([{ topic: inbound, key: control.caseId, value: control.envelope }]);
 
     // A valid case submitted afterwards is delivered.
@@ -138,19 +139,23 @@ describe("well-formed events out of input bounds on a node's inbound topic", () 
     await eventually("control submission applied", async () => (await apis(qz).queued(control.caseId)) ?? undefined);
 
     const dead = await readTopic(net.bus, topics.deadLetter(prefix, "quanzhou"), (rs) =>
-      records.every((r) => rs.some((d) => d.key === `oob-${r.kind}`)),
+      records.every((r) => rs.some((d) => d.headers["test-kind"] === r.kind)),
     );
     for (const r of records) {
-      const d = dead.filter((x) => x.key === `oob-${r.kind}`);
+      const d = dead.filter((x) => x.headers["test-kind"] === r.kind);
       expect(d, r.kind).toHaveLength(1);
       expect(d[0]!.headers["x-dlq-code"], r.kind).toBe(OUT_OF_BOUNDS_CODE);
       const reason = d[0]!.headers["x-dlq-reason"]!;
       expect(reason, r.kind).toContain(`${r.field}: `);
       for (const secret of r.secrets) expect(reason.includes(secret), `${r.kind} reason holds a submitted value`).toBe(false);
     }
-    expect(dead.find((x) => x.key === "oob-too-many-materials")!.headers["x-dlq-reason"]).toContain(`at most ${MAX_MATERIALS} materials`);
-    expect(dead.find((x) => x.key === "oob-long-name")!.headers["x-dlq-reason"]).toContain(`max ${MAX_NAME_LENGTH} characters`);
-    expect(dead.find((x) => x.key === "oob-nul-rlo-name")!.headers["x-dlq-reason"]).toContain("U+0000");
+    expect(dead.find((x) => x.headers["test-kind"] === "too-many-materials")!.headers["x-dlq-reason"]).toContain(
+      `at most ${MAX_MATERIALS} materials`,
+    );
+    expect(dead.find((x) => x.headers["test-kind"] === "long-name")!.headers["x-dlq-reason"]).toContain(
+      `max ${MAX_NAME_LENGTH} characters`,
+    );
+    expect(dead.find((x) => x.headers["test-kind"] === "nul-rlo-name")!.headers["x-dlq-reason"]).toContain("U+0000");
     expect(dead.some((x) => x.key === control.caseId)).toBe(false);
 
     // Nothing was written: no home case for the bad submissions, and the existing case did not move.

@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { PoisonMessage } from "@tongban/bus";
 import { homeDepartment } from "@tongban/catalog";
-import { ApplicantKind, type CaseSubmitted, type EventEnvelope } from "@tongban/contracts";
+import type { EventEnvelope } from "@tongban/contracts";
 import { eligibleItems } from "@tongban/demo";
 import { applyInbound, claimCase, executeHomeCommand, handleCase, registerSubmission, requestCommand } from "@tongban/exchange";
-import { type MemoryNode, envelopesFor, memoryNode } from "../support/memoryExchange";
+import { type MemoryNode, envelopesFor, memoryNode, resigned } from "../support/memoryExchange";
+import { sampleCaseSubmitted } from "../support/sampleCase";
 
 // The fast tier: the case command handler and its callers on the in-memory store port, two
 // nodes exchanging the envelopes their outboxes hold. The same paths run on Kafka and FerretDB in
@@ -14,34 +15,10 @@ const item = eligibleItems("zhangzhou")[0]!;
 const department = homeDepartment(item.code, "zhangzhou")!.code;
 const clerk = { id: "clerk-1", department };
 
-function submission(receiptNo: string): CaseSubmitted {
-  return {
-    receiptNo,
-    itemCode: item.code,
-    receivingNode: "xiamen",
-    receivingDivision: "350203",
-    homeNode: "zhangzhou",
-    homeDepartment: department,
-    applicant: {
-      kind: ApplicantKind.APPLICANT_KIND_PERSON,
-      name: "陈晓明",
-      idNumber: "35020319800101123X",
-      phone: "13950000000",
-      address: "厦门市思明区示范路1号",
-    },
-    materials: [{ name: "申请表", copies: 1 }],
-    certificates: [],
-    mailTrackingNo: "1100000000001",
-    receivedAt: new Date("2026-03-02T01:00:00Z"),
-    windowClerk: "window-1",
-    certificateChecks: [],
-  };
-}
-
 /** Applies every envelope in order at `to`, as its inbound consumer would, then flushes its inbox. */
 async function deliver(to: MemoryNode, envelopes: EventEnvelope[]): Promise<string[]> {
   const outcomes: string[] = [];
-  for (const env of envelopes) outcomes.push(await applyInbound(to.ctx, env));
+  for (const env of envelopes) outcomes.push(await applyInbound(to.ctx, env, env.caseId));
   await to.inbox.flush();
   return outcomes;
 }
@@ -49,7 +26,7 @@ async function deliver(to: MemoryNode, envelopes: EventEnvelope[]): Promise<stri
 async function submitted(window: MemoryNode, home: MemoryNode, receiptNo = "XM-0001") {
   const reg = await registerSubmission(window.ctx, {
     caseId: "01CASE0000000000000000001",
-    submission: submission(receiptNo),
+    submission: sampleCaseSubmitted("xiamen", "zhangzhou", receiptNo),
     identityVerified: true,
     requestHash: "h1",
   });
@@ -75,7 +52,12 @@ describe("the case command handler on the in-memory store", () => {
 
   it("when the same receipt is registered again, then the first case is returned and nothing is appended", async () => {
     const window = memoryNode("xiamen");
-    const input = { caseId: "01CASE0000000000000000001", submission: submission("XM-0002"), identityVerified: true, requestHash: "h" };
+    const input = {
+      caseId: "01CASE0000000000000000001",
+      submission: sampleCaseSubmitted("xiamen", "zhangzhou", "XM-0002"),
+      identityVerified: true,
+      requestHash: "h",
+    };
     await registerSubmission(window.ctx, input);
     const again = await registerSubmission(window.ctx, { ...input, caseId: "01CASE0000000000000000002" });
     expect(again).toMatchObject({ created: false, existing: { _id: "01CASE0000000000000000001" } });
@@ -94,17 +76,17 @@ describe("the case command handler on the in-memory store", () => {
     const [window, home] = [memoryNode("xiamen"), memoryNode("zhangzhou")];
     await registerSubmission(window.ctx, {
       caseId: "01CASE0000000000000000001",
-      submission: submission("XM-0003"),
+      submission: sampleCaseSubmitted("xiamen", "zhangzhou", "XM-0003"),
       identityVerified: true,
       requestHash: "h",
     });
     const [first, second] = envelopesFor(window, "zhangzhou");
-    const err = await applyInbound(home.ctx, second!).catch((e: unknown) => e);
+    const err = await applyInbound(home.ctx, second!, second!.caseId).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PoisonMessage);
     expect((err as PoisonMessage).code).toBe("UNKNOWN_CASE");
-    await applyInbound(home.ctx, first!);
-    const gap = { ...second!, caseSeq: 3 };
-    expect(((await applyInbound(home.ctx, gap).catch((e: unknown) => e)) as PoisonMessage).code).toBe("OUT_OF_ORDER");
+    await applyInbound(home.ctx, first!, first!.caseId);
+    const gap = resigned({ ...second!, caseSeq: 3 });
+    expect(((await applyInbound(home.ctx, gap, gap.caseId).catch((e: unknown) => e)) as PoisonMessage).code).toBe("OUT_OF_ORDER");
   });
 
   it("when the home authority accepts, then the window's replica follows in the same order, once, and a retried command appends nothing", async () => {

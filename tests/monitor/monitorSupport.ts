@@ -2,9 +2,10 @@ import { createServer } from "node:net";
 import { BSON, type Db } from "mongodb";
 import { Bus } from "@tongban/bus";
 import { Network } from "@tongban/config";
-import { EventEnvelope, type SubmitCaseRequest, encodeEnvelope, topics } from "@tongban/contracts";
+import { type EventEnvelope, type SubmitCaseRequest, topics } from "@tongban/contracts";
 import { type MonitorConfig, type RunningMonitor, startMonitor } from "@tongban/monitor";
 import { devTlsSettings } from "@tongban/rpc";
+import { signedEnvelope } from "../support/devSigning";
 import { type CityNode, type Isolation, eventually, network, quietLogger } from "../support/testNetwork";
 
 /** Debian's chromium, headless, quiet on a closed network (no background fetches, no QUIC). */
@@ -26,6 +27,7 @@ export function runningNetwork(cities: CityNode[], certsPorts: Record<string, nu
       const ports = { ...n.ports, ...(certsPorts[n.id] !== undefined ? { certs: certsPorts[n.id]! } : {}) };
       return c ? { ...n, ports: { ...ports, intake: c.node.intakePort, queue: c.node.queuePort } } : { ...n, ports };
     }),
+    network.signingKeys,
   );
 }
 
@@ -88,7 +90,7 @@ export function orphanCase(req: SubmitCaseRequest, from: string, to: string, cas
   const message = (env: Partial<EventEnvelope>) => ({
     topic: topics.inbound(prefix, to),
     key: caseId,
-    value: encodeEnvelope(EventEnvelope.fromPartial({ ...base, ...env })),
+    value: signedEnvelope({ ...base, ...env }, from),
     headers: { "event-type": env.type ?? "", "event-id": env.eventId ?? "", "source-node": from },
   });
   return {

@@ -1,6 +1,17 @@
+import { generateKeyPairSync } from "node:crypto";
 import pino from "pino";
 import { WorkingDayCalendar } from "@tongban/calendar";
-import { type EventEnvelope, decodeEnvelope, topics } from "@tongban/contracts";
+import {
+  type EventEnvelope,
+  type PublicSigningKey,
+  type Signer,
+  SigningKeys,
+  decodeEnvelope,
+  encodeEnvelope,
+  signMessage,
+  signerOf,
+  topics,
+} from "@tongban/contracts";
 import {
   type CaseDoc,
   CaseCache,
@@ -85,6 +96,29 @@ export class MemoryInbox implements InboxStore {
   }
 }
 
+const CITIES = ["xiamen", "quanzhou", "zhangzhou"];
+
+/** A signing key per city's node, made once per test file, and the network's public keys. */
+const keys = new Map(
+  CITIES.map((city) => {
+    const { publicKey, privateKey } = generateKeyPairSync("ed25519");
+    const pub: PublicSigningKey = {
+      keyId: `${city}-node-test`,
+      principal: `node:${city}`,
+      publicKey: publicKey.export({ type: "spki", format: "pem" }).toString(),
+      status: "active",
+    };
+    return [city, { pub, signer: signerOf(pub.principal, pub.keyId, privateKey.export({ type: "pkcs8", format: "pem" }).toString()) }];
+  }),
+);
+const trust = new SigningKeys([...keys.values()].map((k) => k.pub));
+
+/** The test signing key of a city's node (to sign what a test forges as that node). */
+export const signerOfNode = (city: string): Signer => keys.get(city)!.signer;
+
+/** An envelope changed by a test and signed again by `city`'s node, so only the change is judged. */
+export const resigned = (env: EventEnvelope, city = env.sourceNode): EventEnvelope => signMessage(env, encodeEnvelope, signerOfNode(city));
+
 export interface MemoryNode {
   ctx: ExchangeContext;
   store: MemoryCaseStore;
@@ -102,6 +136,9 @@ export function memoryNode(nodeId: string, topicPrefix = "tongban", start = new 
   const ctx: ExchangeContext = {
     nodeId,
     topicPrefix,
+    nodes: new Set(CITIES),
+    signer: signerOfNode(nodeId),
+    trust,
     ids: () => `01MEM${nodeId.slice(0, 2).toUpperCase()}${String(++n).padStart(15, "0")}`,
     now: () => now,
     calendar: WorkingDayCalendar.default(),

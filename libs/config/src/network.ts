@@ -1,4 +1,5 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { z } from "zod";
 
 const label = z.object({ zh: z.string().min(1), en: z.string().min(1) });
@@ -17,7 +18,19 @@ const nodeSchema = z.object({
   }),
 });
 
-const networkSchema = z.object({ nodes: z.array(nodeSchema).min(1) });
+/** A public Ed25519 key of a node or registry that signs on the bus (see libs/contracts signatures). */
+const signingKeySchema = z.object({
+  keyId: z.string().min(1).max(128),
+  principal: z.string().regex(/^(node|registry):[a-z][a-z0-9-]*$/, "principal: node:<id> or registry:<id>") as z.ZodType<
+    `node:${string}` | `registry:${string}`
+  >,
+  publicKey: z.string().includes("BEGIN PUBLIC KEY"),
+  status: z.enum(["active", "retired"]).default("active"),
+});
+export type SigningKeyConfig = z.infer<typeof signingKeySchema>;
+
+const networkSchema = z.object({ nodes: z.array(nodeSchema).min(1), signingKeys: z.array(signingKeySchema).default([]) });
+const keysFileSchema = z.object({ signingKeys: z.array(signingKeySchema) });
 
 /** One city's exchange node (交换节点) as configured. */
 export type NodeConfig = z.infer<typeof nodeSchema>;
@@ -27,18 +40,35 @@ export class Network {
   readonly nodes: readonly NodeConfig[];
   private readonly byId: Map<string, NodeConfig>;
 
-  constructor(nodes: NodeConfig[]) {
+  constructor(
+    nodes: NodeConfig[],
+    /** The public keys every signed message on the bus is checked against, with rotation (several per principal). */
+    readonly signingKeys: readonly SigningKeyConfig[] = [],
+  ) {
     this.nodes = nodes;
     this.byId = new Map(nodes.map((n) => [n.id, n]));
     if (this.byId.size !== nodes.length) throw new Error("network config: duplicate node id");
   }
 
   static parse(json: unknown): Network {
-    return new Network(networkSchema.parse(json).nodes);
+    const n = networkSchema.parse(json);
+    return new Network(n.nodes, n.signingKeys);
   }
 
-  static load(path: string | URL = defaultNetworkFile): Network {
-    return Network.parse(JSON.parse(readFileSync(path, "utf8")));
+  /**
+   * The network file, with the public signing keys of `keysFile` added when it exists (the
+   * development PKI writes one; in production the keys are listed in the network file itself).
+   */
+  static load(path: string | URL = defaultNetworkFile, keysFile: string = defaultSigningKeysFile()): Network {
+    const n = Network.parse(JSON.parse(readFileSync(path, "utf8")));
+    if (!existsSync(keysFile)) return n;
+    return n.withSigningKeys(keysFileSchema.parse(JSON.parse(readFileSync(keysFile, "utf8"))).signingKeys);
+  }
+
+  /** The same network with more public signing keys (a key id already listed is kept as it is). */
+  withSigningKeys(keys: readonly SigningKeyConfig[]): Network {
+    const known = new Set(this.signingKeys.map((k) => k.keyId));
+    return new Network([...this.nodes], [...this.signingKeys, ...keys.filter((k) => !known.has(k.keyId))]);
   }
 
   node(id: string): NodeConfig | undefined {
@@ -50,6 +80,14 @@ export class Network {
     return this.nodes.find((n) => n.division.slice(0, 4) === code.slice(0, 4));
   }
 }
+
+/**
+ * The development PKI's list of public signing keys (TONGBAN_SIGNING_KEYS_FILE, else
+ * signing-keys.json in TONGBAN_PKI_DIR or .run/pki).
+ */
+export const defaultSigningKeysFile = (): string =>
+  process.env.TONGBAN_SIGNING_KEYS_FILE ??
+  join(process.env.TONGBAN_PKI_DIR ?? new URL("../../../.run/pki/", import.meta.url).pathname, "signing-keys.json");
 
 /** deploy/network.json, overridable with TONGBAN_NETWORK_FILE. */
 export const defaultNetworkFile: string | URL =

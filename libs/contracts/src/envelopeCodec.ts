@@ -1,5 +1,7 @@
 import { CaseEvent } from "./gen/tongban/v1/case_events";
+import { CertificateRevoked } from "./gen/tongban/v1/certs";
 import { EventEnvelope } from "./gen/tongban/v1/envelope";
+import { TrackingEvent } from "./gen/tongban/v1/tracking";
 
 /** Current schema version written into every envelope. */
 export const SCHEMA_VERSION = 1;
@@ -20,3 +22,7 @@ export function decodeEnvelope(bytes: Uint8Array): EventEnvelope {
   if (!env.eventId || !env.caseId) throw new Error("envelope lacks event id or case id");
   return env;
 }
+
+/** Encoders of the other signed messages on the bus (see signatures). */
+export const encodeTracking = (t: TrackingEvent): Uint8Array => TrackingEvent.encode(t).finish();
+export const encodeRevocation = (r: CertificateRevoked): Uint8Array => CertificateRevoked.encode(r).finish();

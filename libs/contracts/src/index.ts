@@ -11,3 +11,4 @@ export { Any } from "./gen/google/protobuf/any";
 export * from "./envelopeCodec";
 export * from "./topics";
 export * from "./ids";
+export * from "./signatures";

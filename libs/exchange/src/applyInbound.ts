@@ -17,6 +17,7 @@ import { EnvelopeTooLarge } from "./envelopeLimit";
 import { type NonLifecycleCase, WireEventError, fromWire } from "./eventMapping";
 import { type ExchangeContext, decideContext, loadCase } from "./exchangeContext";
 import { checkInboundBounds } from "./inboundBounds";
+import { checkOrigin, checkSide } from "./inboundTrust";
 import { newCaseDoc } from "./newCaseDoc";
 import { trackingEntry } from "./tracking";
 import type { ReceivingCommand } from "./requestCommand";
@@ -61,9 +62,11 @@ function commandFromWire(c: CommandRequested["command"]): ReceivingCommand {
  * Applies one message from the peer node to this node's replica of the case. Exactly once: the
  * event id is recorded in the inbox after the write, history events carry their position
  * (`caseSeq`) so a replay is recognised even before the inbox entry exists, and requests carry
- * their id. Whatever can never apply is a PoisonMessage for the dead-letter topic.
+ * their id. Whatever can never apply is a PoisonMessage for the dead-letter topic — first of all
+ * an envelope its source did not sign, and then anything its source may not say (see inboundTrust).
  */
-export async function applyInbound(ctx: ExchangeContext, env: EventEnvelope): Promise<Outcome> {
+export async function applyInbound(ctx: ExchangeContext, env: EventEnvelope, recordKey: string | undefined): Promise<Outcome> {
+  checkOrigin(ctx, env, recordKey);
   // The target is any string the sender chose: only its first 64 characters go into the reason.
   if (env.targetNode !== ctx.nodeId)
     throw new PoisonMessage(`event for node '${String(env.targetNode).slice(0, 64)}' arrived at '${ctx.nodeId}'`, "MISROUTED");
@@ -91,6 +94,11 @@ async function applyPayload(
   env: EventEnvelope,
   w: NonNullable<NonNullable<EventEnvelope["payload"]>["event"]>,
 ): Promise<Outcome> {
+  if (w.$case !== "submitted") {
+    // A case's role and peer never change: checked once here, before its handler runs.
+    const doc = await loadCase(ctx, env.caseId);
+    if (doc) checkSide(doc, env, w.$case);
+  }
   let outcome: Outcome;
   switch (w.$case) {
     case "submitted":
@@ -125,6 +133,12 @@ async function createHomeCase(ctx: ExchangeContext, env: EventEnvelope): Promise
   if (s.homeNode !== ctx.nodeId)
     throw new PoisonMessage(`case for home '${String(s.homeNode).slice(0, 64)}' arrived at '${ctx.nodeId}'`, "MISROUTED");
   if (env.caseSeq !== 1) throw new PoisonMessage(`submission with position ${env.caseSeq}`, "OUT_OF_ORDER");
+  if (s.receivingNode !== env.sourceNode || !ctx.nodes.has(s.receivingNode)) {
+    throw new PoisonMessage(
+      `case received at '${String(s.receivingNode).slice(0, 64)}' sent by ${env.sourceNode}: only the receiving node, a node of the network, submits it`,
+      "NOT_CASE_PEER",
+    );
+  }
   const submitted: CaseEvent = {
     type: "case.submitted",
     data: {

@@ -1,5 +1,13 @@
 import { Binary } from "mongodb";
-import { type CaseEvent as WireEvent, type EventEnvelope, SCHEMA_VERSION, encodeEnvelope, eventTypeOf, topics } from "@tongban/contracts";
+import {
+  type CaseEvent as WireEvent,
+  type EventEnvelope,
+  SCHEMA_VERSION,
+  encodeEnvelope,
+  eventTypeOf,
+  signMessage,
+  topics,
+} from "@tongban/contracts";
 import { type CaseEvent, type CaseState, evolve, isOverdue } from "@tongban/lifecycle";
 import type { OutboxEntry } from "@tongban/store";
 import { type CaseDoc, type HandledRequest, MAX_REMEMBERED_REQUESTS } from "./caseDoc";
@@ -14,9 +22,9 @@ const FAR_FUTURE = new Date(8.64e15);
 /** The due date of the stage the case is in, or null when no clock runs. */
 export const currentDueAt = (state: CaseState): Date | null => isOverdue(state, FAR_FUTURE)?.dueAt ?? null;
 
-/** Outbox entry carrying one wire payload to `target`'s inbound topic; throws EnvelopeTooLarge if it could never be published. */
+/** Outbox entry carrying one wire payload to `target`'s inbound topic, signed by this node; throws EnvelopeTooLarge if it could never be published. */
 export function outboxEntry(ctx: ExchangeContext, caseId: string, target: string, payload: WireEvent, caseSeq: number): OutboxEntry {
-  const env: EventEnvelope = {
+  const unsigned: EventEnvelope = {
     eventId: ctx.ids(),
     caseId,
     type: eventTypeOf(payload),
@@ -30,6 +38,7 @@ export function outboxEntry(ctx: ExchangeContext, caseId: string, target: string
     keyId: "",
     payload,
   };
+  const env = signMessage(unsigned, encodeEnvelope, ctx.signer);
   return checkEnvelopeSize(
     {
       eventId: env.eventId,

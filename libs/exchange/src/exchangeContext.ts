@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import { timeLimits as itemTimeLimits } from "@tongban/catalog";
-import type { IdGenerator } from "@tongban/contracts";
+import type { IdGenerator, Signer, SigningKeys } from "@tongban/contracts";
 import { type DecideContext, type WorkingCalendar, statutoryTimeLimits } from "@tongban/lifecycle";
 import type { Appended, KeyedMutex } from "@tongban/store";
 import type { CaseCache } from "./caseCache";
@@ -40,6 +40,12 @@ export interface InboxStore {
 export interface ExchangeContext {
   nodeId: string;
   topicPrefix: string;
+  /** Ids of the network's nodes: a message from anyone else is refused. */
+  nodes: ReadonlySet<string>;
+  /** This node's active signing key: every envelope and tracking event it sends is signed. */
+  signer: Signer;
+  /** The network's public signing keys, against which every received envelope is checked. */
+  trust: SigningKeys;
   inbox: InboxStore;
   ids: IdGenerator;
   now: () => Date;

@@ -20,3 +20,4 @@ export * from "./newCaseDoc";
 export * from "./envelopeLimit";
 export * from "./inboundBounds";
 export * from "./caseIndex";
+export * from "./inboundTrust";

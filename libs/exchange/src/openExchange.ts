@@ -2,7 +2,7 @@ import type { Collection } from "mongodb";
 import type { Logger } from "pino";
 import { type Bus, classifyPublishError } from "@tongban/bus";
 import { WorkingDayCalendar } from "@tongban/calendar";
-import { type IdGenerator, topics, ulidGenerator } from "@tongban/contracts";
+import { type IdGenerator, type Signer, type SigningKeys, topics, ulidGenerator } from "@tongban/contracts";
 import { KeyedMutex, type MongoHandle, OutboxQuarantine, OutboxRelay, type OutboxRelayObserver, connectMongo } from "@tongban/store";
 import { CASES, type CaseDoc, INBOX, type InboxEntry, ensureCaseIndexes } from "./caseDoc";
 import { CaseCache } from "./caseCache";
@@ -15,6 +15,10 @@ export interface OpenExchangeOptions {
   dbName: string;
   nodeId: string;
   topicPrefix: string;
+  /** The network's node ids, this node's signing key and the network's public keys (see ExchangeContext). */
+  nodes: ReadonlySet<string>;
+  signer: Signer;
+  trust: SigningKeys;
   bus: Bus;
   log: Logger;
   now?: () => Date;
@@ -83,6 +87,9 @@ export async function openExchange(o: OpenExchangeOptions): Promise<OpenExchange
   const ctx: ExchangeContext = {
     nodeId: o.nodeId,
     topicPrefix: o.topicPrefix,
+    nodes: o.nodes,
+    signer: o.signer,
+    trust: o.trust,
     ids: o.ids ?? ulidGenerator,
     now: o.now ?? (() => new Date()),
     calendar: WorkingDayCalendar.default(),

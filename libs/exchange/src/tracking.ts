@@ -1,5 +1,5 @@
 import { Binary } from "mongodb";
-import { TrackingEvent, topics } from "@tongban/contracts";
+import { type TrackingEvent, encodeTracking, signMessage, topics } from "@tongban/contracts";
 import { type CaseEvent, type CaseState, isOverdue } from "@tongban/lifecycle";
 import type { OutboxEntry } from "@tongban/store";
 import { checkEnvelopeSize } from "./envelopeLimit";
@@ -22,13 +22,14 @@ export interface TrackedCase {
 }
 
 /**
- * Outbox entry of the metadata-only tracking record for one step this node recorded. Built from
+ * Outbox entry of the metadata-only tracking record for one step this node recorded, signed by
+ * this node (the monitor checks it like a node checks an envelope). Built from
  * the case's routing fields and lifecycle state only: the application (personal data) is never read.
  */
 export function trackingEntry(ctx: ExchangeContext, c: TrackedCase, event: CaseEvent, state: CaseState, seq: number): OutboxEntry {
   const due = isOverdue(state, FAR_FUTURE);
   const file = state.status === "INITIAL" ? undefined : state;
-  const t: TrackingEvent = {
+  const unsigned: TrackingEvent = {
     trackingId: ctx.ids(),
     caseId: c._id,
     itemCode: c.itemCode,
@@ -45,13 +46,16 @@ export function trackingEntry(ctx: ExchangeContext, c: TrackedCase, event: CaseE
     dueStage: due?.stage ?? "",
     submittedAt: file?.timeline.submittedAt,
     materialsSignedAt: file?.materialsSignedAt,
+    signature: Buffer.alloc(0),
+    keyId: "",
   };
+  const t = signMessage(unsigned, encodeTracking, ctx.signer);
   return checkEnvelopeSize(
     {
       eventId: t.trackingId,
       topic: topics.tracking(ctx.topicPrefix),
       key: c._id,
-      value: new Binary(TrackingEvent.encode(t).finish()),
+      value: new Binary(encodeTracking(t)),
       headers: { "event-type": "tracking", step: event.type, "source-node": ctx.nodeId },
     },
     ctx.maxEnvelopeBytes,

@@ -1,9 +1,9 @@
 import "reflect-metadata";
-import { webcrypto } from "node:crypto";
+import { generateKeyPairSync, webcrypto } from "node:crypto";
 
 type CryptoKey = webcrypto.CryptoKey;
 type CryptoKeyPair = webcrypto.CryptoKeyPair;
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as x509 from "@peculiar/x509";
 import { exportJWK, generateKeyPair } from "jose";
@@ -157,6 +157,59 @@ async function ensureIdp(dir: string, city: string): Promise<void> {
   writeAtomic(f.jwks, JSON.stringify({ keys: [pub] }, null, 2));
 }
 
+/** Who signs on the bus from a city: its node (case events, tracking) and its registry (revocations). */
+export const SIGNING_ROLES = ["node", "registry"] as const;
+export type SigningRole = (typeof SIGNING_ROLES)[number];
+
+/** The signing key files of a city's node or registry: its private key (PKCS#8 PEM) and its public entries, active key last. */
+export const signingFiles = (dir: string, city: string, role: SigningRole) => ({
+  key: join(dir, city, `${role}-signing.key`),
+  pub: join(dir, city, `${role}-signing.json`),
+});
+
+/** Every public signing key of the development network, as the network configuration lists them. */
+export const signingKeysPath = (dir: string) => join(dir, "signing-keys.json");
+
+interface SigningEntry {
+  keyId: string;
+  principal: string;
+  publicKey: string;
+  status: "active" | "retired";
+}
+
+/**
+ * Creates (or, with `rotate`, replaces) the Ed25519 signing key of a city's node or registry. A
+ * rotated key's public half stays listed as retired, so what it signed still verifies.
+ */
+export function issueSigningKey(dir: string, city: string, role: SigningRole, rotate = false): SigningEntry {
+  const f = signingFiles(dir, city, role);
+  const earlier: SigningEntry[] = existsSync(f.pub) ? (JSON.parse(readFileSync(f.pub, "utf8")) as SigningEntry[]) : [];
+  if (earlier.length > 0 && existsSync(f.key) && !rotate) return earlier[earlier.length - 1]!;
+  const { publicKey, privateKey } = generateKeyPairSync("ed25519");
+  const entry: SigningEntry = {
+    keyId: `${city}-${role}-${Date.now().toString(36)}`,
+    principal: `${role}:${city}`,
+    publicKey: publicKey.export({ type: "spki", format: "pem" }).toString(),
+    status: "active",
+  };
+  writeAtomic(f.key, privateKey.export({ type: "pkcs8", format: "pem" }).toString(), 0o600);
+  writeAtomic(f.pub, JSON.stringify([...earlier.map((e) => ({ ...e, status: "retired" as const })), entry], null, 2));
+  return entry;
+}
+
+/** Rewrites the network's list of public signing keys from every city's files. */
+export function writeSigningKeys(dir: string): void {
+  const keys: SigningEntry[] = [];
+  for (const city of readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory())) {
+    for (const role of SIGNING_ROLES) {
+      const f = signingFiles(dir, city.name, role);
+      if (existsSync(f.pub)) keys.push(...(JSON.parse(readFileSync(f.pub, "utf8")) as SigningEntry[]));
+    }
+  }
+  const text = JSON.stringify({ signingKeys: keys }, null, 2);
+  if (!existsSync(signingKeysPath(dir)) || readFileSync(signingKeysPath(dir), "utf8") !== text) writeAtomic(signingKeysPath(dir), text);
+}
+
 /** Serialises PKI creation between processes (test workers, `npm start`) with a lock directory. */
 async function withLock<T>(dir: string, work: () => Promise<T>): Promise<T> {
   mkdirSync(dir, { recursive: true });
@@ -201,7 +254,9 @@ export async function ensureDevPki(cities: readonly PkiCity[], dir: string = def
         if (!existsSync(identityFiles(dir, city.id, role, name).cert)) await issueIdentity(dir, city.id, role, name);
       }
       await ensureIdp(dir, city.id);
+      for (const role of SIGNING_ROLES) issueSigningKey(dir, city.id, role);
     }
+    writeSigningKeys(dir);
     const bundle = `${cas.join("\n")}\n`;
     if (!existsSync(trustBundlePath(dir)) || readFileSync(trustBundlePath(dir), "utf8") !== bundle)
       writeAtomic(trustBundlePath(dir), bundle);

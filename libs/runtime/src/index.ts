@@ -2,3 +2,4 @@ export * from "./runMain";
 export * from "./nodeContext";
 export * from "./healthMonitor";
 export * from "./runtimeKeys";
+export * from "./signing";

@@ -1,5 +1,5 @@
 import { Binary, type Collection, type Db } from "mongodb";
-import { CertificateRevoked, type IdGenerator, topics } from "@tongban/contracts";
+import { type CertificateRevoked, type IdGenerator, type Signer, encodeRevocation, signMessage, topics } from "@tongban/contracts";
 import { type KeyedMutex, OutboxRelay, type WithOutbox } from "@tongban/store";
 import type { CertificateRecord } from "@tongban/certs-client";
 
@@ -68,13 +68,13 @@ export class CertificateStore {
    */
   revoke(
     certificateId: string,
-    change: { reason: string; at: Date; registryNode: string; topicPrefix: string; ids: IdGenerator },
+    change: { reason: string; at: Date; registryNode: string; topicPrefix: string; ids: IdGenerator; signer: Signer },
   ): Promise<RevokeResult> {
     return this.lock.run(certificateId, async () => {
       const doc = await this.docs.findOne({ _id: certificateId });
       if (!doc) return { kind: "not_found" };
       if (doc.status === "revoked") return { kind: "already", doc };
-      const event: CertificateRevoked = {
+      const unsigned: CertificateRevoked = {
         eventId: change.ids(),
         certificateId,
         issuerCode: doc.issuerCode,
@@ -83,12 +83,15 @@ export class CertificateStore {
         registryNode: change.registryNode,
         reason: change.reason,
         revokedAt: change.at,
+        signature: Buffer.alloc(0),
+        keyId: "",
       };
+      const event = signMessage(unsigned, encodeRevocation, change.signer);
       const entry = {
         eventId: event.eventId,
         topic: topics.certsRevoked(change.topicPrefix),
         key: certificateId,
-        value: new Binary(CertificateRevoked.encode(event).finish()),
+        value: new Binary(encodeRevocation(event)),
         headers: { "event-type": "certs.revoked", "event-id": event.eventId, "source-node": change.registryNode },
       };
       const set = { status: "revoked" as const, revokedAt: change.at, revokeReason: change.reason, rev: doc.rev + 1, outboxPending: true };

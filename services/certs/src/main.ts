@@ -6,7 +6,17 @@ import { demoCertificates } from "@tongban/demo";
 import { type Logger, createLogger } from "@tongban/log";
 import { type RunningGrpcServer, startGrpcServer, transportOf } from "@tongban/rpc";
 import { CERTS_MAX_RECEIVE_BYTES } from "@tongban/bounds";
-import { HealthMonitor, accessAudit, busConnection, dbNameOf, healthKeys, runMain, thisNode } from "@tongban/runtime";
+import {
+  HealthMonitor,
+  accessAudit,
+  busConnection,
+  dbNameOf,
+  healthKeys,
+  loadSigner,
+  runMain,
+  signingKeys,
+  thisNode,
+} from "@tongban/runtime";
 import { KeyedMutex, OutboxRelay, connectMongo, storeReachable } from "@tongban/store";
 import { z } from "zod";
 import { AuditLog } from "./auditLog";
@@ -17,6 +27,7 @@ import { registryGrpc } from "./registryGrpc";
 export const certsConfigSpec = {
   ...commonKeys,
   ...healthKeys,
+  ...signingKeys,
   certsPort: {
     env: "CERTS_GRPC_PORT",
     doc: "certificate registry API port; default from deploy/network.json, 0 picks a free one",
@@ -90,6 +101,7 @@ export async function startCerts(opts: CertsOptions = {}): Promise<RunningCerts>
   const ids = opts.ids ?? ulidGenerator;
   // Refuses a missing or partial TLS configuration before anything else starts.
   const transport = transportOf(cfg, log);
+  const signer = loadSigner(cfg, network, node.id, "registry");
 
   const bus = new Bus(busConnection(cfg, `tongban-certs-${node.id}`), log);
   await bus.ensureTopics([{ topic: topics.certsRevoked(cfg.topicPrefix), partitions: 3 }]);
@@ -113,6 +125,7 @@ export async function startCerts(opts: CertsOptions = {}): Promise<RunningCerts>
     audit,
     now,
     ids,
+    signer,
     onOutbox: (certificateId) => relay.kick(certificateId),
     mismatchLimits: { limit: cfg.mismatchLimit, windowMs: cfg.mismatchWindowMs, maxCallers: cfg.mismatchCallers },
   });

@@ -14,7 +14,7 @@ import {
   textProblem,
   tooManyDescription,
 } from "@tongban/bounds";
-import type { IdGenerator } from "@tongban/contracts";
+import type { IdGenerator, Signer } from "@tongban/contracts";
 import { AppError, type FieldViolation } from "@tongban/rpc";
 import type { AuditLog } from "./auditLog";
 import type { CertificateDoc, CertificateStore } from "./certificateStore";
@@ -61,6 +61,8 @@ export interface RegistryDeps {
   audit: AuditLog;
   now: () => Date;
   ids: IdGenerator;
+  /** The registry's signing key: its revocation events are signed. */
+  signer: Signer;
   /** A certificate's outbox got its revocation event: relay it now. */
   onOutbox: (certificateId: string) => void;
   /** Holder-mismatch answers per caller (the registry is not an oracle for guessing holders). */
@@ -256,6 +258,7 @@ export class Registry {
       registryNode: this.d.nodeId,
       topicPrefix: this.d.topicPrefix,
       ids: this.d.ids,
+      signer: this.d.signer,
     });
     if (r.kind === "not_found")
       throw AppError.notFound(`本登记库没有证照 ${certificateId} / certificate ${certificateId} is not in this registry`);

@@ -2,11 +2,11 @@ import { fileURLToPath } from "node:url";
 import { Bus, PoisonMessage, type Subscription, readRecords } from "@tongban/bus";
 import { WorkingDayCalendar } from "@tongban/calendar";
 import { type ConfigOf, Network, commonKeys, defaultNetworkFile, loadConfig } from "@tongban/config";
-import { TrackingEvent, topics, ulidGenerator } from "@tongban/contracts";
+import { TrackingEvent, encodeTracking, signatureFaultReasons, topics, ulidGenerator } from "@tongban/contracts";
 import { spiffeUri } from "@tongban/identity";
 import { type Logger, createLogger } from "@tongban/log";
 import { callerOf, transportOf } from "@tongban/rpc";
-import { busConnection, networkTopicSpecs, runMain } from "@tongban/runtime";
+import { busConnection, networkTopicSpecs, runMain, trustOf } from "@tongban/runtime";
 import { connectMongo } from "@tongban/store";
 import { z } from "zod";
 import { DeadLetterStore } from "./adapters/deadLetterStore";
@@ -147,6 +147,7 @@ export async function startMonitor(opts: MonitorOptions = {}): Promise<RunningMo
   const now = opts.now ?? (() => new Date());
   const prefix = cfg.topicPrefix;
   const nodeIds = network.nodes.map((n) => n.id);
+  const trust = trustOf(network);
   // Everything that can refuse the configuration does so before any connection is opened.
   const access = httpAccessOf(cfg, nodeIds, log);
   const city = cfg.city ?? nodeIds[0]!;
@@ -187,12 +188,19 @@ export async function startMonitor(opts: MonitorOptions = {}): Promise<RunningMo
       topics: [topics.tracking(prefix)],
       deadLetterTopic: ownDlq,
       handle: async (rec) => {
-        let record;
+        let event: TrackingEvent;
         try {
-          record = toTrackingRecord(TrackingEvent.decode(rec.value ?? Buffer.alloc(0)));
+          event = TrackingEvent.decode(rec.value ?? Buffer.alloc(0));
         } catch (err) {
           throw new PoisonMessage(`undecodable tracking event: ${(err as Error).message}`, "UNDECODABLE");
         }
+        // Only a node of the network reports steps, signed like its envelopes.
+        if (!nodeIds.includes(event.reportedBy)) {
+          throw new PoisonMessage(`tracking event from '${event.reportedBy.slice(0, 64)}', not a node of the network`, "UNKNOWN_SOURCE");
+        }
+        const fault = trust.check(event, encodeTracking, `node:${event.reportedBy}`);
+        if (fault) throw new PoisonMessage(`${signatureFaultReasons[fault]}: tracking event from ${event.reportedBy}`, fault);
+        const record = toTrackingRecord(event);
         if (!record) throw new PoisonMessage("tracking event without tracking, case or node id", "UNDECODABLE");
         await tracking.insert(record);
         book.add(record);

@@ -26,9 +26,12 @@ import {
   exitAfterFlush,
   healthKeys,
   leaseKeys,
+  loadSigner,
   networkTopicSpecs,
   runMain,
+  signingKeys,
   thisNode,
+  trustOf,
 } from "@tongban/runtime";
 import { NodeLease, type OutboxRelay, connectMongo, storeReachable } from "@tongban/store";
 import { z } from "zod";
@@ -38,6 +41,7 @@ export const nodeConfigSpec = {
   ...metricsKeys,
   ...healthKeys,
   ...leaseKeys,
+  ...signingKeys,
   intakePort: {
     env: "INTAKE_GRPC_PORT",
     doc: "intake API port; default from deploy/network.json, 0 picks a free one",
@@ -159,8 +163,9 @@ export async function startNode(opts: NodeOptions = {}): Promise<RunningNode> {
   const network = opts.network ?? Network.load();
   const node = thisNode(network, cfg.node);
   const log = opts.logger ?? createLogger({ service: "node", node: node.id, level: cfg.logLevel });
-  // Refuses a missing or partial TLS configuration before anything else starts.
+  // Refuses a missing or partial TLS configuration, or a signing key the network does not list, before anything else starts.
   const transport = transportOf(cfg, log);
+  const signer = loadSigner(cfg, network, node.id, "node");
 
   const inboundGroup = `${cfg.topicPrefix}.${node.id}.node`;
   const inboundTopic = topics.inbound(cfg.topicPrefix, node.id);
@@ -217,6 +222,9 @@ export async function startNode(opts: NodeOptions = {}): Promise<RunningNode> {
       dbName: dbNameOf(cfg),
       nodeId: node.id,
       topicPrefix: cfg.topicPrefix,
+      nodes: new Set(network.nodes.map((n) => n.id)),
+      signer,
+      trust: trustOf(network),
       bus,
       log,
       onChange: (doc, kind) => changes.publish(doc, kind),
@@ -307,7 +315,7 @@ export async function startNode(opts: NodeOptions = {}): Promise<RunningNode> {
       groupId: `${cfg.topicPrefix}.${node.id}.certs-revoked`,
       topics: [topics.certsRevoked(cfg.topicPrefix)],
       deadLetterTopic: topics.deadLetter(cfg.topicPrefix, node.id),
-      handle: revokedHandler(ctx, log.child({ component: "revocations" }), (r) => certs.forget(r.certificateId)),
+      handle: revokedHandler(ctx, network, log.child({ component: "revocations" }), (r) => certs.forget(r.certificateId)),
       beforeCommit: () => ctx.caseLog.flush(),
     });
     opened.push(() => revocations.stop());

@@ -17,7 +17,7 @@ export function inboundHandler(
     } catch (err) {
       throw new PoisonMessage(`undecodable envelope: ${(err as Error).message}`, "UNDECODABLE");
     }
-    const outcome = await applyInbound(ctx, env);
+    const outcome = await applyInbound(ctx, env, record.key);
     log.debug({ caseId: env.caseId, type: env.type, seq: env.caseSeq, from: env.sourceNode, outcome }, "inbound event");
     if (outcome === "applied") onApplied?.(env);
   };

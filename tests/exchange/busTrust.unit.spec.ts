@@ -1,0 +1,118 @@
+import { generateKeyPairSync } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { PoisonMessage } from "@tongban/bus";
+import { homeDepartment } from "@tongban/catalog";
+import { type EventEnvelope, encodeEnvelope, signMessage, signerOf } from "@tongban/contracts";
+import { eligibleItems } from "@tongban/demo";
+import { applyInbound, claimCase, executeHomeCommand, registerSubmission } from "@tongban/exchange";
+import { type MemoryNode, envelopesFor, memoryNode, resigned } from "../support/memoryExchange";
+import { sampleCaseSubmitted } from "../support/sampleCase";
+
+// Who may say what on a node's inbound topic, on the in-memory store: every refusal is a poison
+// message (dead-lettered by the consumer) with its own code, and the case is left as it was.
+
+const item = eligibleItems("zhangzhou")[0]!;
+const clerk = { id: "clerk-1", department: homeDepartment(item.code, "zhangzhou")!.code };
+
+/** Applies an envelope at `to` as its consumer would (record key: the case id unless given); a refusal's code. */
+async function receive(to: MemoryNode, env: EventEnvelope, record?: { key: string | undefined }): Promise<string> {
+  try {
+    return await applyInbound(to.ctx, env, record ? record.key : env.caseId);
+  } catch (err) {
+    if (err instanceof PoisonMessage) return err.code;
+    throw err;
+  }
+}
+
+/** A Xiamen window's case homed in Zhangzhou, received there; the envelopes Zhangzhou sent back. */
+async function caseAtHome() {
+  const [window, home] = [memoryNode("xiamen"), memoryNode("zhangzhou")];
+  const reg = await registerSubmission(window.ctx, {
+    caseId: "01TRUSTCASE000000000000001",
+    submission: sampleCaseSubmitted("xiamen", "zhangzhou", "XM-T-1"),
+    identityVerified: true,
+    requestHash: "h",
+  });
+  if (!reg.created) throw new Error("not created");
+  const toHome = envelopesFor(window, "zhangzhou");
+  for (const env of toHome) expect(await receive(home, env)).toBe("applied");
+  return { window, home, caseId: reg.doc._id, toHome, back: envelopesFor(home, "xiamen") };
+}
+
+describe("who may say what on the bus", () => {
+  it("when the window's node forges a home decision (case.accepted) for a case, then the home refuses it as WRONG_SIDE", async () => {
+    const { home, caseId, back } = await caseAtHome();
+    // What Zhangzhou itself would send, but produced and signed by Xiamen and sent to Zhangzhou.
+    const received = back.find((e) => e.type === "case.received")!;
+    const forged = resigned({ ...received, type: "case.accepted", sourceNode: "xiamen", targetNode: "zhangzhou", caseSeq: 4 }, "xiamen");
+    expect(await receive(home, forged)).toBe("WRONG_SIDE");
+    expect((await home.store.read(caseId))?.status).toBe("RECEIVED_BY_HOME");
+  });
+
+  it("when a signed envelope's payload or position is altered on the way, then it is SIGNATURE_INVALID", async () => {
+    const { window, back } = await caseAtHome();
+    const received = back.find((e) => e.type === "case.received")!;
+    expect(await receive(window, { ...received, caseSeq: received.caseSeq + 1 })).toBe("SIGNATURE_INVALID");
+    expect(await receive(window, { ...received, payload: { event: { $case: "withdrawn", value: { reason: "x" } } } as never })).toBe(
+      "SIGNATURE_INVALID",
+    );
+  });
+
+  it("when an envelope is replayed under another source's name, then it is SIGNER_MISMATCH; re-signed by a node that is not the case's peer, NOT_CASE_PEER", async () => {
+    const { window, back } = await caseAtHome();
+    const received = back.find((e) => e.type === "case.received")!;
+    expect(await receive(window, { ...received, sourceNode: "quanzhou" })).toBe("SIGNER_MISMATCH");
+    expect(await receive(window, resigned({ ...received, sourceNode: "quanzhou" }, "quanzhou"))).toBe("NOT_CASE_PEER");
+  });
+
+  it("when an envelope is unsigned, signed with a key the network does not list, or from a source outside the network, then each has its code", async () => {
+    const { window, back } = await caseAtHome();
+    const received = back.find((e) => e.type === "case.received")!;
+    expect(await receive(window, { ...received, signature: Buffer.alloc(0), keyId: "" })).toBe("SIGNATURE_MISSING");
+    const { privateKey } = generateKeyPairSync("ed25519");
+    const stranger = signerOf("node:zhangzhou", "zhangzhou-node-stolen", privateKey.export({ type: "pkcs8", format: "pem" }).toString());
+    expect(await receive(window, signMessage(received, encodeEnvelope, stranger))).toBe("UNKNOWN_KEY");
+    expect(await receive(window, { ...received, sourceNode: "fuzhou" })).toBe("UNKNOWN_SOURCE");
+  });
+
+  it("when the Kafka record's key is not the case id, then it is KEY_MISMATCH", async () => {
+    const { window, back } = await caseAtHome();
+    const received = back.find((e) => e.type === "case.received")!;
+    expect(await receive(window, received, { key: "01SOMEOTHERCASE" })).toBe("KEY_MISMATCH");
+    expect(await receive(window, received, { key: undefined })).toBe("KEY_MISMATCH");
+  });
+
+  it("when a submission names a receiving node other than its sender, or one outside the network, then the home refuses it as NOT_CASE_PEER", async () => {
+    const { toHome } = await caseAtHome();
+    const fresh = memoryNode("zhangzhou");
+    const submitted = toHome.find((e) => e.type === "case.submitted")!;
+    const w = submitted.payload!.event as unknown as { $case: "submitted"; value: Record<string, unknown> };
+    for (const receivingNode of ["quanzhou", "fuzhou"]) {
+      const claimed = resigned(
+        { ...submitted, payload: { event: { ...w, value: { ...w.value, receivingNode } } } } as EventEnvelope,
+        "xiamen",
+      );
+      expect(await receive(fresh, claimed)).toBe("NOT_CASE_PEER");
+    }
+    expect(await fresh.store.read(submitted.caseId)).toBeUndefined();
+  });
+
+  it("when the home node sends what only a window's node says (a command request), then the window refuses it as WRONG_SIDE", async () => {
+    const { window, home, caseId } = await caseAtHome();
+    await claimCase(home.ctx, caseId, clerk, 600);
+    await executeHomeCommand(home.ctx, caseId, "req-1", clerk, { type: "Accept", actor: "home", data: {} });
+    const accepted = envelopesFor(home, "xiamen").find((e) => e.type === "case.accepted")!;
+    const request = resigned({
+      ...accepted,
+      type: "case.command_requested",
+      caseSeq: 0,
+      payload: {
+        event: {
+          $case: "commandRequested",
+          value: { requestId: "r", requestedBy: "x", command: { $case: "withdraw", value: { reason: "" } } },
+        },
+      },
+    } as EventEnvelope);
+    expect(await receive(window, request)).toBe("WRONG_SIDE");
+  });
+});
