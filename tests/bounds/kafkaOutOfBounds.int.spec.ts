@@ -5,7 +5,7 @@ import { CaseSubmitted, type EventEnvelope, topics } from "@tongban/contracts";
 import { sampleSubmission } from "@tongban/demo";
 import { OUT_OF_BOUNDS_CODE } from "@tongban/exchange";
 import { apis, queuedIn } from "../support/clients";
-import { signedEnvelope } from "../support/devSigning";
+import { sealedSubmission, signedEnvelope } from "../support/devSigning";
 import { readTopic } from "../support/readTopic";
 import { type CityNode, eventually, network, useCities } from "../support/testNetwork";
 
@@ -50,7 +50,11 @@ describe("well-formed events out of input bounds on a node's inbound topic", () 
       const s = CaseSubmitted.fromPartial({ ...req, receivingNode: "xiamen", receivedAt: new Date() });
       over(s);
       const caseId = newCaseId();
-      return { caseId, envelope: envelope(caseId, "case.submitted", 1, { event: { $case: "submitted", value: s } }) };
+      // Sealed for the home as a window's node sends it: the bounds are checked on the opened block.
+      return {
+        caseId,
+        envelope: envelope(caseId, "case.submitted", 1, { event: { $case: "submitted", value: sealedSubmission(s, caseId) } }),
+      };
     };
 
     // Short, so that 50,000 of them still fit in one broker message.

@@ -2,7 +2,7 @@ import { generateKeyPairSync } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { PoisonMessage } from "@tongban/bus";
 import { homeDepartment } from "@tongban/catalog";
-import { type EventEnvelope, encodeEnvelope, signMessage, signerOf } from "@tongban/contracts";
+import { Applicant, type CaseSubmitted, type EventEnvelope, encodeEnvelope, signMessage, signerOf } from "@tongban/contracts";
 import { eligibleItems } from "@tongban/demo";
 import { applyInbound, claimCase, executeHomeCommand, registerSubmission } from "@tongban/exchange";
 import { type MemoryNode, envelopesFor, memoryNode, resigned } from "../support/memoryExchange";
@@ -114,5 +114,27 @@ describe("who may say what on the bus", () => {
       },
     } as EventEnvelope);
     expect(await receive(window, request)).toBe("WRONG_SIDE");
+  });
+
+  it("when a window forwards a case, then the applicant travels only sealed for the home, which alone opens it", async () => {
+    const { home, caseId, toHome } = await caseAtHome();
+    const submitted = toHome.find((e) => e.type === "case.submitted")!;
+    const bytes = encodeEnvelope(submitted);
+    for (const secret of ["陈晓明", "35020319800101123X", "13950000000", "示范路"]) expect(bytes.includes(Buffer.from(secret))).toBe(false);
+    expect((await home.store.read(caseId))?.submission.applicant).toMatchObject({ name: "陈晓明", idNumber: "35020319800101123X" });
+  });
+
+  it("when the applicant comes in clear, sealed for another node, or moved from another case, then the home refuses it", async () => {
+    const { toHome } = await caseAtHome();
+    const submitted = toHome.find((e) => e.type === "case.submitted")!;
+    const w = submitted.payload!.event as { $case: "submitted"; value: CaseSubmitted };
+    const plain = sampleCaseSubmitted("xiamen", "zhangzhou", "XM-T-1");
+    const withValue = (value: CaseSubmitted, over: Partial<EventEnvelope> = {}) =>
+      resigned({ ...submitted, ...over, payload: { event: { $case: "submitted", value } } }, "xiamen");
+    expect(await receive(memoryNode("zhangzhou"), withValue(plain))).toBe("NOT_SEALED");
+    const forQuanzhou = memoryNode("xiamen").ctx.sealing.sealFor("quanzhou", Applicant.encode(plain.applicant!).finish(), submitted.caseId);
+    expect(await receive(memoryNode("zhangzhou"), withValue({ ...w.value, sealedApplicant: forQuanzhou }))).toBe("UNSEALABLE");
+    const moved = withValue(w.value, { caseId: "01TRUSTCASE000000000000002", eventId: "01MOVED" });
+    expect(await receive(memoryNode("zhangzhou"), moved)).toBe("UNSEALABLE");
   });
 });

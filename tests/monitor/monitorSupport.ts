@@ -5,7 +5,7 @@ import { Network } from "@tongban/config";
 import { type EventEnvelope, type SubmitCaseRequest, topics } from "@tongban/contracts";
 import { type MonitorConfig, type RunningMonitor, startMonitor } from "@tongban/monitor";
 import { devTlsSettings } from "@tongban/rpc";
-import { signedEnvelope } from "../support/devSigning";
+import { sealedSubmission, signedEnvelope } from "../support/devSigning";
 import { type CityNode, type Isolation, eventually, network, quietLogger } from "../support/testNetwork";
 
 /** Debian's chromium, headless, quiet on a closed network (no background fetches, no QUIC). */
@@ -28,6 +28,7 @@ export function runningNetwork(cities: CityNode[], certsPorts: Record<string, nu
       return c ? { ...n, ports: { ...ports, intake: c.node.intakePort, queue: c.node.queuePort } } : { ...n, ports };
     }),
     network.signingKeys,
+    network.sealingKeys,
   );
 }
 
@@ -107,21 +108,25 @@ export function orphanCase(req: SubmitCaseRequest, from: string, to: string, cas
       payload: {
         event: {
           $case: "submitted",
-          value: {
-            receiptNo: req.receiptNo,
-            itemCode: req.itemCode,
-            receivingNode: from,
-            receivingDivision: req.receivingDivision,
-            homeNode: to,
-            homeDepartment: req.homeDepartment,
-            applicant: req.applicant,
-            materials: req.materials,
-            certificates: [],
-            mailTrackingNo: req.mailTrackingNo,
-            receivedAt: new Date(),
-            windowClerk: req.windowClerk,
-            certificateChecks: [],
-          },
+          value: sealedSubmission(
+            {
+              receiptNo: req.receiptNo,
+              itemCode: req.itemCode,
+              receivingNode: from,
+              receivingDivision: req.receivingDivision,
+              homeNode: to,
+              homeDepartment: req.homeDepartment,
+              applicant: req.applicant,
+              materials: req.materials,
+              certificates: [],
+              mailTrackingNo: req.mailTrackingNo,
+              receivedAt: new Date(),
+              windowClerk: req.windowClerk,
+              certificateChecks: [],
+              sealedApplicant: undefined,
+            },
+            caseId,
+          ),
         },
       },
     }),

@@ -3,11 +3,14 @@ import pino from "pino";
 import { WorkingDayCalendar } from "@tongban/calendar";
 import {
   type EventEnvelope,
+  type PublicSealingKey,
   type PublicSigningKey,
+  SealingKeyring,
   type Signer,
   SigningKeys,
   decodeEnvelope,
   encodeEnvelope,
+  seal,
   signMessage,
   signerOf,
   topics,
@@ -113,6 +116,26 @@ const keys = new Map(
 );
 const trust = new SigningKeys([...keys.values()].map((k) => k.pub));
 
+/** A sealing key per city's node: what a window seals for a home only that home opens. */
+const sealingKeys = new Map(
+  CITIES.map((city) => {
+    const { publicKey, privateKey } = generateKeyPairSync("x25519");
+    const pub: PublicSealingKey = {
+      keyId: `${city}-seal-test`,
+      principal: `node:${city}`,
+      publicKey: publicKey.export({ type: "spki", format: "pem" }).toString(),
+      status: "active",
+    };
+    return [
+      city,
+      {
+        pub,
+        ring: new SealingKeyring([{ keyId: pub.keyId, privateKeyPem: privateKey.export({ type: "pkcs8", format: "pem" }).toString() }]),
+      },
+    ];
+  }),
+);
+
 /** The test signing key of a city's node (to sign what a test forges as that node). */
 export const signerOfNode = (city: string): Signer => keys.get(city)!.signer;
 
@@ -139,6 +162,10 @@ export function memoryNode(nodeId: string, topicPrefix = "tongban", start = new 
     nodes: new Set(CITIES),
     signer: signerOfNode(nodeId),
     trust,
+    sealing: {
+      sealFor: (node, plain, aad) => seal(plain, sealingKeys.get(node)!.pub, aad),
+      open: (s, aad) => sealingKeys.get(nodeId)!.ring.open(s, aad),
+    },
     ids: () => `01MEM${nodeId.slice(0, 2).toUpperCase()}${String(++n).padStart(15, "0")}`,
     now: () => now,
     calendar: WorkingDayCalendar.default(),

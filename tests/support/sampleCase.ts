@@ -25,5 +25,6 @@ export function sampleCaseSubmitted(from: string, to: string, receiptNo: string)
     receivedAt: new Date("2026-03-02T01:00:00Z"),
     windowClerk: "window-1",
     certificateChecks: [],
+    sealedApplicant: undefined,
   };
 }

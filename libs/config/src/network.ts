@@ -29,8 +29,12 @@ const signingKeySchema = z.object({
 });
 export type SigningKeyConfig = z.infer<typeof signingKeySchema>;
 
-const networkSchema = z.object({ nodes: z.array(nodeSchema).min(1), signingKeys: z.array(signingKeySchema).default([]) });
-const keysFileSchema = z.object({ signingKeys: z.array(signingKeySchema) });
+const networkSchema = z.object({
+  nodes: z.array(nodeSchema).min(1),
+  signingKeys: z.array(signingKeySchema).default([]),
+  sealingKeys: z.array(signingKeySchema).default([]),
+});
+const keysFileSchema = z.object({ signingKeys: z.array(signingKeySchema).default([]), sealingKeys: z.array(signingKeySchema).default([]) });
 
 /** One city's exchange node (交换节点) as configured. */
 export type NodeConfig = z.infer<typeof nodeSchema>;
@@ -44,6 +48,8 @@ export class Network {
     nodes: NodeConfig[],
     /** The public keys every signed message on the bus is checked against, with rotation (several per principal). */
     readonly signingKeys: readonly SigningKeyConfig[] = [],
+    /** The nodes' public X25519 keys that personal data is sealed for (the active one of the home node is used). */
+    readonly sealingKeys: readonly SigningKeyConfig[] = [],
   ) {
     this.nodes = nodes;
     this.byId = new Map(nodes.map((n) => [n.id, n]));
@@ -52,7 +58,7 @@ export class Network {
 
   static parse(json: unknown): Network {
     const n = networkSchema.parse(json);
-    return new Network(n.nodes, n.signingKeys);
+    return new Network(n.nodes, n.signingKeys, n.sealingKeys);
   }
 
   /**
@@ -62,13 +68,16 @@ export class Network {
   static load(path: string | URL = defaultNetworkFile, keysFile: string = defaultSigningKeysFile()): Network {
     const n = Network.parse(JSON.parse(readFileSync(path, "utf8")));
     if (!existsSync(keysFile)) return n;
-    return n.withSigningKeys(keysFileSchema.parse(JSON.parse(readFileSync(keysFile, "utf8"))).signingKeys);
+    return n.withKeys(keysFileSchema.parse(JSON.parse(readFileSync(keysFile, "utf8"))));
   }
 
-  /** The same network with more public signing keys (a key id already listed is kept as it is). */
-  withSigningKeys(keys: readonly SigningKeyConfig[]): Network {
-    const known = new Set(this.signingKeys.map((k) => k.keyId));
-    return new Network([...this.nodes], [...this.signingKeys, ...keys.filter((k) => !known.has(k.keyId))]);
+  /** The same network with more public keys (a key id already listed is kept as it is). */
+  withKeys(more: { signingKeys?: readonly SigningKeyConfig[]; sealingKeys?: readonly SigningKeyConfig[] }): Network {
+    const add = (have: readonly SigningKeyConfig[], extra: readonly SigningKeyConfig[] = []) => {
+      const known = new Set(have.map((k) => k.keyId));
+      return [...have, ...extra.filter((k) => !known.has(k.keyId))];
+    };
+    return new Network([...this.nodes], add(this.signingKeys, more.signingKeys), add(this.sealingKeys, more.sealingKeys));
   }
 
   node(id: string): NodeConfig | undefined {
@@ -82,7 +91,7 @@ export class Network {
 }
 
 /**
- * The development PKI's list of public signing keys (TONGBAN_SIGNING_KEYS_FILE, else
+ * The development PKI's lists of public signing and sealing keys (TONGBAN_SIGNING_KEYS_FILE, else
  * signing-keys.json in TONGBAN_PKI_DIR or .run/pki).
  */
 export const defaultSigningKeysFile = (): string =>

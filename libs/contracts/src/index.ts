@@ -12,3 +12,4 @@ export * from "./envelopeCodec";
 export * from "./topics";
 export * from "./ids";
 export * from "./signatures";
+export * from "./sealing";

@@ -1,5 +1,5 @@
 import { PoisonMessage } from "@tongban/bus";
-import type { CommandRequested, EventEnvelope } from "@tongban/contracts";
+import { Applicant, type CaseSubmitted, type CommandRequested, type EventEnvelope } from "@tongban/contracts";
 import {
   type CaseCommand,
   type CaseEvent,
@@ -126,19 +126,45 @@ async function applyPayload(
   return outcome;
 }
 
+/**
+ * The submission with its applicant opened: personal data travels only sealed for the home node,
+ * so a block in clear, one sealed for another key, or one altered (or moved from another case)
+ * is refused. The opened block is held to the same input bounds as the rest.
+ */
+function openSubmission(ctx: ExchangeContext, env: EventEnvelope, s: CaseSubmitted): CaseSubmitted {
+  if (s.applicant || !s.sealedApplicant) {
+    throw new PoisonMessage("applicant not sealed for the home node: personal data travels only sealed", "NOT_SEALED");
+  }
+  const plain = ctx.sealing.open(s.sealedApplicant, env.caseId);
+  if (!plain)
+    throw new PoisonMessage(
+      `applicant block cannot be opened with this node's key '${s.sealedApplicant.keyId.slice(0, 64)}'`,
+      "UNSEALABLE",
+    );
+  let applicant: Applicant;
+  try {
+    applicant = Applicant.decode(plain);
+  } catch (err) {
+    throw new PoisonMessage(`sealed applicant block undecodable: ${(err as Error).message}`, "UNDECODABLE");
+  }
+  const opened = { ...s, applicant, sealedApplicant: undefined };
+  checkInboundBounds({ ...env, payload: { event: { $case: "submitted", value: opened } } });
+  return opened;
+}
+
 async function createHomeCase(ctx: ExchangeContext, env: EventEnvelope): Promise<Outcome> {
   const w = env.payload?.event;
   if (w?.$case !== "submitted") throw new Error("unreachable");
-  const s = w.value;
-  if (s.homeNode !== ctx.nodeId)
-    throw new PoisonMessage(`case for home '${String(s.homeNode).slice(0, 64)}' arrived at '${ctx.nodeId}'`, "MISROUTED");
+  if (w.value.homeNode !== ctx.nodeId)
+    throw new PoisonMessage(`case for home '${String(w.value.homeNode).slice(0, 64)}' arrived at '${ctx.nodeId}'`, "MISROUTED");
   if (env.caseSeq !== 1) throw new PoisonMessage(`submission with position ${env.caseSeq}`, "OUT_OF_ORDER");
-  if (s.receivingNode !== env.sourceNode || !ctx.nodes.has(s.receivingNode)) {
+  if (w.value.receivingNode !== env.sourceNode || !ctx.nodes.has(w.value.receivingNode)) {
     throw new PoisonMessage(
-      `case received at '${String(s.receivingNode).slice(0, 64)}' sent by ${env.sourceNode}: only the receiving node, a node of the network, submits it`,
+      `case received at '${String(w.value.receivingNode).slice(0, 64)}' sent by ${env.sourceNode}: only the receiving node, a node of the network, submits it`,
       "NOT_CASE_PEER",
     );
   }
+  const s = openSubmission(ctx, env, w.value);
   const submitted: CaseEvent = {
     type: "case.submitted",
     data: {

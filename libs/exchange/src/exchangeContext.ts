@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import { timeLimits as itemTimeLimits } from "@tongban/catalog";
-import type { IdGenerator, Signer, SigningKeys } from "@tongban/contracts";
+import type { IdGenerator, Sealed, Signer, SigningKeys } from "@tongban/contracts";
 import { type DecideContext, type WorkingCalendar, statutoryTimeLimits } from "@tongban/lifecycle";
 import type { Appended, KeyedMutex } from "@tongban/store";
 import type { CaseCache } from "./caseCache";
@@ -46,6 +46,8 @@ export interface ExchangeContext {
   signer: Signer;
   /** The network's public signing keys, against which every received envelope is checked. */
   trust: SigningKeys;
+  /** Seals applicants' personal data for a case's home node, and opens what was sealed for this one. */
+  sealing: { sealFor(node: string, plain: Uint8Array, aad: string): Sealed; open(s: Sealed, aad: string): Buffer | undefined };
   inbox: InboxStore;
   ids: IdGenerator;
   now: () => Date;

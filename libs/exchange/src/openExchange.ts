@@ -19,6 +19,7 @@ export interface OpenExchangeOptions {
   nodes: ReadonlySet<string>;
   signer: Signer;
   trust: SigningKeys;
+  sealing: ExchangeContext["sealing"];
   bus: Bus;
   log: Logger;
   now?: () => Date;
@@ -90,6 +91,7 @@ export async function openExchange(o: OpenExchangeOptions): Promise<OpenExchange
     nodes: o.nodes,
     signer: o.signer,
     trust: o.trust,
+    sealing: o.sealing,
     ids: o.ids ?? ulidGenerator,
     now: o.now ?? (() => new Date()),
     calendar: WorkingDayCalendar.default(),

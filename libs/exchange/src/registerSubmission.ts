@@ -1,4 +1,4 @@
-import type { CaseSubmitted } from "@tongban/contracts";
+import { Applicant, type CaseSubmitted } from "@tongban/contracts";
 import { type CaseEvent, type CaseState, decide, evolve, initialState } from "@tongban/lifecycle";
 import type { CaseDoc } from "./caseDoc";
 import { createCase, outboxEntry } from "./caseHandler";
@@ -53,7 +53,7 @@ export async function registerSubmission(
     certificatesPending: s.certificateChecks.some(isPendingCheck),
   };
   const outbox = [
-    outboxEntry(ctx, input.caseId, s.homeNode, { event: { $case: "submitted", value: s } }, 1),
+    outboxEntry(ctx, input.caseId, s.homeNode, { event: { $case: "submitted", value: sealedForHome(ctx, input.caseId, s) } }, 1),
     ...forwarded.map((e, i) =>
       outboxEntry(ctx, input.caseId, s.homeNode, toWire(e as Exclude<CaseEvent, { type: "case.submitted" }>), i + 2),
     ),
@@ -79,4 +79,13 @@ export async function registerSubmission(
     await createCase(ctx, doc, outbox);
     return { created: true, doc };
   });
+}
+
+/**
+ * The submission as it travels: the applicant block (name, id number, phone, address) only sealed
+ * for the home node, bound to the case id; the window's own copy keeps it in clear.
+ */
+function sealedForHome(ctx: ExchangeContext, caseId: string, s: CaseSubmitted): CaseSubmitted {
+  const plain = Applicant.encode(s.applicant ?? Applicant.fromPartial({})).finish();
+  return { ...s, applicant: undefined, sealedApplicant: ctx.sealing.sealFor(s.homeNode, plain, caseId) };
 }

@@ -161,16 +161,22 @@ async function ensureIdp(dir: string, city: string): Promise<void> {
 export const SIGNING_ROLES = ["node", "registry"] as const;
 export type SigningRole = (typeof SIGNING_ROLES)[number];
 
-/** The signing key files of a city's node or registry: its private key (PKCS#8 PEM) and its public entries, active key last. */
-export const signingFiles = (dir: string, city: string, role: SigningRole) => ({
-  key: join(dir, city, `${role}-signing.key`),
-  pub: join(dir, city, `${role}-signing.json`),
+/**
+ * What a bus key does: `signing` (Ed25519; nodes and registries sign what they publish) or
+ * `sealing` (X25519; windows' nodes seal applicants' personal data for a case's home node).
+ */
+export type KeyUse = "signing" | "sealing";
+
+/** A bus key's files: its private key (PKCS#8 PEM) and its public entries, active key last. */
+export const busKeyFiles = (dir: string, city: string, role: SigningRole, use: KeyUse = "signing") => ({
+  key: join(dir, city, `${role}-${use}.key`),
+  pub: join(dir, city, `${role}-${use}.json`),
 });
 
-/** Every public signing key of the development network, as the network configuration lists them. */
+/** Every public bus key of the development network (`signingKeys`, `sealingKeys`), as the network configuration lists them. */
 export const signingKeysPath = (dir: string) => join(dir, "signing-keys.json");
 
-interface SigningEntry {
+interface KeyEntry {
   keyId: string;
   principal: string;
   publicKey: string;
@@ -178,35 +184,40 @@ interface SigningEntry {
 }
 
 /**
- * Creates (or, with `rotate`, replaces) the Ed25519 signing key of a city's node or registry. A
- * rotated key's public half stays listed as retired, so what it signed still verifies.
+ * Creates (or, with `rotate`, replaces) a bus key of a city's node or registry. A rotated key's
+ * public half stays listed as retired (what it signed still verifies) and its private key is kept
+ * beside the new one as `<file>.<key id>` (what was sealed for it can still be opened).
  */
-export function issueSigningKey(dir: string, city: string, role: SigningRole, rotate = false): SigningEntry {
-  const f = signingFiles(dir, city, role);
-  const earlier: SigningEntry[] = existsSync(f.pub) ? (JSON.parse(readFileSync(f.pub, "utf8")) as SigningEntry[]) : [];
-  if (earlier.length > 0 && existsSync(f.key) && !rotate) return earlier[earlier.length - 1]!;
-  const { publicKey, privateKey } = generateKeyPairSync("ed25519");
-  const entry: SigningEntry = {
-    keyId: `${city}-${role}-${Date.now().toString(36)}`,
+export function issueBusKey(dir: string, city: string, role: SigningRole, use: KeyUse = "signing", rotate = false): KeyEntry {
+  const f = busKeyFiles(dir, city, role, use);
+  const earlier: KeyEntry[] = existsSync(f.pub) ? (JSON.parse(readFileSync(f.pub, "utf8")) as KeyEntry[]) : [];
+  const current = earlier[earlier.length - 1];
+  if (current && existsSync(f.key) && !rotate) return current;
+  const { publicKey, privateKey } = use === "signing" ? generateKeyPairSync("ed25519") : generateKeyPairSync("x25519");
+  const entry: KeyEntry = {
+    keyId: `${city}-${role}-${use === "signing" ? "sig" : "seal"}-${Date.now().toString(36)}`,
     principal: `${role}:${city}`,
     publicKey: publicKey.export({ type: "spki", format: "pem" }).toString(),
     status: "active",
   };
+  if (current && existsSync(f.key)) writeAtomic(`${f.key}.${current.keyId}`, readFileSync(f.key, "utf8"), 0o600);
   writeAtomic(f.key, privateKey.export({ type: "pkcs8", format: "pem" }).toString(), 0o600);
   writeAtomic(f.pub, JSON.stringify([...earlier.map((e) => ({ ...e, status: "retired" as const })), entry], null, 2));
   return entry;
 }
 
-/** Rewrites the network's list of public signing keys from every city's files. */
+/** Rewrites the network's lists of public bus keys from every city's files. */
 export function writeSigningKeys(dir: string): void {
-  const keys: SigningEntry[] = [];
+  const lists: Record<string, KeyEntry[]> = { signingKeys: [], sealingKeys: [] };
   for (const city of readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory())) {
     for (const role of SIGNING_ROLES) {
-      const f = signingFiles(dir, city.name, role);
-      if (existsSync(f.pub)) keys.push(...(JSON.parse(readFileSync(f.pub, "utf8")) as SigningEntry[]));
+      for (const use of ["signing", "sealing"] as const) {
+        const f = busKeyFiles(dir, city.name, role, use);
+        if (existsSync(f.pub)) lists[`${use}Keys`]!.push(...(JSON.parse(readFileSync(f.pub, "utf8")) as KeyEntry[]));
+      }
     }
   }
-  const text = JSON.stringify({ signingKeys: keys }, null, 2);
+  const text = JSON.stringify(lists, null, 2);
   if (!existsSync(signingKeysPath(dir)) || readFileSync(signingKeysPath(dir), "utf8") !== text) writeAtomic(signingKeysPath(dir), text);
 }
 
@@ -254,7 +265,8 @@ export async function ensureDevPki(cities: readonly PkiCity[], dir: string = def
         if (!existsSync(identityFiles(dir, city.id, role, name).cert)) await issueIdentity(dir, city.id, role, name);
       }
       await ensureIdp(dir, city.id);
-      for (const role of SIGNING_ROLES) issueSigningKey(dir, city.id, role);
+      for (const role of SIGNING_ROLES) issueBusKey(dir, city.id, role, "signing");
+      issueBusKey(dir, city.id, "node", "sealing");
     }
     writeSigningKeys(dir);
     const bundle = `${cas.join("\n")}\n`;

@@ -26,6 +26,7 @@ import {
   exitAfterFlush,
   healthKeys,
   leaseKeys,
+  loadSealing,
   loadSigner,
   networkTopicSpecs,
   runMain,
@@ -166,6 +167,7 @@ export async function startNode(opts: NodeOptions = {}): Promise<RunningNode> {
   // Refuses a missing or partial TLS configuration, or a signing key the network does not list, before anything else starts.
   const transport = transportOf(cfg, log);
   const signer = loadSigner(cfg, network, node.id, "node");
+  const sealing = loadSealing(cfg, network, node.id);
 
   const inboundGroup = `${cfg.topicPrefix}.${node.id}.node`;
   const inboundTopic = topics.inbound(cfg.topicPrefix, node.id);
@@ -225,6 +227,7 @@ export async function startNode(opts: NodeOptions = {}): Promise<RunningNode> {
       nodes: new Set(network.nodes.map((n) => n.id)),
       signer,
       trust: trustOf(network),
+      sealing,
       bus,
       log,
       onChange: (doc, kind) => changes.publish(doc, kind),

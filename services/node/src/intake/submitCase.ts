@@ -69,6 +69,7 @@ export async function submitCase(input: SubmissionInput, deps: SubmitDeps): Prom
     receivedAt: now,
     windowClerk: s.windowClerk,
     certificateChecks,
+    sealedApplicant: undefined,
   };
   const result = await registerSubmission(deps.ctx, { caseId, submission, identityVerified: s.identityVerified, requestHash });
   if (result.created) return { caseId: result.doc._id, duplicate: false, acceptedAt: now, warnings: checked.warnings };
