@@ -28,7 +28,7 @@ describe("tracking events for operators", () => {
       "quanzhou case.accepted",
       "xiamen case.accepted",
     ];
-    const mine = (records: InRecord[]) => records.map((r) => TrackingEvent.decode(r.value!)).filter((t) => t.caseId === caseId);
+    const mine = (records: readonly InRecord[]) => records.map((r) => TrackingEvent.decode(r.value!)).filter((t) => t.caseId === caseId);
     const records = await readTopic(net.bus, topics.tracking(net.iso.topicPrefix), (r) => mine(r).length >= expected.length);
     const steps = mine(records);
     expect(steps.map((t) => `${t.reportedBy} ${t.step}`).sort()).toEqual([...expected].sort());

@@ -7,3 +7,4 @@ export * from "./kafkaOptions";
 export * from "./readRecords";
 export * from "./producer";
 export * from "./waitForLeaders";
+export * from "./topicReader";

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { Bus } from "@tongban/bus";
 import type { Network } from "@tongban/config";
 import type { CallerFor } from "./cliCallers";
@@ -19,3 +20,6 @@ export interface CliContext {
   /** Opens a node's outbox quarantine (its own database); absent when no store is configured. */
   openQuarantine?: OpenQuarantine;
 }
+
+/** A consumer group name for one read, recognisable as the CLI's: `<prefix>.cli.<purpose>.<random>`. */
+export const throwawayGroup = (prefix: string, purpose: string) => `${prefix}.cli.${purpose}.${randomUUID().slice(0, 8)}`;

@@ -6,7 +6,6 @@ export * from "./output";
 export * from "./table";
 export * from "./formatTime";
 export * from "./progress";
-export * from "./readTopic";
 export * from "./deadLetter";
 export * from "./readDeadLetters";
 export * from "./traceCase";

@@ -1,8 +1,8 @@
+import { readTopic } from "@tongban/bus";
 import { TrackingEvent, topics } from "@tongban/contracts";
 import { type CaseStatus, stateLabels } from "@tongban/lifecycle";
-import type { CliContext } from "./cliContext";
+import { type CliContext, throwawayGroup } from "./cliContext";
 import { formatTime } from "./formatTime";
-import { readTopic, throwawayGroup } from "./readTopic";
 import { table } from "./table";
 
 const dueStageLabels: Record<string, string> = {
@@ -27,14 +27,17 @@ const byTimeline = (a: TrackingEvent, b: TrackingEvent) => a.seq - b.seq || (a.r
 export async function traceCase(ctx: CliContext, caseId: string): Promise<TrackingEvent[]> {
   const steps: TrackingEvent[] = [];
   let undecodable = 0;
-  await readTopic(ctx.bus, topics.tracking(ctx.topicPrefix), throwawayGroup(ctx.topicPrefix, "trace"), (r) => {
-    if (r.key !== caseId || !r.value) return;
-    try {
-      const t = TrackingEvent.decode(r.value);
-      if (t.caseId === caseId) steps.push(t);
-    } catch {
-      undecodable += 1;
-    }
+  await readTopic(ctx.bus, topics.tracking(ctx.topicPrefix), {
+    groupId: throwawayGroup(ctx.topicPrefix, "trace"),
+    handle: (r) => {
+      if (r.key !== caseId || !r.value) return;
+      try {
+        const t = TrackingEvent.decode(r.value);
+        if (t.caseId === caseId) steps.push(t);
+      } catch {
+        undecodable += 1;
+      }
+    },
   });
   const { out } = ctx;
   if (steps.length === 0) {
