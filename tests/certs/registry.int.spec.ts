@@ -7,6 +7,7 @@ import { callUnary, fieldViolationsOf } from "@tongban/rpc";
 import { type CityRegistry, startRegistries, stopRegistries } from "../support/certsNetwork";
 import { type Isolation, isolation } from "../support/testNetwork";
 import { certWhere, purpose, query, registryClients, unknownCertificateId } from "./support";
+import { chainLink, verifyAuditChain } from "@tongban/certs";
 
 const run = promisify(execFile);
 const O = VerificationOutcome;
@@ -174,7 +175,14 @@ describe("certificate registries: purpose-bound, minimum-necessary, audited look
     const r = reg("quanzhou");
     const c = certWhere("valid in quanzhou", (x) => x.registryNode === "quanzhou" && x.status === "valid");
     for (let i = 0; i < 3; i++) await batch(r, [query(c)], purpose(`01CHAIN${i}`));
-    const env = { ...process.env, MONGODB_URI: iso.mongoUri, MONGODB_DB: iso.dbName("quanzhou"), LOG_LEVEL: "silent" };
+    const env = {
+      ...process.env,
+      MONGODB_URI: iso.mongoUri,
+      MONGODB_DB: iso.dbName("quanzhou"),
+      KAFKA_BROKERS: iso.kafkaBrokers.join(","),
+      TONGBAN_TOPIC_PREFIX: iso.topicPrefix,
+      LOG_LEVEL: "silent",
+    };
     const cli = () =>
       run(process.execPath, ["--import", "tsx", "services/certs/src/auditCli.ts", "quanzhou"], { env }).then(
         (x) => ({ code: 0, out: x.stdout }),
@@ -196,5 +204,53 @@ describe("certificate registries: purpose-bound, minimum-necessary, audited look
     expect(bad.code).toBe(1);
     expect(bad.out).toContain(`BROKEN quanzhou`);
     expect(bad.out).toContain(`seq ${victim!._id}`);
+  });
+
+  it("when the registry has anchored its chain head and someone rewrites the whole tail with recomputed hashes, then the API and the CLI detect it", async () => {
+    const r = reg("zhangzhou");
+    const c = certWhere("valid in zhangzhou", (x) => x.registryNode === "zhangzhou" && x.status === "valid");
+    for (let i = 0; i < 4; i++) await batch(r, [query(c)], purpose(`01TAIL${i}`));
+    const anchored = await r.certs.anchors.anchorNow();
+    expect(await verifyChain(r)).toMatchObject({ ok: true, anchorsChecked: 1 });
+
+    // Database access is enough to rewrite every record from the first of these on and re-chain
+    // them: each links to the one before and matches its own hash.
+    const records = await audit(r)
+      .find({}, { sort: { _id: 1 } })
+      .toArray();
+    const from = records.find((x) => x.purpose.caseId === "01TAIL0")!._id;
+    let prev = records.find((x) => x._id === from - 1);
+    for (const rec of records.filter((x) => x._id >= from)) {
+      const { _id, prevHash: _p, hash: _h, ...entry } = rec;
+      const forged = chainLink(prev && { seq: prev._id, hash: prev.hash }, { ...entry, outcome: "NOT_FOUND" });
+      await audit(r).replaceOne({ _id }, forged);
+      prev = forged;
+    }
+    expect(
+      verifyAuditChain(
+        await audit(r)
+          .find({}, { sort: { _id: 1 } })
+          .toArray(),
+      ),
+    ).toMatchObject({ ok: true });
+
+    const broken = await verifyChain(r);
+    expect(broken).toMatchObject({ ok: false, reason: expect.stringContaining("rewritten") });
+    expect(Number(broken.brokenSeq)).toBeLessThanOrEqual(anchored);
+    const env = {
+      ...process.env,
+      MONGODB_URI: iso.mongoUri,
+      MONGODB_DB: iso.dbName("zhangzhou"),
+      KAFKA_BROKERS: iso.kafkaBrokers.join(","),
+      TONGBAN_TOPIC_PREFIX: iso.topicPrefix,
+      LOG_LEVEL: "silent",
+    };
+    const cli = await run(process.execPath, ["--import", "tsx", "services/certs/src/auditCli.ts", "zhangzhou"], { env }).then(
+      (x) => ({ code: 0, out: x.stdout }),
+      (e) => ({ code: e.code as number, out: String(e.stdout) }),
+    );
+    expect(cli.code).toBe(1);
+    expect(cli.out).toContain("BROKEN zhangzhou");
+    expect(cli.out).toContain("rewritten");
   });
 });

@@ -1,5 +1,5 @@
 import { CaseEvent } from "./gen/tongban/v1/case_events";
-import { CertificateRevoked } from "./gen/tongban/v1/certs";
+import { AuditAnchor, CertificateRevoked } from "./gen/tongban/v1/certs";
 import { EventEnvelope } from "./gen/tongban/v1/envelope";
 import { TrackingEvent } from "./gen/tongban/v1/tracking";
 
@@ -26,3 +26,4 @@ export function decodeEnvelope(bytes: Uint8Array): EventEnvelope {
 /** Encoders of the other signed messages on the bus (see signatures). */
 export const encodeTracking = (t: TrackingEvent): Uint8Array => TrackingEvent.encode(t).finish();
 export const encodeRevocation = (r: CertificateRevoked): Uint8Array => CertificateRevoked.encode(r).finish();
+export const encodeAnchor = (a: AuditAnchor): Uint8Array => AuditAnchor.encode(a).finish();

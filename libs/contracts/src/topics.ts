@@ -8,4 +8,18 @@ export const topics = {
   tracking: (prefix: string) => `${prefix}.tracking`,
   /** Certificate revocations from every city's registry (CertificateRevoked, keyed by certificate id). */
   certsRevoked: (prefix: string) => `${prefix}.certs.revoked`,
+  /** Registries' signed audit chain heads (AuditAnchor, keyed by registry node). */
+  certsAnchors: (prefix: string) => `${prefix}.certs.anchors`,
+};
+
+/** Kafka consumer-group names, beside the topics they read (the names are kept: deployments keep their offsets). */
+export const groups = {
+  /** A node's consumer of its inbound topic. */
+  inbound: (prefix: string, node: string) => `${prefix}.${node}.node`,
+  /** A node's consumer of the certificate revocations. */
+  revocations: (prefix: string, node: string) => `${prefix}.${node}.certs-revoked`,
+  /** The monitor's consumer of the tracking topic. */
+  monitorTracking: (prefix: string) => `${prefix}.monitor.tracking`,
+  /** The monitor's consumer of every node's dead-letter topic. */
+  monitorDeadLetters: (prefix: string) => `${prefix}.monitor.dlq`,
 };

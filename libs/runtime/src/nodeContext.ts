@@ -1,17 +1,19 @@
 import { type BusConnection, type TopicSpec } from "@tongban/bus";
 import { topics } from "@tongban/contracts";
-import { type ConfigOf, Network, type NodeConfig, type commonKeys } from "@tongban/config";
+import { type ConfigOf, Network, type NodeConfig, type commonKeys, type kafkaKeys } from "@tongban/config";
 import type { Logger } from "@tongban/log";
 import type { AccessDenial } from "@tongban/rpc";
 
 type Common = ConfigOf<typeof commonKeys>;
 
-/** Kafka connection settings from the common configuration keys. */
-export function busConnection(cfg: Common, clientId: string): BusConnection {
+/** Kafka connection settings from the Kafka configuration group (every process builds its connection here). */
+export function busConnection(cfg: ConfigOf<typeof kafkaKeys>, clientId: string): BusConnection {
   const conn: BusConnection = { clientId, brokers: cfg.kafkaBrokers, ssl: cfg.kafkaSsl };
   if (cfg.kafkaSaslMechanism) {
     if (!cfg.kafkaSaslUsername || !cfg.kafkaSaslPassword) {
-      throw new Error("KAFKA_SASL_MECHANISM is set but KAFKA_SASL_USERNAME / KAFKA_SASL_PASSWORD are missing");
+      throw new Error(
+        "KAFKA_SASL_MECHANISM 已设置但缺少用户名或密码 / KAFKA_SASL_MECHANISM is set but KAFKA_SASL_USERNAME / KAFKA_SASL_PASSWORD are missing",
+      );
     }
     conn.sasl = { mechanism: cfg.kafkaSaslMechanism, username: cfg.kafkaSaslUsername, password: cfg.kafkaSaslPassword };
   }
@@ -35,7 +37,7 @@ export const accessAudit =
     metrics?.accessDenied(d.method, d.code);
   };
 
-/** Topics a network needs: per node an inbound and a dead-letter topic, plus the tracking and certificate-revocation topics. */
+/** Topics a network needs: per node an inbound and a dead-letter topic, plus the tracking, certificate-revocation and audit-anchor topics. */
 export function networkTopicSpecs(prefix: string, nodeIds: readonly string[], partitions = 3): TopicSpec[] {
   return [
     ...nodeIds.flatMap((id) => [
@@ -44,5 +46,6 @@ export function networkTopicSpecs(prefix: string, nodeIds: readonly string[], pa
     ]),
     { topic: topics.tracking(prefix), partitions },
     { topic: topics.certsRevoked(prefix), partitions },
+    { topic: topics.certsAnchors(prefix), partitions: 1 },
   ];
 }

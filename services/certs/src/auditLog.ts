@@ -1,6 +1,6 @@
 import type { Collection, Db } from "mongodb";
 import { isDuplicateKey } from "@tongban/store";
-import { type AuditEntry, type AuditRecord, AuditChainVerifier, type ChainReport, chainLink } from "./domain/auditChain";
+import { type Anchor, type AuditEntry, type AuditRecord, AuditChainVerifier, type ChainReport, chainLink } from "./domain/auditChain";
 
 export const CERT_AUDIT = "cert_audit";
 
@@ -93,9 +93,15 @@ export class AuditLog {
     return last ? { seq: last._id, hash: last.hash } : undefined;
   }
 
-  /** Walks the chain in sequence order (streamed) and reports the first broken link. */
-  async verify(): Promise<ChainReport> {
-    const v = new AuditChainVerifier();
+  /** The chain head: the last record's sequence and hash (none for an empty chain). */
+  async head(): Promise<{ seq: number; hash: string } | undefined> {
+    await this.idle();
+    return this.tail ?? (await this.readTail());
+  }
+
+  /** Walks the chain in sequence order (streamed) and reports the first broken link, also against published `anchors`. */
+  async verify(anchors: readonly Anchor[] = []): Promise<ChainReport> {
+    const v = new AuditChainVerifier(anchors);
     const cursor = this.records.find({}, { sort: { _id: 1 }, batchSize: 1_000 });
     try {
       for await (const r of cursor) if (!v.next(r)) break;

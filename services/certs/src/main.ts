@@ -16,9 +16,11 @@ import {
   runMain,
   signingKeys,
   thisNode,
+  trustOf,
 } from "@tongban/runtime";
 import { KeyedMutex, OutboxRelay, connectMongo, storeReachable } from "@tongban/store";
 import { z } from "zod";
+import { AuditAnchors } from "./auditAnchors";
 import { AuditLog } from "./auditLog";
 import { CERTIFICATES, CertificateStore } from "./certificateStore";
 import { Registry } from "./registry";
@@ -59,6 +61,11 @@ export const certsConfigSpec = {
     doc: "sliding window of CERTS_MISMATCH_LIMIT, in milliseconds",
     schema: z.coerce.number().int().min(1).default(600_000),
   },
+  anchorIntervalMs: {
+    env: "CERTS_ANCHOR_INTERVAL_MS",
+    doc: "how often the registry signs its audit chain head and publishes it on the anchors topic (when the chain grew)",
+    schema: z.coerce.number().int().min(50).default(60_000),
+  },
   mismatchCallers: {
     env: "CERTS_MISMATCH_CALLERS",
     doc: "caller identities whose mismatch answers are tracked at once (bounds memory); beyond it an idle one is forgotten first",
@@ -82,6 +89,7 @@ export interface RunningCerts {
   log: Logger;
   registry: Registry;
   audit: AuditLog;
+  anchors: AuditAnchors;
   store: CertificateStore;
   relay: OutboxRelay;
   stop(): Promise<void>;
@@ -104,7 +112,10 @@ export async function startCerts(opts: CertsOptions = {}): Promise<RunningCerts>
   const signer = loadSigner(cfg, network, node.id, "registry");
 
   const bus = new Bus(busConnection(cfg, `tongban-certs-${node.id}`), log);
-  await bus.ensureTopics([{ topic: topics.certsRevoked(cfg.topicPrefix), partitions: 3 }]);
+  await bus.ensureTopics([
+    { topic: topics.certsRevoked(cfg.topicPrefix), partitions: 3 },
+    { topic: topics.certsAnchors(cfg.topicPrefix), partitions: 1 },
+  ]);
   const mongo = await connectMongo(cfg.mongoUri, dbNameOf(cfg));
   const lock = new KeyedMutex();
   const store = await CertificateStore.open(mongo.db, lock, cfg.recordCacheMs);
@@ -117,6 +128,18 @@ export async function startCerts(opts: CertsOptions = {}): Promise<RunningCerts>
     lock,
   });
   relay.start();
+  const anchors = new AuditAnchors({
+    bus,
+    audit,
+    signer,
+    trust: trustOf(network),
+    registryNode: node.id,
+    topicPrefix: cfg.topicPrefix,
+    intervalMs: cfg.anchorIntervalMs,
+    now,
+    log: log.child({ component: "anchors" }),
+  });
+  anchors.start();
   const registry = new Registry({
     nodeId: node.id,
     topicPrefix: cfg.topicPrefix,
@@ -126,6 +149,7 @@ export async function startCerts(opts: CertsOptions = {}): Promise<RunningCerts>
     now,
     ids,
     signer,
+    anchors,
     onOutbox: (certificateId) => relay.kick(certificateId),
     mismatchLimits: { limit: cfg.mismatchLimit, windowMs: cfg.mismatchWindowMs, maxCallers: cfg.mismatchCallers },
   });
@@ -169,6 +193,7 @@ export async function startCerts(opts: CertsOptions = {}): Promise<RunningCerts>
     log,
     registry,
     audit,
+    anchors,
     store,
     relay,
     stop: async () => {
@@ -176,6 +201,8 @@ export async function startCerts(opts: CertsOptions = {}): Promise<RunningCerts>
       server.setServing(false);
       await server.stop();
       await audit.idle();
+      await anchors.stop();
+      await anchors.anchorNow().catch((err) => log.warn({ err }, "audit chain head not anchored at stop"));
       await relay.stop();
       await mongo.close();
       await bus.close();

@@ -15,6 +15,7 @@ import {
   tooManyDescription,
 } from "@tongban/bounds";
 import type { IdGenerator, Signer } from "@tongban/contracts";
+import type { AuditAnchors } from "./auditAnchors";
 import { AppError, type FieldViolation } from "@tongban/rpc";
 import type { AuditLog } from "./auditLog";
 import type { CertificateDoc, CertificateStore } from "./certificateStore";
@@ -63,6 +64,8 @@ export interface RegistryDeps {
   ids: IdGenerator;
   /** The registry's signing key: its revocation events are signed. */
   signer: Signer;
+  /** The registry's published audit chain heads. */
+  anchors: Pick<AuditAnchors, "read">;
   /** A certificate's outbox got its revocation event: relay it now. */
   onOutbox: (certificateId: string) => void;
   /** Holder-mismatch answers per caller (the registry is not an oracle for guessing holders). */
@@ -285,7 +288,8 @@ export class Registry {
     };
   }
 
-  verifyAuditChain(): Promise<ChainReport> {
-    return this.d.audit.verify();
+  /** The audit chain checked record by record and against the chain heads this registry published. */
+  async verifyAuditChain(): Promise<ChainReport> {
+    return this.d.audit.verify(await this.d.anchors.read());
   }
 }

@@ -138,8 +138,8 @@ export function registryGrpc(registry: Registry, log: Logger, access: Logger = l
     verifyAuditChain: handler<VerifyAuditChainRequest, VerifyAuditChainResponse>("VerifyAuditChain", async () => {
       const r = await registry.verifyAuditChain();
       return r.ok
-        ? { ok: true, checked: r.checked, brokenSeq: 0, reason: "", headHash: r.headHash }
-        : { ok: false, checked: r.checked, brokenSeq: r.brokenSeq, reason: r.reason, headHash: "" };
+        ? { ok: true, checked: r.checked, brokenSeq: 0, reason: "", headHash: r.headHash, anchorsChecked: r.anchorsChecked }
+        : { ok: false, checked: r.checked, brokenSeq: r.brokenSeq, reason: r.reason, headHash: "", anchorsChecked: r.anchorsChecked };
     }),
   };
 }

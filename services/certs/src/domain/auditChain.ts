@@ -62,8 +62,16 @@ export function chainLink(prev: { seq: number; hash: string } | undefined, e: Au
   return { _id: seq, ...e, prevHash, hash: auditHash(seq, prevHash, e) };
 }
 
-export type ChainReport =
-  { ok: true; checked: number; headHash: string } | { ok: false; checked: number; brokenSeq: number; reason: string };
+export type ChainReport = (
+  { ok: true; checked: number; headHash: string } | { ok: false; checked: number; brokenSeq: number; reason: string }
+) & { anchorsChecked: number };
+
+/** A chain head the registry signed and published: record `seq` had hash `hash` at `at`. */
+export interface Anchor {
+  seq: number;
+  hash: string;
+  at: Date;
+}
 
 /**
  * Checks a chain record by record, in sequence order, so a long log can be streamed. The first
@@ -74,12 +82,23 @@ export class AuditChainVerifier {
   private expected = 1;
   private prevHash = GENESIS_HASH;
   private broken: ChainReport | undefined;
+  private readonly anchors: Map<number, Anchor>;
+  private anchorsChecked = 0;
+
+  /**
+   * `anchors` are published chain heads: a record at an anchored sequence must still have the
+   * anchored hash, and the chain must reach the last anchored sequence — so a rewrite of the whole
+   * tail with recomputed hashes, or a cut-off tail, is caught, not only an edited record.
+   */
+  constructor(anchors: readonly Anchor[] = []) {
+    this.anchors = new Map(anchors.map((a) => [a.seq, a]));
+  }
 
   /** Feeds the next record; returns false once the chain is broken (further records are ignored). */
   next(r: AuditRecord): boolean {
     if (this.broken) return false;
     const fail = (brokenSeq: number, reason: string) => {
-      this.broken = { ok: false, checked: this.expected, brokenSeq, reason };
+      this.broken = { ok: false, checked: this.expected, brokenSeq, reason, anchorsChecked: this.anchorsChecked };
       return false;
     };
     if (r._id !== this.expected) {
@@ -92,19 +111,40 @@ export class AuditChainVerifier {
     if (Number.isNaN(at.getTime()) || auditHash(r._id, r.prevHash, { ...r, at }) !== r.hash) {
       return fail(r._id, `第 ${r._id} 条审计记录内容被改动 / audit record ${r._id} was altered (hash mismatch)`);
     }
+    const anchor = this.anchors.get(r._id);
+    if (anchor) {
+      if (anchor.hash !== r.hash) {
+        return fail(
+          r._id,
+          `第 ${r._id} 条审计记录与 ${anchor.at.toISOString()} 发布的链头锚点不符（链尾被重写）/ audit record ${r._id} does not match the chain head anchored at ${anchor.at.toISOString()} (the tail was rewritten)`,
+        );
+      }
+      this.anchorsChecked++;
+    }
     this.prevHash = r.hash;
     this.expected++;
     return true;
   }
 
   report(): ChainReport {
-    return this.broken ?? { ok: true, checked: this.expected - 1, headHash: this.prevHash };
+    if (this.broken) return this.broken;
+    const last = Math.max(0, ...this.anchors.keys());
+    if (last >= this.expected) {
+      return {
+        ok: false,
+        checked: this.expected - 1,
+        brokenSeq: this.expected,
+        reason: `审计记录 ${this.expected}–${last} 缺失，但已发布锚点 / audit records ${this.expected}–${last} are missing although their head was anchored (the tail was cut off)`,
+        anchorsChecked: this.anchorsChecked,
+      };
+    }
+    return { ok: true, checked: this.expected - 1, headHash: this.prevHash, anchorsChecked: this.anchorsChecked };
   }
 }
 
 /** Verifies a whole chain held in memory. */
-export function verifyAuditChain(records: Iterable<AuditRecord>): ChainReport {
-  const v = new AuditChainVerifier();
+export function verifyAuditChain(records: Iterable<AuditRecord>, anchors: readonly Anchor[] = []): ChainReport {
+  const v = new AuditChainVerifier(anchors);
   for (const r of records) if (!v.next(r)) break;
   return v.report();
 }

@@ -29,8 +29,8 @@ describe("audit hash chain", () => {
 
   it("when nothing was changed, then verification passes and reports the head", () => {
     const c = chain(5);
-    expect(verifyAuditChain(c)).toEqual({ ok: true, checked: 5, headHash: c[4]!.hash });
-    expect(verifyAuditChain([])).toEqual({ ok: true, checked: 0, headHash: GENESIS_HASH });
+    expect(verifyAuditChain(c)).toEqual({ ok: true, checked: 5, headHash: c[4]!.hash, anchorsChecked: 0 });
+    expect(verifyAuditChain([])).toEqual({ ok: true, checked: 0, headHash: GENESIS_HASH, anchorsChecked: 0 });
   });
 
   it("when a stored field of a record is altered, then that record is the first broken link", () => {
@@ -67,5 +67,38 @@ describe("audit hash chain", () => {
     expect(verifyAuditChain([first, other])).toMatchObject({ ok: false, brokenSeq: 2 });
     const { caller: _dropped, ...stripped } = second;
     expect(verifyAuditChain([first, stripped])).toMatchObject({ ok: false, brokenSeq: 2 });
+  });
+
+  /** The chain with records from `from` on rewritten (outcome changed) and every later hash recomputed: intact by itself. */
+  function rewrittenTail(c: AuditRecord[], from: number): AuditRecord[] {
+    const out = c.slice(0, from - 1);
+    for (let i = from; i <= c.length; i++) {
+      const prev = out.at(-1);
+      out.push(chainLink(prev && { seq: prev._id, hash: prev.hash }, { ...entry(i), outcome: "NOT_FOUND" }));
+    }
+    return out;
+  }
+
+  it("when the whole tail is rewritten with recomputed hashes, then it passes on its own but not against a published anchor", () => {
+    const c = chain(6);
+    const anchors = [
+      { seq: 3, hash: c[2]!.hash, at: new Date("2026-01-01T00:00:00Z") },
+      { seq: 5, hash: c[4]!.hash, at: new Date("2026-01-01T00:01:00Z") },
+    ];
+    expect(verifyAuditChain(c, anchors)).toMatchObject({ ok: true, anchorsChecked: 2 });
+    const forged = rewrittenTail(c, 4);
+    expect(verifyAuditChain(forged)).toMatchObject({ ok: true });
+    expect(verifyAuditChain(forged, anchors)).toMatchObject({
+      ok: false,
+      brokenSeq: 5,
+      reason: expect.stringContaining("rewritten"),
+      anchorsChecked: 1,
+    });
+  });
+
+  it("when the tail is cut off below an anchored head, then the missing records are the broken link", () => {
+    const c = chain(6);
+    const anchors = [{ seq: 6, hash: c[5]!.hash, at: new Date("2026-01-01T00:00:00Z") }];
+    expect(verifyAuditChain(c.slice(0, 4), anchors)).toMatchObject({ ok: false, brokenSeq: 5, reason: expect.stringContaining("cut off") });
   });
 });
