@@ -127,7 +127,7 @@ describe("the operator CLI against a running network", () => {
       const found = await readDeadLetters(context(), ["quanzhou"]);
       return found.length >= 2 ? found[1] : undefined;
     });
-    expect(again!.record.headers["x-replayed-from"]).toBe(`${dlqTopic}/${first!.record.partition}/${first!.record.offset}`);
+    expect(again!.record.headers["x-replay-of"]).toBe(`${dlqTopic}:${first!.record.partition}:${first!.record.offset}`);
     expect(again!.record.headers["trace-id"]).toBe("trace-0");
     expect(again!.sourceTopic).toBe(inbound);
     expect(again!.record.value).toEqual(first!.record.value);

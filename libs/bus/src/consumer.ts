@@ -1,6 +1,7 @@
 import type { Consumer, EachBatchPayload, IHeaders, Kafka, RetryOptions } from "kafkajs";
 import type { Logger } from "pino";
 import type { BusObserver, ConsumeOutcome } from "./busObserver";
+import { DLQ_HEADERS, deadLetterHeaders } from "./deadLetters";
 import { eventTypeOf } from "./busObserver";
 import { classifyPublishError } from "./producer";
 import { describeError, isTransientError } from "./transientError";
@@ -352,15 +353,15 @@ export class ManagedConsumer {
    */
   private async deadLetter(record: InRecord, code: string, reason: string): Promise<RecordOutcome> {
     const key = `${record.topic}/${record.partition}`;
-    const dlqHeaders: Record<string, string> = {
-      "x-dlq-reason": truncate(reason, MAX_DLQ_REASON_CHARS),
-      "x-dlq-code": truncate(code, MAX_DLQ_HEADER_CHARS),
-      "x-dlq-source-topic": record.topic,
-      "x-dlq-source-partition": String(record.partition),
-      "x-dlq-source-offset": record.offset,
-      "x-dlq-group": this.opts.groupId,
-      "x-dlq-at": new Date().toISOString(),
-    };
+    const dlqHeaders = deadLetterHeaders({
+      reason: truncate(reason, MAX_DLQ_REASON_CHARS),
+      code: truncate(code, MAX_DLQ_HEADER_CHARS),
+      sourceTopic: record.topic,
+      sourcePartition: record.partition,
+      sourceOffset: record.offset,
+      group: this.opts.groupId,
+      at: new Date(),
+    });
     const copied: Record<string, string> = {};
     for (const [k, v] of Object.entries(record.headers)) copied[truncate(k, MAX_DLQ_HEADER_CHARS)] = truncate(v, MAX_DLQ_HEADER_CHARS);
     let valueDropped: string | undefined;
@@ -384,7 +385,7 @@ export class ManagedConsumer {
           // A key near the size limit would fail again: only its start is kept here.
           key: truncate(record.key ?? "", MAX_DLQ_HEADER_CHARS),
           value: Buffer.alloc(0),
-          headers: { ...kept, ...dlqHeaders, "x-dlq-value-dropped": failure.code },
+          headers: { ...kept, ...dlqHeaders, [DLQ_HEADERS.valueDropped]: failure.code },
         });
       }
     } catch (err) {
@@ -398,7 +399,14 @@ export class ManagedConsumer {
     }
     this.failures.delete(key);
     this.log.warn(
-      { topic: record.topic, partition: record.partition, offset: record.offset, code, reason: dlqHeaders["x-dlq-reason"], valueDropped },
+      {
+        topic: record.topic,
+        partition: record.partition,
+        offset: record.offset,
+        code,
+        reason: dlqHeaders[DLQ_HEADERS.reason],
+        valueDropped,
+      },
       valueDropped ? "dead-lettered without its value" : "dead-lettered",
     );
     this.ports.notify((o) => o.deadLettered(record.topic, code));

@@ -8,3 +8,4 @@ export * from "./readRecords";
 export * from "./producer";
 export * from "./waitForLeaders";
 export * from "./topicReader";
+export * from "./deadLetters";

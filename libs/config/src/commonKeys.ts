@@ -17,9 +17,11 @@ const list = (dflt: string) =>
         .filter(Boolean),
     );
 
-/** Keys every exchange-node service shares: identity, Kafka, MongoDB, gRPC, logging. */
-export const commonKeys = {
-  node: { env: "TONGBAN_NODE", doc: "this node's id in deploy/network.json (e.g. xiamen)", schema: z.string().min(1) },
+/**
+ * Where Kafka is and how a client reaches it (topic prefix, brokers, TLS, SASL): one group, spread
+ * into every process's configuration, read by one connection builder (busConnection).
+ */
+export const kafkaKeys = {
   topicPrefix: {
     env: "TONGBAN_TOPIC_PREFIX",
     doc: "prefix of every Kafka topic (tongban.<node>.inbound, …)",
@@ -37,6 +39,12 @@ export const commonKeys = {
   },
   kafkaSaslUsername: { env: "KAFKA_SASL_USERNAME", doc: "SASL user name", schema: z.string().optional() },
   kafkaSaslPassword: { env: "KAFKA_SASL_PASSWORD", doc: "SASL password", schema: z.string().optional() },
+} satisfies Record<string, ConfigKey>;
+
+/** Keys every exchange-node service shares: identity, Kafka, MongoDB, gRPC, logging. */
+export const commonKeys = {
+  node: { env: "TONGBAN_NODE", doc: "this node's id in deploy/network.json (e.g. xiamen)", schema: z.string().min(1) },
+  ...kafkaKeys,
   mongoUri: { env: "MONGODB_URI", doc: "MongoDB-wire connection string", schema: z.string().default("mongodb://127.0.0.1:27018/") },
   mongoDb: { env: "MONGODB_DB", doc: "database name; default tongban_<node> (one database per node)", schema: z.string().optional() },
   grpcHost: { env: "GRPC_HOST", doc: "address the gRPC server binds to", schema: z.string().default("127.0.0.1") },

@@ -1,5 +1,4 @@
-import type { BusConnection } from "@tongban/bus";
-import { type ConfigOf, commonKeys } from "@tongban/config";
+import { type ConfigOf, commonKeys, kafkaKeys } from "@tongban/config";
 import { z } from "zod";
 
 /**
@@ -7,12 +6,7 @@ import { z } from "zod";
  * identity its gRPC calls use (default: the development PKI's operator-main of the city called).
  */
 export const cliConfigSpec = {
-  topicPrefix: commonKeys.topicPrefix,
-  kafkaBrokers: commonKeys.kafkaBrokers,
-  kafkaSsl: commonKeys.kafkaSsl,
-  kafkaSaslMechanism: commonKeys.kafkaSaslMechanism,
-  kafkaSaslUsername: commonKeys.kafkaSaslUsername,
-  kafkaSaslPassword: commonKeys.kafkaSaslPassword,
+  ...kafkaKeys,
   grpcTlsCert: {
     ...commonKeys.grpcTlsCert,
     doc: "PEM certificate of the operator identity for gRPC calls (mTLS); with GRPC_TLS_KEY and GRPC_TLS_CA. Unset: the development PKI's operator-main of the city called",
@@ -34,15 +28,3 @@ export const cliConfigSpec = {
   logLevel: { ...commonKeys.logLevel, schema: commonKeys.logLevel.schema.unwrap().default("warn") },
 };
 export type CliConfig = ConfigOf<typeof cliConfigSpec>;
-
-/** Kafka settings of the CLI's bus (TLS and SASL from configuration, as everywhere). */
-export function cliBusConnection(cfg: CliConfig): BusConnection {
-  const conn: BusConnection = { clientId: "tongban-cli", brokers: cfg.kafkaBrokers, ssl: cfg.kafkaSsl };
-  if (cfg.kafkaSaslMechanism) {
-    if (!cfg.kafkaSaslUsername || !cfg.kafkaSaslPassword) {
-      throw new Error("KAFKA_SASL_MECHANISM 已设置但缺少用户名或密码 / KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD are required");
-    }
-    conn.sasl = { mechanism: cfg.kafkaSaslMechanism, username: cfg.kafkaSaslUsername, password: cfg.kafkaSaslPassword };
-  }
-  return conn;
-}

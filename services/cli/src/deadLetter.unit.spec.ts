@@ -31,14 +31,15 @@ describe("replaying a dead letter", () => {
       code: "UNKNOWN_CASE",
       reason: "unknown case",
       sourceTopic: "t.quanzhou.inbound",
+      sourcePartition: 2,
       sourceOffset: "40",
       type: "case.accepted",
     });
-    expect(replayRecordOf(d, "t.quanzhou.inbound")).toEqual({
+    expect(replayRecordOf(d, "t.quanzhou.inbound", "replay-1")).toEqual({
       topic: "t.quanzhou.inbound",
       key: "01CASE",
       value: Buffer.from("payload"),
-      headers: { "event-type": "case.accepted", "trace-id": "abc", "x-replayed-from": "t.quanzhou.dlq/0/17" },
+      headers: { "event-type": "case.accepted", "trace-id": "abc", "x-replay-id": "replay-1", "x-replay-of": "t.quanzhou.dlq:0:17" },
     });
   });
 

@@ -1,11 +1,12 @@
 import { fileURLToPath } from "node:url";
 import { Bus } from "@tongban/bus";
 import { ConfigError, Network, loadConfig } from "@tongban/config";
+import { busConnection } from "@tongban/runtime";
 import { createLogger } from "@tongban/log";
 import { type TransportSettings, TransportConfigError } from "@tongban/rpc";
 import { OutboxQuarantine, connectMongo } from "@tongban/store";
 import { type CallerFor, cliCallers } from "./cliCallers";
-import { cliBusConnection, cliConfigSpec } from "./cliConfig";
+import { cliConfigSpec } from "./cliConfig";
 import { runCli } from "./program";
 
 /** `tongban …` (npm run tongban -- …): configuration from the environment, output to stdout. */
@@ -34,7 +35,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   // Logs go to stderr so they never mix with the command's output.
   const log = createLogger({ service: "cli", level: cfg.logLevel, destination: process.stderr });
-  const bus = new Bus(cliBusConnection(cfg), log);
+  const bus = new Bus(busConnection(cfg, "tongban-cli"), log);
   try {
     return await runCli(argv, {
       bus,

@@ -1,4 +1,4 @@
-import { topics } from "@tongban/contracts";
+import { groups, topics } from "@tongban/contracts";
 import type { CliContext } from "./cliContext";
 import { table } from "./table";
 
@@ -20,7 +20,7 @@ export async function showLag(ctx: CliContext, nodes: readonly string[]): Promis
   const neverCommits = `${ctx.topicPrefix}.cli.never-commits`;
   const rows = await Promise.all(
     nodes.map(async (node): Promise<NodeLag> => {
-      const group = `${ctx.topicPrefix}.${node}.node`;
+      const group = groups.inbound(ctx.topicPrefix, node);
       const topic = topics.inbound(ctx.topicPrefix, node);
       try {
         const [lag, deadLetters] = await Promise.all([

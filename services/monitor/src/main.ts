@@ -1,8 +1,8 @@
 import { fileURLToPath } from "node:url";
 import { Bus, PoisonMessage, type Subscription, readRecords } from "@tongban/bus";
 import { WorkingDayCalendar } from "@tongban/calendar";
-import { type ConfigOf, Network, commonKeys, defaultNetworkFile, loadConfig } from "@tongban/config";
-import { TrackingEvent, encodeTracking, signatureFaultReasons, topics, ulidGenerator } from "@tongban/contracts";
+import { type ConfigOf, Network, commonKeys, defaultNetworkFile, kafkaKeys, loadConfig } from "@tongban/config";
+import { TrackingEvent, encodeTracking, groups, signatureFaultReasons, topics, ulidGenerator } from "@tongban/contracts";
 import { spiffeUri } from "@tongban/identity";
 import { type Logger, createLogger } from "@tongban/log";
 import { callerOf, transportOf } from "@tongban/rpc";
@@ -43,12 +43,7 @@ const cityMap = z
   );
 
 export const monitorConfigSpec = {
-  topicPrefix: commonKeys.topicPrefix,
-  kafkaBrokers: commonKeys.kafkaBrokers,
-  kafkaSsl: commonKeys.kafkaSsl,
-  kafkaSaslMechanism: commonKeys.kafkaSaslMechanism,
-  kafkaSaslUsername: commonKeys.kafkaSaslUsername,
-  kafkaSaslPassword: commonKeys.kafkaSaslPassword,
+  ...kafkaKeys,
   mongoUri: commonKeys.mongoUri,
   mongoDb: { env: "MONITOR_MONGODB_DB", doc: "the monitor's own database", schema: z.string().min(1).default("tongban_monitor") },
   httpHost: {
@@ -155,7 +150,7 @@ export async function startMonitor(opts: MonitorOptions = {}): Promise<RunningMo
   const caller = callerOf(transportOf(cfg, log), spiffeUri(city, "operator", "monitor"));
 
   // busConnection reads only the Kafka keys of the common configuration.
-  const conn = busConnection(cfg as unknown as Parameters<typeof busConnection>[0], "tongban-monitor");
+  const conn = busConnection(cfg, "tongban-monitor");
   const bus = new Bus(conn, log);
   const ownDlq = `${prefix}.monitor.dlq`;
   await bus.ensureTopics([...networkTopicSpecs(prefix, nodeIds), { topic: ownDlq, partitions: 1 }]);
@@ -165,14 +160,14 @@ export async function startMonitor(opts: MonitorOptions = {}): Promise<RunningMo
   const book = new CaseBook();
   for await (const r of tracking.all()) book.add(r);
   const live = new LiveEvents();
-  const dlqGroup = `${prefix}.monitor.dlq`;
-  const trackingGroup = `${prefix}.monitor.tracking`;
+  const dlqGroup = groups.monitorDeadLetters(prefix);
+  const trackingGroup = groups.monitorTracking(prefix);
   const replayer = new Replayer({
     store: deadLetters,
     publish: (records) => bus.publish(records),
     read: (topic, partition, offsets) => readRecords(conn, log, topic, partition, offsets),
     lag: (group, topic) => bus.lag(group, topic),
-    inbound: (node) => ({ topic: topics.inbound(prefix, node), group: `${prefix}.${node}.node` }),
+    inbound: (node) => ({ topic: topics.inbound(prefix, node), group: groups.inbound(prefix, node) }),
     monitorDlq: (node) => ({ group: dlqGroup, topic: topics.deadLetter(prefix, node) }),
     ids: ulidGenerator,
     now,
@@ -217,7 +212,7 @@ export async function startMonitor(opts: MonitorOptions = {}): Promise<RunningMo
       deadLetterTopic: ownDlq,
       handle: async (rec) => {
         const node = dlqTopicOf.get(rec.topic)!;
-        const dl = toDeadLetter(node, rec, now(), `${prefix}.${node}.node`);
+        const dl = toDeadLetter(node, rec, now(), groups.inbound(prefix, node));
         await deadLetters.insertDeadLetter(dl);
         await replayer.onDeadLetter(dl);
         live.notify();

@@ -1,8 +1,8 @@
-import type { InRecord, OutRecord } from "@tongban/bus";
+import { type InRecord, type OutRecord, replayHeaders } from "@tongban/bus";
 import type { Logger } from "@tongban/log";
 import { OUTBOX_QUARANTINED } from "@tongban/store";
 import type { DeadLetterStore } from "./adapters/deadLetterStore";
-import { type DeadLetter, type Replay, type ReplayOutcome, replayHeaders } from "./domain/deadLetter";
+import { type DeadLetter, type Replay, type ReplayOutcome } from "./domain/deadLetter";
 import type { TrackingRecord } from "./domain/trackingRecord";
 
 export interface ReplayerDeps {

@@ -2,7 +2,7 @@ import { fileURLToPath } from "node:url";
 import { Bus, type Subscription, settleWithin } from "@tongban/bus";
 import { CertsClient, verifyReferences } from "@tongban/certs-client";
 import { type ConfigOf, Network, commonKeys, loadConfig, metricsKeys } from "@tongban/config";
-import { AuthorityQueueServiceService, type IdGenerator, IntakeServiceService, topics } from "@tongban/contracts";
+import { AuthorityQueueServiceService, type IdGenerator, IntakeServiceService, groups, topics } from "@tongban/contracts";
 import { type ExchangeContext, MAX_ENVELOPE_BYTES, openExchange } from "@tongban/exchange";
 import { CertificateReverifier } from "./intake/certificateReverifier";
 import type { CertificateVerifier } from "./intake/certificateVerifier";
@@ -169,7 +169,7 @@ export async function startNode(opts: NodeOptions = {}): Promise<RunningNode> {
   const signer = loadSigner(cfg, network, node.id, "node");
   const sealing = loadSealing(cfg, network, node.id);
 
-  const inboundGroup = `${cfg.topicPrefix}.${node.id}.node`;
+  const inboundGroup = groups.inbound(cfg.topicPrefix, node.id);
   const inboundTopic = topics.inbound(cfg.topicPrefix, node.id);
   // Assigned once the lease is held; read by the metrics only after that.
   let exchange: Awaited<ReturnType<typeof openExchange>>;
@@ -296,7 +296,7 @@ export async function startNode(opts: NodeOptions = {}): Promise<RunningNode> {
 
     const startConsumer = async () => {
       subscription ??= await bus.consume({
-        groupId: `${cfg.topicPrefix}.${node.id}.node`,
+        groupId: inboundGroup,
         topics: [topics.inbound(cfg.topicPrefix, node.id)],
         deadLetterTopic: topics.deadLetter(cfg.topicPrefix, node.id),
         handle: inboundHandler(ctx, log),
@@ -315,7 +315,7 @@ export async function startNode(opts: NodeOptions = {}): Promise<RunningNode> {
     await startConsumer();
     // Every node reads every registry's revocations and flags its own open cases that relied on them.
     const revocations = await bus.consume({
-      groupId: `${cfg.topicPrefix}.${node.id}.certs-revoked`,
+      groupId: groups.revocations(cfg.topicPrefix, node.id),
       topics: [topics.certsRevoked(cfg.topicPrefix)],
       deadLetterTopic: topics.deadLetter(cfg.topicPrefix, node.id),
       handle: revokedHandler(ctx, network, log.child({ component: "revocations" }), (r) => certs.forget(r.certificateId)),

@@ -1,5 +1,5 @@
 import type { Network } from "@tongban/config";
-import { topics } from "@tongban/contracts";
+import { groups, topics } from "@tongban/contracts";
 import { type Caller, type HealthState, checkHealth } from "@tongban/rpc";
 
 export interface LagRow {
@@ -43,7 +43,7 @@ export class OpsProbe {
     const targets = [
       ...this.network.nodes.map((n) => ({
         node: n.id,
-        group: `${this.topicPrefix}.${n.id}.node`,
+        group: groups.inbound(this.topicPrefix, n.id),
         topic: topics.inbound(this.topicPrefix, n.id),
       })),
       ...this.monitorGroups,

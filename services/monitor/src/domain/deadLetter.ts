@@ -1,11 +1,6 @@
+import { DLQ_HEADER_PREFIX, deadLetterId, parseDeadLetter } from "@tongban/bus";
 import { decodeEnvelope } from "@tongban/contracts";
 import { OUTBOX_QUARANTINED } from "@tongban/store";
-
-/** Headers the bus adds when it dead-letters a record; a replay strips them. */
-export const DLQ_HEADER_PREFIX = "x-dlq-";
-/** Headers the monitor adds to a replayed record, so a re-dead-lettered replay is recognised. */
-export const REPLAY_ID_HEADER = "x-replay-id";
-export const REPLAY_OF_HEADER = "x-replay-of";
 
 /** Routing metadata of a dead-lettered event envelope; never its payload, which may hold personal data. */
 export interface EnvelopeMeta {
@@ -70,8 +65,6 @@ export interface ReplayOutcome {
   at: Date;
 }
 
-export const deadLetterId = (topic: string, partition: number, offset: string) => `${topic}:${partition}:${offset}`;
-
 function envelopeMeta(value: Buffer | null): EnvelopeMeta | undefined {
   if (!value || value.length === 0) return undefined;
   try {
@@ -89,11 +82,6 @@ function envelopeMeta(value: Buffer | null): EnvelopeMeta | undefined {
     return undefined;
   }
 }
-
-const dateOf = (iso: string | undefined) => {
-  const d = iso ? new Date(iso) : undefined;
-  return d && !Number.isNaN(d.getTime()) ? d : undefined;
-};
 
 /**
  * Routing metadata of an outbox quarantine notice: it has no value (the entry stays in the
@@ -114,6 +102,7 @@ export function toDeadLetter(
   defaultGroup: string,
 ): DeadLetter {
   const h = r.headers;
+  const d = parseDeadLetter(h);
   return {
     _id: deadLetterId(r.topic, r.partition, r.offset),
     node,
@@ -121,13 +110,13 @@ export function toDeadLetter(
     partition: r.partition,
     offset: r.offset,
     key: r.key ?? "",
-    reason: h["x-dlq-reason"] ?? "",
-    code: h["x-dlq-code"] ?? "",
-    sourceTopic: h["x-dlq-source-topic"] ?? "",
-    sourcePartition: Number(h["x-dlq-source-partition"] ?? -1),
-    sourceOffset: h["x-dlq-source-offset"] ?? "",
-    group: h["x-dlq-group"] ?? defaultGroup,
-    deadLetteredAt: dateOf(h["x-dlq-at"]),
+    reason: d.reason,
+    code: d.code,
+    sourceTopic: d.sourceTopic ?? "",
+    sourcePartition: d.sourcePartition ?? -1,
+    sourceOffset: d.sourceOffset ?? "",
+    group: d.group ?? defaultGroup,
+    deadLetteredAt: d.at,
     receivedAt,
     headers: Object.entries(h)
       .filter(([name]) => !name.startsWith(DLQ_HEADER_PREFIX))
@@ -135,18 +124,6 @@ export function toDeadLetter(
     event: envelopeMeta(r.value) ?? quarantineMeta(h),
     // A quarantine notice has no value; the size that matters is the quarantined entry's.
     size: r.value?.length || Number(h["x-quarantine-size"] ?? 0) || 0,
-    replayId: h[REPLAY_ID_HEADER],
+    replayId: d.replayId,
   };
-}
-
-/** Headers of a replayed record: the original ones, without the dead-letter and earlier replay headers, plus this replay's. */
-export function replayHeaders(original: Record<string, string>, replayId: string, deadLetterId: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(original)) {
-    if (k.startsWith(DLQ_HEADER_PREFIX) || k === REPLAY_ID_HEADER || k === REPLAY_OF_HEADER) continue;
-    out[k] = v;
-  }
-  out[REPLAY_ID_HEADER] = replayId;
-  out[REPLAY_OF_HEADER] = deadLetterId;
-  return out;
 }
