@@ -1,12 +1,11 @@
 import "./quietTimeoutWarning";
-import { type Admin, Kafka, logLevel as kafkaLogLevel } from "kafkajs";
+import { Kafka, logLevel as kafkaLogLevel } from "kafkajs";
 import type { Logger } from "pino";
 import { type BusObserver, type BusOptions, eventTypeOf } from "./busObserver";
 import { type ConsumeOptions, ManagedConsumer, type Subscription } from "./consumer";
 import { type BusConnection, kafkaConfig } from "./kafkaOptions";
+import { BusAdmin, type TopicSpec } from "./admin";
 import { RecoveringProducer } from "./producer";
-import { settleWithin } from "./withTimeout";
-import { waitForLeaders } from "./waitForLeaders";
 
 /** A record to publish: key orders it (case id), headers carry type and trace. */
 export interface OutRecord {
@@ -16,12 +15,7 @@ export interface OutRecord {
   headers?: Record<string, string>;
 }
 
-export interface TopicSpec {
-  topic: string;
-  partitions?: number;
-  replicationFactor?: number;
-  config?: Record<string, string>;
-}
+export type { TopicSpec } from "./admin";
 
 export {
   type ConsumeOptions,
@@ -37,14 +31,15 @@ const toKafkaLevel = (level: string) =>
   level === "debug" || level === "trace" ? kafkaLogLevel.INFO : level === "silent" ? kafkaLogLevel.NOTHING : kafkaLogLevel.WARN;
 
 /**
- * The Kafka bus behind one interface so the client library can be swapped.
+ * The Kafka bus behind one interface so the client library can be swapped: it wires the producer
+ * (producer.ts), the consumers (consumer.ts) and the admin operations (admin.ts) to one client.
  * One idempotent producer per bus; consumers commit only what their handler made durable.
  */
 export class Bus {
   private readonly kafka: Kafka;
   private readonly producer: RecoveringProducer;
   private readonly consumers = new Set<ManagedConsumer>();
-  private probeAdmin: Admin | undefined;
+  private readonly admin: BusAdmin;
   private readonly observer: BusObserver | undefined;
 
   constructor(
@@ -64,47 +59,12 @@ export class Bus {
       },
     });
     this.producer = new RecoveringProducer(this.kafka, log.child({ component: "producer" }), options.producer);
+    this.admin = new BusAdmin(this.kafka);
   }
 
-  /**
-   * Creates missing topics (existing ones are left as they are), then waits until every
-   * partition of every given topic has a leader in the broker's metadata: a topic the controller
-   * just created can still answer UNKNOWN_TOPIC_OR_PARTITION to a producer for a moment.
-   */
-  async ensureTopics(specs: TopicSpec[], readyTimeoutMs = 30_000): Promise<void> {
-    const admin: Admin = this.kafka.admin();
-    await admin.connect();
-    try {
-      await this.createMissing(admin, specs);
-      await waitForLeaders(
-        admin,
-        specs.map((s) => s.topic),
-        readyTimeoutMs,
-      );
-    } finally {
-      await admin.disconnect();
-    }
-  }
-
-  private async createMissing(admin: Admin, specs: TopicSpec[]): Promise<void> {
-    try {
-      const existing = new Set(await admin.listTopics());
-      const missing = specs.filter((s) => !existing.has(s.topic));
-      if (missing.length === 0) return;
-      await admin.createTopics({
-        // kafkajs's own wait gives up on UNKNOWN_TOPIC_OR_PARTITION; ensureTopics waits for leaders itself.
-        waitForLeaders: false,
-        topics: missing.map((s) => ({
-          topic: s.topic,
-          numPartitions: s.partitions ?? 3,
-          replicationFactor: s.replicationFactor ?? -1,
-          configEntries: Object.entries(s.config ?? {}).map(([name, value]) => ({ name, value })),
-        })),
-      });
-    } catch (err) {
-      // A concurrent creator (another node starting) is not an error.
-      if ((err as { type?: string }).type !== "TOPIC_ALREADY_EXISTS") throw err;
-    }
+  /** Creates missing topics and waits until every partition has a leader (see BusAdmin). */
+  ensureTopics(specs: TopicSpec[], readyTimeoutMs = 30_000): Promise<void> {
+    return this.admin.ensureTopics(specs, readyTimeoutMs);
   }
 
   /** Publishes records with acks from all in-sync replicas; resolves once the broker has them. */
@@ -167,65 +127,20 @@ export class Bus {
     };
   }
 
-  /**
-   * Whether a broker answers a metadata request within `timeoutMs` (for health checks). Keeps one
-   * admin client between calls and drops it after a failure so the next probe reconnects.
-   */
-  async brokerReachable(timeoutMs = 1_500): Promise<boolean> {
-    const probe = async () => {
-      if (!this.probeAdmin) {
-        const admin = this.kafka.admin({ retry: { retries: 0 } });
-        this.probeAdmin = admin;
-        await admin.connect();
-      }
-      await this.probeAdmin.describeCluster();
-      return true;
-    };
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      const answer = probe();
-      answer.catch(() => undefined); // a late failure after the timeout is not news
-      return await Promise.race([
-        answer,
-        new Promise<boolean>((_, reject) => {
-          timer = setTimeout(() => reject(new Error("broker probe timed out")), timeoutMs);
-        }),
-      ]);
-    } catch {
-      const admin = this.probeAdmin;
-      this.probeAdmin = undefined;
-      if (admin) void settleWithin(admin.disconnect(), timeoutMs);
-      return false;
-    } finally {
-      clearTimeout(timer);
-    }
+  /** Whether a broker answers within `timeoutMs` (health checks). */
+  brokerReachable(timeoutMs = 1_500): Promise<boolean> {
+    return this.admin.brokerReachable(timeoutMs);
   }
 
   /** Records not yet committed by `groupId` on `topic`, summed over its partitions. */
-  async lag(groupId: string, topic: string): Promise<number> {
-    const admin = this.kafka.admin();
-    await admin.connect();
-    try {
-      const [ends, committed] = await Promise.all([admin.fetchTopicOffsets(topic), admin.fetchOffsets({ groupId, topics: [topic] })]);
-      const done = new Map((committed[0]?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]));
-      let lag = 0n;
-      for (const p of ends) {
-        const end = BigInt(p.high);
-        const at = done.get(p.partition) ?? -1n;
-        lag += at < 0n ? end - BigInt(p.low) : end - at;
-      }
-      return Number(lag);
-    } finally {
-      await admin.disconnect();
-    }
+  lag(groupId: string, topic: string): Promise<number> {
+    return this.admin.lag(groupId, topic);
   }
 
   async close(): Promise<void> {
     await Promise.all([...this.consumers].map((c) => c.stop()));
     this.consumers.clear();
-    const admin = this.probeAdmin;
-    this.probeAdmin = undefined;
-    if (admin) await settleWithin(admin.disconnect(), 2_000);
+    await this.admin.close();
     await this.producer.close();
   }
 }

@@ -9,3 +9,4 @@ export * from "./producer";
 export * from "./waitForLeaders";
 export * from "./topicReader";
 export * from "./deadLetters";
+export * from "./admin";
