@@ -3,3 +3,4 @@ export * from "./nodeContext";
 export * from "./healthMonitor";
 export * from "./runtimeKeys";
 export * from "./signing";
+export * from "./cityService";

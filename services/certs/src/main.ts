@@ -1,10 +1,10 @@
 import { fileURLToPath } from "node:url";
 import { Bus } from "@tongban/bus";
-import { type ConfigOf, Network, commonKeys, loadConfig } from "@tongban/config";
+import { type ConfigOf, type Network, commonKeys } from "@tongban/config";
 import { CertificateRegistryServiceService, type IdGenerator, topics, ulidGenerator } from "@tongban/contracts";
 import { demoCertificates } from "@tongban/demo";
-import { type Logger, createLogger } from "@tongban/log";
-import { type RunningGrpcServer, startGrpcServer, transportOf } from "@tongban/rpc";
+import type { Logger } from "@tongban/log";
+import { type RunningGrpcServer, startGrpcServer } from "@tongban/rpc";
 import { CERTS_MAX_RECEIVE_BYTES } from "@tongban/bounds";
 import {
   HealthMonitor,
@@ -12,10 +12,9 @@ import {
   busConnection,
   dbNameOf,
   healthKeys,
-  loadSigner,
   runMain,
   signingKeys,
-  thisNode,
+  startCityService,
   trustOf,
 } from "@tongban/runtime";
 import { KeyedMutex, OutboxRelay, connectMongo, storeReachable } from "@tongban/store";
@@ -101,15 +100,10 @@ export interface RunningCerts {
  * never writes the node's cases; revocations leave through the certificates' outbox.
  */
 export async function startCerts(opts: CertsOptions = {}): Promise<RunningCerts> {
-  const cfg = loadConfig(certsConfigSpec, process.env, opts.config);
-  const network = opts.network ?? Network.load();
-  const node = thisNode(network, cfg.node);
-  const log = opts.logger ?? createLogger({ service: "certs", node: node.id, level: cfg.logLevel });
+  // Configuration, network, logger, TLS and signing key, each refused with a clear message before anything connects.
+  const { cfg, network, node, log, transport, signer } = startCityService(certsConfigSpec, opts, "certs", "registry");
   const now = opts.now ?? (() => new Date());
   const ids = opts.ids ?? ulidGenerator;
-  // Refuses a missing or partial TLS configuration before anything else starts.
-  const transport = transportOf(cfg, log);
-  const signer = loadSigner(cfg, network, node.id, "registry");
 
   const bus = new Bus(busConnection(cfg, `tongban-certs-${node.id}`), log);
   await bus.ensureTopics([

@@ -1,7 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { Bus, type Subscription, settleWithin } from "@tongban/bus";
 import { CertsClient, verifyReferences } from "@tongban/certs-client";
-import { type ConfigOf, Network, commonKeys, loadConfig, metricsKeys } from "@tongban/config";
+import { type ConfigOf, type Network, commonKeys, metricsKeys } from "@tongban/config";
 import { AuthorityQueueServiceService, type IdGenerator, IntakeServiceService, groups, topics } from "@tongban/contracts";
 import { type ExchangeContext, MAX_ENVELOPE_BYTES, openExchange } from "@tongban/exchange";
 import { CertificateReverifier } from "./intake/certificateReverifier";
@@ -12,9 +12,9 @@ import { inboundHandler } from "./inbound/inboundHandler";
 import { revokedHandler } from "./inbound/revokedHandler";
 import { QueueChanges } from "./queue/queueChanges";
 import { queueGrpc } from "./queue/queueGrpc";
-import { type Logger, createLogger } from "@tongban/log";
+import type { Logger } from "@tongban/log";
 import { Metrics, startMetricsServer } from "@tongban/metrics";
-import { type AccessOptions, type RunningGrpcServer, callerOf, startGrpcServer, transportOf } from "@tongban/rpc";
+import { type AccessOptions, type RunningGrpcServer, callerOf, startGrpcServer } from "@tongban/rpc";
 import { devIssuerOf, spiffeUri, tokenVerifier } from "@tongban/identity";
 import { INTAKE_MAX_RECEIVE_BYTES, QUEUE_MAX_RECEIVE_BYTES } from "@tongban/bounds";
 import {
@@ -27,11 +27,10 @@ import {
   healthKeys,
   leaseKeys,
   loadSealing,
-  loadSigner,
   networkTopicSpecs,
   runMain,
   signingKeys,
-  thisNode,
+  startCityService,
   trustOf,
 } from "@tongban/runtime";
 import { NodeLease, type OutboxRelay, connectMongo, storeReachable } from "@tongban/store";
@@ -160,13 +159,8 @@ export interface RunningNode {
  * The node process owns every write to its case documents; see KeyedMutex.
  */
 export async function startNode(opts: NodeOptions = {}): Promise<RunningNode> {
-  const cfg = loadConfig(nodeConfigSpec, process.env, opts.config);
-  const network = opts.network ?? Network.load();
-  const node = thisNode(network, cfg.node);
-  const log = opts.logger ?? createLogger({ service: "node", node: node.id, level: cfg.logLevel });
-  // Refuses a missing or partial TLS configuration, or a signing key the network does not list, before anything else starts.
-  const transport = transportOf(cfg, log);
-  const signer = loadSigner(cfg, network, node.id, "node");
+  // Configuration, network, logger, TLS and signing key, each refused with a clear message before anything connects.
+  const { cfg, network, node, log, transport, signer } = startCityService(nodeConfigSpec, opts, "node", "node");
   const sealing = loadSealing(cfg, network, node.id);
 
   const inboundGroup = groups.inbound(cfg.topicPrefix, node.id);
