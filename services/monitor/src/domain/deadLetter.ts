@@ -1,4 +1,4 @@
-import { DLQ_HEADER_PREFIX, deadLetterId, parseDeadLetter } from "@tongban/bus";
+import { DLQ_HEADERS, DLQ_HEADER_PREFIX, deadLetterId, parseDeadLetter } from "@tongban/bus";
 import { decodeEnvelope } from "@tongban/contracts";
 import { OUTBOX_QUARANTINED } from "@tongban/store";
 
@@ -90,7 +90,7 @@ function envelopeMeta(value: Buffer | null): EnvelopeMeta | undefined {
 function quarantineMeta(h: Record<string, string>): EnvelopeMeta | undefined {
   const eventId = h["x-quarantine-event"];
   const caseId = h["x-quarantine-case"];
-  if (h["x-dlq-code"] !== OUTBOX_QUARANTINED || !eventId || !caseId) return undefined;
+  if (h[DLQ_HEADERS.code] !== OUTBOX_QUARANTINED || !eventId || !caseId) return undefined;
   return { eventId, caseId, type: h["event-type"] ?? "", caseSeq: 0, sourceNode: h["source-node"] ?? "", targetNode: "" };
 }
 
