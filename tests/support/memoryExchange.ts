@@ -101,17 +101,23 @@ export class MemoryInbox implements InboxStore {
 
 const CITIES = ["xiamen", "quanzhou", "zhangzhou"];
 
+/** A fresh key pair of a city's node as the network configuration lists its public half, and its private PEM. */
+function nodeKey(city: string, type: "ed25519" | "x25519", use: string) {
+  const { publicKey, privateKey } = type === "ed25519" ? generateKeyPairSync("ed25519") : generateKeyPairSync("x25519");
+  const pub = {
+    keyId: `${city}-${use}-test`,
+    principal: `node:${city}` as const,
+    publicKey: publicKey.export({ type: "spki", format: "pem" }).toString(),
+    status: "active" as const,
+  };
+  return { pub, privateKeyPem: privateKey.export({ type: "pkcs8", format: "pem" }).toString() };
+}
+
 /** A signing key per city's node, made once per test file, and the network's public keys. */
 const keys = new Map(
   CITIES.map((city) => {
-    const { publicKey, privateKey } = generateKeyPairSync("ed25519");
-    const pub: PublicSigningKey = {
-      keyId: `${city}-node-test`,
-      principal: `node:${city}`,
-      publicKey: publicKey.export({ type: "spki", format: "pem" }).toString(),
-      status: "active",
-    };
-    return [city, { pub, signer: signerOf(pub.principal, pub.keyId, privateKey.export({ type: "pkcs8", format: "pem" }).toString()) }];
+    const k = nodeKey(city, "ed25519", "sig");
+    return [city, { pub: k.pub as PublicSigningKey, signer: signerOf(k.pub.principal, k.pub.keyId, k.privateKeyPem) }];
   }),
 );
 const trust = new SigningKeys([...keys.values()].map((k) => k.pub));
@@ -119,20 +125,8 @@ const trust = new SigningKeys([...keys.values()].map((k) => k.pub));
 /** A sealing key per city's node: what a window seals for a home only that home opens. */
 const sealingKeys = new Map(
   CITIES.map((city) => {
-    const { publicKey, privateKey } = generateKeyPairSync("x25519");
-    const pub: PublicSealingKey = {
-      keyId: `${city}-seal-test`,
-      principal: `node:${city}`,
-      publicKey: publicKey.export({ type: "spki", format: "pem" }).toString(),
-      status: "active",
-    };
-    return [
-      city,
-      {
-        pub,
-        ring: new SealingKeyring([{ keyId: pub.keyId, privateKeyPem: privateKey.export({ type: "pkcs8", format: "pem" }).toString() }]),
-      },
-    ];
+    const k = nodeKey(city, "x25519", "seal");
+    return [city, { pub: k.pub as PublicSealingKey, ring: new SealingKeyring([{ keyId: k.pub.keyId, privateKeyPem: k.privateKeyPem }]) }];
   }),
 );
 
