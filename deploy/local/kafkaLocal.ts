@@ -1,6 +1,6 @@
 import "@tongban/bus"; // drops kafkajs's TimeoutNegativeWarning on Node >= 23
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Kafka, logLevel } from "kafkajs";
 import { cacheDir, logsDir, repoRoot, stateDir } from "./paths";
@@ -20,12 +20,28 @@ export interface ExtraListener {
   advertisedPort: number;
 }
 
+/**
+ * A broker that runs like a production one: clients authenticate with SASL/SCRAM-SHA-512 over TLS
+ * (the listener's certificate from the network PKI), the StandardAuthorizer refuses whatever no
+ * ACL allows, and `admin` (the provisioner) is the only super user. The SCRAM credentials are
+ * created when the storage is formatted (KRaft `--add-scram`).
+ */
+export interface KafkaSecurity {
+  /** SCRAM users (name → password); must include `admin`. */
+  users: Readonly<Record<string, string>>;
+  /** PEM files: the listener's certificate and its PKCS#8 key, and the trust bundle clients and the broker check against. */
+  certFile: string;
+  keyFile: string;
+  caFile: string;
+}
+
 /** One local broker: its ports, data dir and pid file are named after `name`. */
 export interface KafkaInstanceOptions {
   name: string;
   port: number;
   controllerPort?: number;
   extraListeners?: readonly ExtraListener[];
+  security?: KafkaSecurity;
 }
 
 export interface KafkaInstance {
@@ -80,17 +96,58 @@ export function kafkaInstance(opts?: KafkaInstanceOptions): KafkaInstance {
     logFile: join(logsDir, `${name}.log`),
   };
   const broker = `${host}:${port}`;
+  const security = opts?.security;
+  const jaas = (module: string, user: string, password: string, extra = "") =>
+    `${module} required username="${user}" password="${password}"${extra};`;
+
+  /** The listeners of a secured broker: SASL_SSL for clients and between brokers, SASL (PLAIN) for the controller. */
+  const securedProperties = (sec: KafkaSecurity): string[] => {
+    const admin = sec.users.admin;
+    if (!admin) throw new Error("a secured broker needs an admin user");
+    writeFileSync(
+      join(dataDir, "listener.pem"),
+      `${readFileSync(sec.keyFile, "utf8").trim()}\n${readFileSync(sec.certFile, "utf8").trim()}\n`,
+      {
+        mode: 0o600,
+      },
+    );
+    return [
+      `listeners=SASL_SSL://${host}:${port},CONTROLLER://${host}:${controllerPort}`,
+      `advertised.listeners=SASL_SSL://${host}:${port}`,
+      "controller.listener.names=CONTROLLER",
+      "inter.broker.listener.name=SASL_SSL",
+      "listener.security.protocol.map=SASL_SSL:SASL_SSL,CONTROLLER:SASL_PLAINTEXT",
+      "sasl.enabled.mechanisms=SCRAM-SHA-512",
+      "sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512",
+      `listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=${jaas("org.apache.kafka.common.security.scram.ScramLoginModule", "admin", admin)}`,
+      "sasl.mechanism.controller.protocol=PLAIN",
+      "listener.name.controller.sasl.enabled.mechanisms=PLAIN",
+      `listener.name.controller.plain.sasl.jaas.config=${jaas("org.apache.kafka.common.security.plain.PlainLoginModule", "admin", admin, ` user_admin="${admin}"`)}`,
+      "ssl.keystore.type=PEM",
+      `ssl.keystore.location=${join(dataDir, "listener.pem")}`,
+      "ssl.truststore.type=PEM",
+      `ssl.truststore.location=${sec.caFile}`,
+      "ssl.client.auth=none",
+      "authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+      "allow.everyone.if.no.acl.found=false",
+      "super.users=User:admin",
+    ];
+  };
 
   const serverProperties = (): string =>
     [
       "process.roles=broker,controller",
       "node.id=1",
       `controller.quorum.voters=1@${host}:${controllerPort}`,
-      `listeners=${[`PLAINTEXT://${host}:${port}`, ...extra.map((l) => `${l.name}://${host}:${l.port}`), `CONTROLLER://${host}:${controllerPort}`].join(",")}`,
-      `advertised.listeners=${[`PLAINTEXT://${host}:${port}`, ...extra.map((l) => `${l.name}://${host}:${l.advertisedPort}`)].join(",")}`,
-      "controller.listener.names=CONTROLLER",
-      "inter.broker.listener.name=PLAINTEXT",
-      `listener.security.protocol.map=${["PLAINTEXT", "CONTROLLER", ...extra.map((l) => l.name)].map((n) => `${n}:PLAINTEXT`).join(",")}`,
+      ...(security
+        ? securedProperties(security)
+        : [
+            `listeners=${[`PLAINTEXT://${host}:${port}`, ...extra.map((l) => `${l.name}://${host}:${l.port}`), `CONTROLLER://${host}:${controllerPort}`].join(",")}`,
+            `advertised.listeners=${[`PLAINTEXT://${host}:${port}`, ...extra.map((l) => `${l.name}://${host}:${l.advertisedPort}`)].join(",")}`,
+            "controller.listener.names=CONTROLLER",
+            "inter.broker.listener.name=PLAINTEXT",
+            `listener.security.protocol.map=${["PLAINTEXT", "CONTROLLER", ...extra.map((l) => l.name)].map((n) => `${n}:PLAINTEXT`).join(",")}`,
+          ]),
       `log.dirs=${join(dataDir, "data")}`,
       "num.partitions=3",
       // Topics are provisioned explicitly (inbound, dead-letter, tracking) as in production.
@@ -106,7 +163,13 @@ export function kafkaInstance(opts?: KafkaInstanceOptions): KafkaInstance {
 
   const brokerAnswers = async (): Promise<boolean> => {
     if (!(await tcpOpen(host, port))) return false;
-    const admin = new Kafka({ brokers: [broker], logLevel: logLevel.NOTHING, retry: { retries: 0 } }).admin();
+    const auth = security
+      ? {
+          ssl: { ca: [readFileSync(security.caFile, "utf8")] },
+          sasl: { mechanism: "scram-sha-512" as const, username: "admin", password: security.users.admin! },
+        }
+      : {};
+    const admin = new Kafka({ brokers: [broker], logLevel: logLevel.NOTHING, retry: { retries: 0 }, ...auth }).admin();
     try {
       await admin.connect();
       const cluster = await admin.describeCluster();
@@ -137,7 +200,12 @@ export function kafkaInstance(opts?: KafkaInstanceOptions): KafkaInstance {
       const log4j = `-Dlog4j.configuration=file:${join(repoRoot, "deploy/local/kafka/log4j.properties")}`;
       if (!existsSync(join(dataDir, "data", "meta.properties"))) {
         const clusterId = randomBytes(16).toString("base64url");
-        run("java", ["-cp", classpath, log4j, "kafka.tools.StorageTool", "format", "-t", clusterId, "-c", props], repoRoot);
+        // A secured broker's SCRAM users exist from the start (KRaft keeps them in its metadata).
+        const scram = Object.entries(security?.users ?? {}).flatMap(([name, password]) => [
+          "--add-scram",
+          `SCRAM-SHA-512=[name=${name},password=${password}]`,
+        ]);
+        run("java", ["-cp", classpath, log4j, "kafka.tools.StorageTool", "format", "-t", clusterId, "-c", props, ...scram], repoRoot);
       }
       spawnDetached(proc, "java", ["-Xms256m", "-Xmx768m", "-XX:+UseG1GC", log4j, "-cp", classpath, "kafka.Kafka", props], repoRoot);
       await waitReady(proc, brokerAnswers, 90_000);

@@ -1,6 +1,15 @@
-import type { Admin, Kafka } from "kafkajs";
+import { type Admin, AclOperationTypes, AclPermissionTypes, AclResourceTypes, type Kafka, ResourcePatternTypes } from "kafkajs";
 import { waitForLeaders } from "./waitForLeaders";
 import { settleWithin } from "./withTimeout";
+
+/** An ACL entry to create (see libs/runtime networkAcls). */
+export interface AclEntry {
+  principal: string;
+  resource: "topic" | "group";
+  name: string;
+  pattern: "literal" | "prefixed";
+  operation: "read" | "write" | "describe" | "delete";
+}
 
 export interface TopicSpec {
   topic: string;
@@ -64,6 +73,33 @@ export class BusAdmin {
       return false;
     } finally {
       clearTimeout(timer);
+    }
+  }
+
+  /** Creates ACL entries (creating an existing one again is a no-op at the broker). Needs the provisioner's rights. */
+  async createAcls(entries: readonly AclEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      await admin.createAcls({
+        acl: entries.map((e) => ({
+          principal: e.principal,
+          host: "*",
+          resourceType: e.resource === "topic" ? AclResourceTypes.TOPIC : AclResourceTypes.GROUP,
+          resourceName: e.name,
+          resourcePatternType: e.pattern === "literal" ? ResourcePatternTypes.LITERAL : ResourcePatternTypes.PREFIXED,
+          operation: {
+            read: AclOperationTypes.READ,
+            write: AclOperationTypes.WRITE,
+            describe: AclOperationTypes.DESCRIBE,
+            delete: AclOperationTypes.DELETE,
+          }[e.operation],
+          permissionType: AclPermissionTypes.ALLOW,
+        })),
+      });
+    } finally {
+      await admin.disconnect();
     }
   }
 

@@ -4,7 +4,7 @@ import type { Logger } from "pino";
 import { type BusObserver, type BusOptions, eventTypeOf } from "./busObserver";
 import { type ConsumeOptions, ManagedConsumer, type Subscription } from "./consumer";
 import { type BusConnection, kafkaConfig } from "./kafkaOptions";
-import { BusAdmin, type TopicSpec } from "./admin";
+import { type AclEntry, BusAdmin, type TopicSpec } from "./admin";
 import { RecoveringProducer } from "./producer";
 
 /** A record to publish: key orders it (case id), headers carry type and trace. */
@@ -125,6 +125,11 @@ export class Bus {
       },
       status: () => consumer.status(),
     };
+  }
+
+  /** Creates ACL entries (the provisioner's bus only). */
+  createAcls(entries: readonly AclEntry[]): Promise<void> {
+    return this.admin.createAcls(entries);
   }
 
   /** Whether a broker answers within `timeoutMs` (health checks). */

@@ -4,7 +4,8 @@ import type { KafkaConfig, SASLOptions } from "kafkajs";
 export interface BusConnection {
   clientId: string;
   brokers: string[];
-  ssl?: boolean;
+  /** TLS: on with the system's trust store, or with the given CA bundle (and a client certificate). */
+  ssl?: boolean | { ca: string[]; cert?: string; key?: string };
   sasl?: { mechanism: "scram-sha-256" | "scram-sha-512" | "plain"; username: string; password: string };
 }
 

@@ -31,7 +31,18 @@ export const kafkaKeys = {
       .default("tongban"),
   },
   kafkaBrokers: { env: "KAFKA_BROKERS", doc: "comma-separated Kafka bootstrap brokers", schema: list("127.0.0.1:19092") },
-  kafkaSsl: { env: "KAFKA_SSL", doc: "use TLS to the brokers", schema: bool },
+  kafkaSsl: { env: "KAFKA_SSL", doc: "use TLS to the brokers (implied by KAFKA_SSL_CA)", schema: bool },
+  kafkaSslCa: {
+    env: "KAFKA_SSL_CA",
+    doc: "PEM file: the trust bundle the brokers' certificates are checked against (turns TLS on)",
+    schema: z.string().min(1).optional(),
+  },
+  kafkaSslCert: {
+    env: "KAFKA_SSL_CERT",
+    doc: "PEM file: a client certificate for brokers that ask for one; with KAFKA_SSL_KEY",
+    schema: z.string().min(1).optional(),
+  },
+  kafkaSslKey: { env: "KAFKA_SSL_KEY", doc: "PEM file: the private key of KAFKA_SSL_CERT", schema: z.string().min(1).optional() },
   kafkaSaslMechanism: {
     env: "KAFKA_SASL_MECHANISM",
     doc: "SASL mechanism (scram-sha-256, scram-sha-512, plain); empty for none",

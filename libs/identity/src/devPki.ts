@@ -40,7 +40,7 @@ export function identityFiles(dir: string, city: string, role: Role, name: strin
 /** The development identity provider's files of a city: its signing key (private JWK) and its JWKS. */
 export const idpFiles = (dir: string, city: string) => ({ key: join(dir, city, "idp.key.jwk"), jwks: join(dir, city, "idp.jwks.json") });
 
-/** Identities every city gets: its node and registry (servers), a window, an authority, operators and an auditor. */
+/** Identities every city gets: its node and registry (servers), a window, an authority, operators, an auditor and a Kafka broker's TLS identity. */
 export function defaultIdentities(city: PkiCity): { role: Role; name: string }[] {
   return [
     { role: "node", name: city.id },
@@ -50,6 +50,7 @@ export function defaultIdentities(city: PkiCity): { role: Role; name: string }[]
     { role: "operator", name: "main" },
     { role: "operator", name: "monitor" },
     { role: "auditor", name: "main" },
+    { role: "broker", name: "main" },
     ...(city.issuers ?? []).map((code) => ({ role: "issuer" as const, name: code })),
   ];
 }

@@ -5,9 +5,10 @@ export const TRUST_DOMAIN = "tongban";
  * What a caller is (角色). A window system (窗口系统) submits cases; an authority system (审批系统)
  * works the home queue with clerk tokens; a node (交换节点) calls other cities' registries; a
  * registry (证照库) serves verification; an issuer (发证部门) revokes its own certificates;
- * operators (运维) and auditors (审计) read health and the audit chain.
+ * operators (运维) and auditors (审计) read health and the audit chain; a broker (消息代理) is a
+ * Kafka broker's TLS identity and may call nothing.
  */
-export const roles = ["window", "authority", "node", "registry", "issuer", "operator", "auditor"] as const;
+export const roles = ["window", "authority", "node", "registry", "issuer", "operator", "auditor", "broker"] as const;
 export type Role = (typeof roles)[number];
 
 /** A caller's identity as its certificate states it. */

@@ -4,3 +4,4 @@ export * from "./healthMonitor";
 export * from "./runtimeKeys";
 export * from "./signing";
 export * from "./cityService";
+export * from "./networkAcls";

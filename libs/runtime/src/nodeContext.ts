@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { type BusConnection, type TopicSpec } from "@tongban/bus";
 import { topics } from "@tongban/contracts";
 import { type ConfigOf, Network, type NodeConfig, type commonKeys, type kafkaKeys } from "@tongban/config";
@@ -6,14 +7,26 @@ import type { AccessDenial } from "@tongban/rpc";
 
 type Common = ConfigOf<typeof commonKeys>;
 
-/** Kafka connection settings from the Kafka configuration group (every process builds its connection here). */
+/**
+ * Kafka connection settings from the Kafka configuration group (every process builds its
+ * connection here). SASL PLAIN without TLS is refused: it would send the password in clear.
+ */
 export function busConnection(cfg: ConfigOf<typeof kafkaKeys>, clientId: string): BusConnection {
-  const conn: BusConnection = { clientId, brokers: cfg.kafkaBrokers, ssl: cfg.kafkaSsl };
+  const pem = (path: string | undefined) => (path ? readFileSync(path, "utf8") : undefined);
+  if (Boolean(cfg.kafkaSslCert) !== Boolean(cfg.kafkaSslKey))
+    throw new Error("KAFKA_SSL_CERT 与 KAFKA_SSL_KEY 须同时设置 / KAFKA_SSL_CERT and KAFKA_SSL_KEY go together");
+  const ssl = cfg.kafkaSslCa
+    ? { ca: [pem(cfg.kafkaSslCa)!], ...(cfg.kafkaSslCert ? { cert: pem(cfg.kafkaSslCert)!, key: pem(cfg.kafkaSslKey)! } : {}) }
+    : cfg.kafkaSsl;
+  const conn: BusConnection = { clientId, brokers: cfg.kafkaBrokers, ssl };
   if (cfg.kafkaSaslMechanism) {
     if (!cfg.kafkaSaslUsername || !cfg.kafkaSaslPassword) {
       throw new Error(
         "KAFKA_SASL_MECHANISM 已设置但缺少用户名或密码 / KAFKA_SASL_MECHANISM is set but KAFKA_SASL_USERNAME / KAFKA_SASL_PASSWORD are missing",
       );
+    }
+    if (cfg.kafkaSaslMechanism === "plain" && !ssl) {
+      throw new Error("SASL PLAIN 须配合 TLS / SASL PLAIN without TLS would send the password in clear: set KAFKA_SSL_CA or KAFKA_SSL");
     }
     conn.sasl = { mechanism: cfg.kafkaSaslMechanism, username: cfg.kafkaSaslUsername, password: cfg.kafkaSaslPassword };
   }

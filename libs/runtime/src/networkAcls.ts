@@ -1,0 +1,79 @@
+import { groups, topics } from "@tongban/contracts";
+
+/** One ACL entry: `principal` may `operation` on the topic or consumer group `name` (or every name starting with it). */
+export interface AclSpec {
+  principal: string;
+  resource: "topic" | "group";
+  name: string;
+  pattern: "literal" | "prefixed";
+  operation: "read" | "write" | "describe" | "delete";
+}
+
+/** Kafka principal (SCRAM user) of each process of the network. */
+export const kafkaPrincipals = {
+  node: (city: string) => `node-${city}`,
+  registry: (city: string) => `registry-${city}`,
+  monitor: "monitor",
+  /** The provisioner: creates topics and ACLs (the broker's only super user). */
+  admin: "admin",
+} as const;
+
+/**
+ * What each principal may do on the network's topics (least privilege; the broker refuses the
+ * rest): a node writes the other nodes' inbound topics, its own dead-letter topic and tracking,
+ * and reads only its own inbound topic (with its own consumer group) and the revocations; a
+ * registry writes revocations and its audit anchors (and reads the anchors back to verify); the
+ * monitor reads tracking and the dead-letter topics and writes replays only to inbound topics.
+ */
+export function networkAcls(prefix: string, nodeIds: readonly string[]): AclSpec[] {
+  const allow = (
+    principal: string,
+    resource: AclSpec["resource"],
+    name: string,
+    operation: AclSpec["operation"],
+    pattern: AclSpec["pattern"] = "literal",
+  ) => ({
+    principal: `User:${principal}`,
+    resource,
+    name,
+    pattern,
+    operation,
+  });
+  const out: AclSpec[] = [];
+  for (const n of nodeIds) {
+    const p = kafkaPrincipals.node(n);
+    for (const m of nodeIds) if (m !== n) out.push(allow(p, "topic", topics.inbound(prefix, m), "write"));
+    out.push(
+      allow(p, "topic", topics.deadLetter(prefix, n), "write"),
+      allow(p, "topic", topics.tracking(prefix), "write"),
+      allow(p, "topic", topics.inbound(prefix, n), "read"),
+      allow(p, "topic", topics.certsRevoked(prefix), "read"),
+      allow(p, "group", groups.inbound(prefix, n), "read"),
+      allow(p, "group", groups.revocations(prefix, n), "read"),
+    );
+    const r = kafkaPrincipals.registry(n);
+    out.push(
+      allow(r, "topic", topics.certsRevoked(prefix), "write"),
+      allow(r, "topic", topics.certsAnchors(prefix), "write"),
+      allow(r, "topic", topics.certsAnchors(prefix), "read"),
+      allow(r, "group", `${topics.certsAnchors(prefix)}.reader.`, "read", "prefixed"),
+    );
+    const mon = kafkaPrincipals.monitor;
+    out.push(
+      allow(mon, "topic", topics.deadLetter(prefix, n), "read"),
+      allow(mon, "topic", topics.inbound(prefix, n), "write"),
+      allow(mon, "group", groups.inbound(prefix, n), "describe"),
+    );
+  }
+  const mon = kafkaPrincipals.monitor;
+  out.push(
+    allow(mon, "topic", topics.tracking(prefix), "read"),
+    allow(mon, "topic", `${prefix}.monitor.dlq`, "write"),
+    allow(mon, "group", groups.monitorTracking(prefix), "read"),
+    allow(mon, "group", groups.monitorDeadLetters(prefix), "read"),
+    // Replays read dead letters at given offsets with a throwaway group, then delete it.
+    allow(mon, "group", "tongban-monitor.reader.", "read", "prefixed"),
+    allow(mon, "group", "tongban-monitor.reader.", "delete", "prefixed"),
+  );
+  return out;
+}
