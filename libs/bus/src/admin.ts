@@ -1,4 +1,7 @@
-import { type Admin, AclOperationTypes, AclPermissionTypes, AclResourceTypes, type Kafka, ResourcePatternTypes } from "kafkajs";
+import kafkajs, { type Admin, type Kafka } from "kafkajs";
+
+// Node's ESM loader does not find these among kafkajs's CommonJS exports by name: taken from the default export.
+const { AclOperationTypes, AclPermissionTypes, AclResourceTypes, ResourcePatternTypes } = kafkajs;
 import { waitForLeaders } from "./waitForLeaders";
 import { settleWithin } from "./withTimeout";
 
