@@ -5,7 +5,7 @@ import { type CertificateRegistryServiceClient, VerificationOutcome } from "@ton
 import type { Role } from "@tongban/identity";
 import { createLogger } from "@tongban/log";
 import { callUnary, devTlsSettings, errorReasonOf } from "@tongban/rpc";
-import { type Isolation, isolation, network } from "../support/testNetwork";
+import { type Isolation, isolation, network, provisionTopics } from "../support/testNetwork";
 import { certWhere, purpose, query, registryClients } from "./support";
 
 const O = VerificationOutcome;
@@ -34,6 +34,7 @@ describe("certificate registry access: nodes verify for their own city, issuers 
 
   beforeAll(async () => {
     iso = isolation();
+    await provisionTopics(iso);
     certs = await startCerts({
       config: {
         node: "quanzhou",

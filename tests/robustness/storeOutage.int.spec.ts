@@ -4,7 +4,17 @@ import { startCerts } from "@tongban/certs";
 import { sampleSubmission } from "@tongban/demo";
 import { callUnary, checkHealth, devTlsSettings } from "@tongban/rpc";
 import { connectMongo } from "@tongban/store";
-import { type CityNode, callerAs, eventually, isolation, network, quietLogger, startCities, stopCities } from "../support/testNetwork";
+import {
+  type CityNode,
+  callerAs,
+  eventually,
+  isolation,
+  network,
+  provisionTopics,
+  quietLogger,
+  startCities,
+  stopCities,
+} from "../support/testNetwork";
 import { type TcpProxy, startTcpProxy } from "./tcpProxy";
 
 /** GET /healthz of a node's metrics endpoint: status code and body. */
@@ -81,6 +91,7 @@ describe("a certificate registry whose store becomes unreachable", () => {
     { timeout: 60_000 },
     async () => {
       const proxy = await startTcpProxy(new URL(iso.mongoUri).host);
+      await provisionTopics(iso);
       const certs = await startCerts({
         config: {
           node: "quanzhou",

@@ -1,7 +1,7 @@
 import { type RunningCerts, startCerts } from "@tongban/certs";
 import { CertificateRegistryServiceClient } from "@tongban/contracts";
 import { devTlsSettings } from "@tongban/rpc";
-import { type Isolation, callerAs, network, nodeIds, quietLogger } from "./testNetwork";
+import { type Isolation, callerAs, network, nodeIds, provisionTopics, quietLogger } from "./testNetwork";
 
 export interface CityRegistry {
   id: string;
@@ -12,6 +12,8 @@ export interface CityRegistry {
 
 /** Starts one city's certificate registry in process on a real gRPC port, in the city's test database, seeded with the demo certificates. */
 export async function startRegistry(iso: Isolation, id: string, port = 0): Promise<CityRegistry> {
+  // The provisioner's work: a registry only requires its topics.
+  await provisionTopics(iso);
   const certs = await startCerts({
     config: {
       node: id,

@@ -79,6 +79,25 @@ export class BusAdmin {
     }
   }
 
+  /**
+   * Waits until every given topic exists with a leader for each partition; fails naming the
+   * missing ones. Services call this instead of creating topics: the provisioner creates them
+   * (a service needs no create rights on the broker).
+   */
+  async requireTopics(topics: readonly string[], timeoutMs = 30_000): Promise<void> {
+    const admin: Admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      await waitForLeaders(admin, [...topics], timeoutMs).catch((err: Error) => {
+        throw new Error(
+          `主题未就绪 / ${err.message}: topics are created by the provisioner (npm start, npm run infra), not by the services`,
+        );
+      });
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
   /** Creates ACL entries (creating an existing one again is a no-op at the broker). Needs the provisioner's rights. */
   async createAcls(entries: readonly AclEntry[]): Promise<void> {
     if (entries.length === 0) return;

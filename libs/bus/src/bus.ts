@@ -127,6 +127,11 @@ export class Bus {
     };
   }
 
+  /** Waits until the topics exist (see BusAdmin.requireTopics). */
+  requireTopics(topics: readonly string[], timeoutMs = 30_000): Promise<void> {
+    return this.admin.requireTopics(topics, timeoutMs);
+  }
+
   /** Creates ACL entries (the provisioner's bus only). */
   createAcls(entries: readonly AclEntry[]): Promise<void> {
     return this.admin.createAcls(entries);

@@ -8,6 +8,8 @@ export const topics = {
   tracking: (prefix: string) => `${prefix}.tracking`,
   /** Certificate revocations from every city's registry (CertificateRevoked, keyed by certificate id). */
   certsRevoked: (prefix: string) => `${prefix}.certs.revoked`,
+  /** Where the monitor parks tracking records and dead letters it cannot read. */
+  monitorDeadLetter: (prefix: string) => `${prefix}.monitor.dlq`,
   /** Registries' signed audit chain heads (AuditAnchor, keyed by registry node). */
   certsAnchors: (prefix: string) => `${prefix}.certs.anchors`,
 };

@@ -68,7 +68,7 @@ export function networkAcls(prefix: string, nodeIds: readonly string[]): AclSpec
   const mon = kafkaPrincipals.monitor;
   out.push(
     allow(mon, "topic", topics.tracking(prefix), "read"),
-    allow(mon, "topic", `${prefix}.monitor.dlq`, "write"),
+    allow(mon, "topic", topics.monitorDeadLetter(prefix), "write"),
     allow(mon, "group", groups.monitorTracking(prefix), "read"),
     allow(mon, "group", groups.monitorDeadLetters(prefix), "read"),
     // Replays read dead letters at given offsets with a throwaway group, then delete it.

@@ -50,7 +50,11 @@ export const accessAudit =
     metrics?.accessDenied(d.method, d.code);
   };
 
-/** Topics a network needs: per node an inbound and a dead-letter topic, plus the tracking, certificate-revocation and audit-anchor topics. */
+/**
+ * Topics a network needs — per node an inbound and a dead-letter topic, plus the tracking,
+ * certificate-revocation, audit-anchor and the monitor's dead-letter topics. The provisioner
+ * creates them (npm start, the tests' and the bench's set-up); services only require them.
+ */
 export function networkTopicSpecs(prefix: string, nodeIds: readonly string[], partitions = 3): TopicSpec[] {
   return [
     ...nodeIds.flatMap((id) => [
@@ -60,5 +64,6 @@ export function networkTopicSpecs(prefix: string, nodeIds: readonly string[], pa
     { topic: topics.tracking(prefix), partitions },
     { topic: topics.certsRevoked(prefix), partitions },
     { topic: topics.certsAnchors(prefix), partitions: 1 },
+    { topic: topics.monitorDeadLetter(prefix), partitions: 1 },
   ];
 }

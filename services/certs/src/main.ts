@@ -106,10 +106,7 @@ export async function startCerts(opts: CertsOptions = {}): Promise<RunningCerts>
   const ids = opts.ids ?? ulidGenerator;
 
   const bus = new Bus(busConnection(cfg, `tongban-certs-${node.id}`), log);
-  await bus.ensureTopics([
-    { topic: topics.certsRevoked(cfg.topicPrefix), partitions: 3 },
-    { topic: topics.certsAnchors(cfg.topicPrefix), partitions: 1 },
-  ]);
+  await bus.requireTopics([topics.certsRevoked(cfg.topicPrefix), topics.certsAnchors(cfg.topicPrefix)]);
   const mongo = await connectMongo(cfg.mongoUri, dbNameOf(cfg));
   const lock = new KeyedMutex();
   const store = await CertificateStore.open(mongo.db, lock, cfg.recordCacheMs);

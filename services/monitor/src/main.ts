@@ -152,8 +152,8 @@ export async function startMonitor(opts: MonitorOptions = {}): Promise<RunningMo
   // busConnection reads only the Kafka keys of the common configuration.
   const conn = busConnection(cfg, "tongban-monitor");
   const bus = new Bus(conn, log);
-  const ownDlq = `${prefix}.monitor.dlq`;
-  await bus.ensureTopics([...networkTopicSpecs(prefix, nodeIds), { topic: ownDlq, partitions: 1 }]);
+  const ownDlq = topics.monitorDeadLetter(prefix);
+  await bus.requireTopics(networkTopicSpecs(prefix, nodeIds).map((t) => t.topic));
   const mongo = await connectMongo(cfg.mongoUri, cfg.mongoDb);
   const [tracking, deadLetters] = await Promise.all([TrackingStore.open(mongo.db), DeadLetterStore.open(mongo.db)]);
 

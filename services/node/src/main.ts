@@ -27,7 +27,6 @@ import {
   healthKeys,
   leaseKeys,
   loadSealing,
-  networkTopicSpecs,
   runMain,
   signingKeys,
   startCityService,
@@ -176,7 +175,12 @@ export async function startNode(opts: NodeOptions = {}): Promise<RunningNode> {
     outboxQuarantineOpen: () => exchange.quarantine.countOpen(),
   });
   const bus = new Bus(busConnection(cfg, `tongban-node-${node.id}`), log, { observer: metrics });
-  await bus.ensureTopics(networkTopicSpecs(cfg.topicPrefix, [node.id]));
+  await bus.requireTopics([
+    topics.inbound(cfg.topicPrefix, node.id),
+    topics.deadLetter(cfg.topicPrefix, node.id),
+    topics.tracking(cfg.topicPrefix),
+    topics.certsRevoked(cfg.topicPrefix),
+  ]);
   // The writer lease is taken before anything writes to the city's database.
   const control = await connectMongo(cfg.mongoUri, dbNameOf(cfg));
   const servers: RunningGrpcServer[] = [];
