@@ -38,7 +38,7 @@ describe("one writer per city", () => {
   it("when several starters race for an expired lease, then exactly one wins the next epoch and the others are refused", async () => {
     const opts = { node: "race", ttlMs: 500, renewMs: 100, onLost: () => undefined };
     const first = await NodeLease.acquire(mongo.db, opts);
-    first.abandon();
+    await first.abandon();
     await eventually("the first lease expired", async () => ((await latest("race"))!.expiresAt < new Date() ? true : undefined));
     const results = await Promise.allSettled(Array.from({ length: 5 }, () => NodeLease.acquire(mongo.db, opts)));
     const won = results.filter((r): r is PromiseFulfilledResult<NodeLease> => r.status === "fulfilled").map((r) => r.value);
@@ -53,7 +53,7 @@ describe("one writer per city", () => {
   it("when a holder's heartbeats stopped and another took the lease, then the old holder learns it lost it at its next heartbeat", async () => {
     const lost: string[] = [];
     const old = await NodeLease.acquire(mongo.db, { node: "lost", ttlMs: 400, renewMs: 100_000, onLost: (r) => lost.push(r) });
-    old.abandon();
+    await old.abandon();
     await eventually("expired", async () => ((await latest("lost"))!.expiresAt < new Date() ? true : undefined));
     expect(old.valid()).toBe(false);
     const next = await NodeLease.acquire(mongo.db, { node: "lost", ttlMs: 2_000, renewMs: 100_000, onLost: () => undefined });
@@ -105,7 +105,7 @@ describe("one writer per city", () => {
         expect(await db.db.collection("cases").countDocuments({})).toBe(1);
 
         // Its heartbeat stops (a stalled link or a paused process) and a starter takes the city.
-        node.lease.abandon();
+        await node.lease.abandon();
         const successor = await NodeLease.acquire(db.db, { node: "xiamen", ttlMs: 5_000, renewMs: 1_000, onLost: () => undefined });
         expect(successor.epoch).toBe(node.lease.epoch + 1);
         expect(node.lease.valid()).toBe(false);
@@ -181,7 +181,7 @@ describe("one writer per city", () => {
       onLost: () => undefined,
       now: () => new Date(Date.now() + FIVE_MIN),
     });
-    ahead.abandon();
+    await ahead.abandon();
     // Its expiry looks 5 minutes away to this clock, but no heartbeat comes any more.
     const next = await NodeLease.acquire(mongo.db, { node: "skew-ahead", ttlMs: 600, renewMs: 100, onLost: () => undefined });
     expect(next.epoch).toBe(ahead.epoch + 1);

@@ -81,7 +81,7 @@ export class NodeLease {
    * the network or by a paused process never stretches it past what a starter waits.
    */
   private validUntil = 0;
-  private renewing = false;
+  private renewing: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private lost = false;
   private readonly now: () => Date;
@@ -174,9 +174,15 @@ export class NodeLease {
   }
 
   /** One heartbeat: notices a later epoch (lost), else extends this epoch's expiry. */
-  async renew(): Promise<void> {
-    if (this.lost || this.renewing) return;
-    this.renewing = true;
+  renew(): Promise<void> {
+    if (this.lost) return Promise.resolve();
+    this.renewing ??= this.heartbeat().finally(() => {
+      this.renewing = undefined;
+    });
+    return this.renewing;
+  }
+
+  private async heartbeat(): Promise<void> {
     // A starter waits one TTL of silence from a heartbeat it saw; this heartbeat can only have
     // been seen after it started, so validity is extended from here, never from when it lands.
     const t0 = performance.now();
@@ -194,8 +200,6 @@ export class NodeLease {
       this.validUntil = t0 + this.opts.ttlMs;
     } catch (err) {
       this.opts.onRenewFailed?.(err);
-    } finally {
-      this.renewing = false;
     }
   }
 
@@ -212,9 +216,13 @@ export class NodeLease {
     this.timer = undefined;
   }
 
-  /** Stops renewing without releasing: what a holder that died looks like to the next starter. */
-  abandon(): void {
+  /**
+   * Stops renewing without releasing: what a holder that died (or paused) looks like to the next
+   * starter. Resolves once a heartbeat already in flight has landed, so none lands after.
+   */
+  async abandon(): Promise<void> {
     this.stopTimer();
+    await this.renewing;
   }
 
   /** Stops renewing and marks the epoch released so the next starter need not wait for expiry. */

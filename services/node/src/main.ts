@@ -393,7 +393,7 @@ export async function startNode(opts: NodeOptions = {}): Promise<RunningNode> {
         await bounded("exchange", exchange.close());
         await bounded("bus", bus.close());
         if (timedOut) {
-          lease.abandon();
+          await bounded("writer lease", lease.abandon(), 1_000);
           log.warn("a shutdown step timed out: writer lease left to expire instead of released");
         } else await bounded("writer lease", lease.release(), 2_000);
         await bounded("lease store client", control.close(), 1_000);
