@@ -15,6 +15,7 @@ import { demoCertificates, devPkiCities } from "@tongban/demo";
 import { ensureDevPki, spiffeUri } from "@tongban/identity";
 import { createLogger } from "@tongban/log";
 import { callUnary, callerOf, devTlsSettings, serverCredentialsOf, transportOf } from "@tongban/rpc";
+import { type KafkaAccess, kafkaPrincipals, kafkaSettingsAs, provisionNetwork } from "@tongban/runtime";
 import { resolveInfra } from "../deploy/local/infra";
 import { percentiles } from "./stats";
 
@@ -43,7 +44,7 @@ export interface CertsBenchOptions {
   durationMs: number;
   concurrency?: number;
   /** Defaults to the local infrastructure (env → Docker → local processes). */
-  brokers?: string[];
+  kafka?: KafkaAccess;
   mongoUri?: string;
 }
 
@@ -88,8 +89,8 @@ async function load(durationMs: number, concurrency: number, call: () => Promise
 /** Runs the echo phase, then the verify phase, each for `durationMs` (plus a short warm-up). */
 export async function runCertsBench(opts: CertsBenchOptions): Promise<CertsBenchResult> {
   const concurrency = opts.concurrency ?? 32;
-  const infra = opts.brokers && opts.mongoUri ? undefined : await resolveInfra();
-  const brokers = opts.brokers ?? infra!.kafkaBrokers;
+  const infra = opts.kafka && opts.mongoUri ? undefined : await resolveInfra();
+  const kafka = opts.kafka ?? infra!.kafka;
   const mongoUri = opts.mongoUri ?? infra!.mongoUri;
   const network = Network.load();
   await ensureDevPki(devPkiCities(network.nodes));
@@ -115,11 +116,18 @@ export async function runCertsBench(opts: CertsBenchOptions): Promise<CertsBench
   let certs: RunningCerts | undefined;
   let client: CertificateRegistryServiceClient | undefined;
   try {
+    // The provisioner's work: the registry only requires its topics.
+    await provisionNetwork(
+      kafka,
+      prefix,
+      network.nodes.map((n) => n.id),
+      createLogger({ service: "bench", level: "warn" }),
+    );
     certs = await startCerts({
       config: {
         node: "quanzhou",
         topicPrefix: prefix,
-        kafkaBrokers: brokers,
+        ...kafkaSettingsAs(kafka, kafkaPrincipals.registry("quanzhou")),
         mongoUri,
         mongoDb: `${prefix}_quanzhou`,
         certsPort: 0,

@@ -3,14 +3,14 @@ import { createServer } from "node:net";
 import { join } from "node:path";
 import type { Metadata } from "@grpc/grpc-js";
 import { homeDepartment } from "@tongban/catalog";
-import { Bus } from "@tongban/bus";
+import { kafkaConfig } from "@tongban/bus";
 import { Network } from "@tongban/config";
 import { AuthorityQueueServiceClient, IntakeServiceClient, VerificationOutcome, type WatchQueueResponse } from "@tongban/contracts";
 import { type DemoCertificate, demoCertificates, devPkiCities, eligibleItems, sampleSubmission } from "@tongban/demo";
 import { type Role, defaultPkiDir, devIssuerOf, ensureDevPki, idpFiles, signDevToken, spiffeUri } from "@tongban/identity";
 import { createLogger } from "@tongban/log";
 import { type Caller, bearer, callUnary, callerOf, checkHealth, devTlsSettings, transportOf } from "@tongban/rpc";
-import { networkTopicSpecs } from "@tongban/runtime";
+import { type KafkaAccess, busConnectionAs, kafkaEnvAs, kafkaPrincipals, networkTopicSpecs, provisionNetwork } from "@tongban/runtime";
 import { Kafka, logLevel } from "kafkajs";
 import { MongoClient } from "mongodb";
 import { buildServices, serviceNodeArgs } from "../deploy/build";
@@ -84,7 +84,7 @@ async function clerksOf(city: string): Promise<Metadata[]> {
  * becomes visible in its home queue (observed on the queue's WatchQueue stream).
  */
 export async function runExchangeBench(opts: {
-  brokers: string[];
+  kafka: KafkaAccess;
   mongoUri: string;
   prefix: string;
   phaseMs: number;
@@ -102,14 +102,12 @@ export async function runExchangeBench(opts: {
   onTemplates?: (t: Templates) => void;
 }): Promise<ExchangeBenchResult> {
   const network = Network.load();
-  const bus = new Bus({ clientId: "bench-admin", brokers: opts.brokers }, createLogger({ service: "bench", level: "warn" }));
-  await bus.ensureTopics(
-    networkTopicSpecs(
-      opts.prefix,
-      network.nodes.map((n) => n.id),
-    ),
+  await provisionNetwork(
+    opts.kafka,
+    opts.prefix,
+    network.nodes.map((n) => n.id),
+    createLogger({ service: "bench", level: "warn" }),
   );
-  await bus.close();
 
   // Every process and client with its identity of the development PKI, as under `npm start`.
   await ensureDevPki(devPkiCities(network.nodes));
@@ -131,7 +129,7 @@ export async function runExchangeBench(opts: {
         ...process.env,
         TONGBAN_NODE: city,
         TONGBAN_TOPIC_PREFIX: opts.prefix,
-        KAFKA_BROKERS: opts.brokers.join(","),
+        ...kafkaEnvAs(opts.kafka, role === "node" ? kafkaPrincipals.node(city) : kafkaPrincipals.registry(city)),
         MONGODB_URI: opts.mongoUri,
         MONGODB_DB: `${opts.prefix}_${city}`,
         LOG_LEVEL: "warn",
@@ -368,7 +366,7 @@ export async function runExchangeBench(opts: {
     }
   }
   const kafkaRecords = await recordsOnTopics(
-    opts.brokers,
+    opts.kafka,
     networkTopicSpecs(
       opts.prefix,
       cities.map((c) => c.id),
@@ -415,8 +413,8 @@ function certificatesByHolder(certs: readonly DemoCertificate[]): DemoCertificat
 }
 
 /** Records on the network's topics (the sum of the partitions' end offsets; the raw pipeline's topic is not one). */
-async function recordsOnTopics(brokers: string[], topics: string[]): Promise<number> {
-  const kafka = new Kafka({ clientId: "bench-offsets", brokers, logLevel: logLevel.NOTHING });
+async function recordsOnTopics(access: KafkaAccess, topics: string[]): Promise<number> {
+  const kafka = new Kafka({ ...kafkaConfig(busConnectionAs(access, kafkaPrincipals.admin, "bench-offsets")), logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
   try {

@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { CompressionTypes, Kafka, logLevel } from "kafkajs";
 import { MongoClient } from "mongodb";
-import { waitForLeaders } from "@tongban/bus";
+import { kafkaConfig, waitForLeaders } from "@tongban/bus";
+import { type KafkaAccess, busConnectionAs, kafkaPrincipals } from "@tongban/runtime";
 import { percentiles, type Percentiles } from "./stats";
 
 export interface RawResult {
@@ -17,7 +18,7 @@ export interface RawResult {
  * validation, gRPC, lifecycle or outbox. Offered as fast as the producer can send.
  */
 export async function runRawPipeline(opts: {
-  brokers: string[];
+  kafka: KafkaAccess;
   mongoUri: string;
   prefix: string;
   payloadBytes: number;
@@ -25,7 +26,7 @@ export async function runRawPipeline(opts: {
   /** Offered rate in messages per second; as fast as the producer can send when absent. */
   ratePerSec?: number;
 }): Promise<RawResult> {
-  const kafka = new Kafka({ clientId: "bench-raw", brokers: opts.brokers, logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({ ...kafkaConfig(busConnectionAs(opts.kafka, kafkaPrincipals.admin, "bench-raw")), logLevel: logLevel.NOTHING });
   const topic = `${opts.prefix}.raw${opts.ratePerSec ? `-${opts.ratePerSec}` : ""}`;
   const admin = kafka.admin();
   await admin.connect();

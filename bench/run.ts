@@ -47,11 +47,11 @@ function localInfraPids(): [string, number][] {
 const progress = (line: string) => process.stderr.write(`\r\x1b[2K  ${line}`);
 
 const infra = await resolveInfra();
-console.log(`infra (${infra.source}): Kafka ${infra.kafkaBrokers.join(",")}, store ${infra.mongoUri}; ${phaseMs / 1000} s per phase`);
+console.log(`infra (${infra.source}): Kafka ${infra.kafka.brokers.join(",")}, store ${infra.mongoUri}; ${phaseMs / 1000} s per phase`);
 try {
   console.log("raw pipeline (kafkajs produce → consume → insertMany) …");
   const raw = await runRawPipeline({
-    brokers: infra.kafkaBrokers,
+    kafka: infra.kafka,
     mongoUri: infra.mongoUri,
     prefix,
     payloadBytes: 700,
@@ -60,7 +60,7 @@ try {
   console.log("exchange (3 nodes, gRPC intake → Kafka → home queue) …");
   let templates: Templates | undefined;
   const exchange = await runExchangeBench({
-    brokers: infra.kafkaBrokers,
+    kafka: infra.kafka,
     mongoUri: infra.mongoUri,
     prefix,
     phaseMs,
@@ -75,7 +75,7 @@ try {
   const half = exchange.phases[1]!;
   console.log(`raw pipeline at the exchange's half-max rate (${half.offeredPerSec}/s) …`);
   const rawAtRate = await runRawPipeline({
-    brokers: infra.kafkaBrokers,
+    kafka: infra.kafka,
     mongoUri: infra.mongoUri,
     prefix,
     payloadBytes: 700,
@@ -87,7 +87,7 @@ try {
   if (growthCases > 0 && templates) {
     console.log(`growth run: each city's store filled with ${growthCases} cases first …`);
     growth = await runExchangeBench({
-      brokers: infra.kafkaBrokers,
+      kafka: infra.kafka,
       mongoUri: infra.mongoUri,
       prefix: `${prefix}g`,
       phaseMs,
@@ -101,7 +101,7 @@ try {
   }
 
   console.log("certificate verification against a bare grpc-js echo …");
-  const certs = await runCertsBench({ durationMs: Math.min(phaseMs, 15_000), brokers: infra.kafkaBrokers, mongoUri: infra.mongoUri });
+  const certs = await runCertsBench({ durationMs: Math.min(phaseMs, 15_000), kafka: infra.kafka, mongoUri: infra.mongoUri });
   const f = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : "-");
   const rows: [string, string][] = [
     ["raw pipeline throughput (msg/s)", f(raw.throughput)],

@@ -1,13 +1,15 @@
 import { existsSync } from "node:fs";
 import { ferretLogFile, ferretStatus, localMongoUri, startFerret, stopFerret } from "./ferretLocal";
-import { kafkaLogFile, kafkaStatus, localKafkaBroker, startKafka, stopKafka } from "./kafkaLocal";
+import type { KafkaAccess } from "@tongban/runtime";
+import { localKafkaAccess, sharedKafka } from "./kafkaLocal";
 
 /** Where the broker and store come from, in the order ARCHITECTURE.md prescribes. */
 export type InfraSource = "env" | "testcontainers" | "local";
 
 export interface Infra {
   source: InfraSource;
-  kafkaBrokers: string[];
+  /** How each principal reaches the broker (TLS trust, SASL credentials). */
+  kafka: KafkaAccess;
   mongoUri: string;
   /** Human-readable pointers (log files, container ids). */
   notes: string[];
@@ -37,7 +39,7 @@ async function viaTestcontainers(): Promise<Infra> {
   ]);
   return {
     source: "testcontainers",
-    kafkaBrokers: [`${kafka.getHost()}:${kafka.getMappedPort(9093)}`],
+    kafka: { brokers: [`${kafka.getHost()}:${kafka.getMappedPort(9093)}`] },
     mongoUri: `${mongo.getConnectionString()}/?directConnection=true`,
     notes: [`kafka container ${kafka.getId().slice(0, 12)}`, `mongodb container ${mongo.getId().slice(0, 12)}`],
     release: async () => {
@@ -47,14 +49,17 @@ async function viaTestcontainers(): Promise<Infra> {
 }
 
 async function viaLocalProcesses(): Promise<Infra> {
-  const [startedKafka, startedFerret] = await Promise.all([startKafka(), startFerret()]);
+  const [startedKafka, startedFerret] = await Promise.all([sharedKafka.start(), startFerret()]);
   return {
     source: "local",
-    kafkaBrokers: [localKafkaBroker],
+    kafka: await localKafkaAccess(sharedKafka),
     mongoUri: localMongoUri,
-    notes: [`Kafka log: ${kafkaLogFile}`, `FerretDB log: ${ferretLogFile}`],
+    notes: [
+      `Kafka log: ${sharedKafka.logFile} (SASL/SCRAM over TLS; credentials in .run/kafka-users.json)`,
+      `FerretDB log: ${ferretLogFile}`,
+    ],
     release: async () => {
-      await Promise.all([startedKafka ? stopKafka() : undefined, startedFerret ? stopFerret() : undefined]);
+      await Promise.all([startedKafka ? sharedKafka.stop() : undefined, startedFerret ? stopFerret() : undefined]);
     },
   };
 }
@@ -69,7 +74,8 @@ export async function resolveInfra(): Promise<Infra> {
   const brokers = process.env.KAFKA_BROKERS;
   const uri = process.env.MONGODB_URI;
   if (brokers && uri) {
-    return { source: "env", kafkaBrokers: brokers.split(",").map((b) => b.trim()), mongoUri: uri, notes: [], release: async () => {} };
+    const kafka = accessFromEnv(brokers.split(",").map((b) => b.trim()));
+    return { source: "env", kafka, mongoUri: uri, notes: [], release: async () => {} };
   }
   if (brokers || uri) {
     throw new Error("Set both KAFKA_BROKERS and MONGODB_URI, or neither (then the broker and store are provisioned locally).");
@@ -79,10 +85,21 @@ export async function resolveInfra(): Promise<Infra> {
 }
 
 export async function localStatus(): Promise<{ kafka: string; ferretdb: string }> {
-  const [kafka, ferretdb] = await Promise.all([kafkaStatus(), ferretStatus()]);
+  const [kafka, ferretdb] = await Promise.all([sharedKafka.status(), ferretStatus()]);
   return { kafka, ferretdb };
 }
 
 export async function stopLocal(): Promise<void> {
-  await Promise.all([stopKafka(), stopFerret()]);
+  await Promise.all([sharedKafka.stop(), stopFerret()]);
+}
+
+/** A given broker: every process connects as KAFKA_SSL_CA / KAFKA_SASL_* say (one identity for all). */
+function accessFromEnv(brokers: string[]): KafkaAccess {
+  const e = process.env;
+  const mechanism = e.KAFKA_SASL_MECHANISM as NonNullable<KafkaAccess["sasl"]>["mechanism"] | undefined;
+  return {
+    brokers,
+    ...(e.KAFKA_SSL_CA ? { caFile: e.KAFKA_SSL_CA } : {}),
+    ...(mechanism ? { sasl: { mechanism, username: e.KAFKA_SASL_USERNAME ?? "", password: e.KAFKA_SASL_PASSWORD ?? "" } } : {}),
+  };
 }

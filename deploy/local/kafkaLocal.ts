@@ -1,8 +1,12 @@
 import "@tongban/bus"; // drops kafkajs's TimeoutNegativeWarning on Node >= 23
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Kafka, logLevel } from "kafkajs";
+import { Network } from "@tongban/config";
+import { devPkiCities } from "@tongban/demo";
+import { defaultPkiDir, ensureDevPki, identityFiles, trustBundlePath } from "@tongban/identity";
+import { type KafkaAccess, networkPrincipals } from "@tongban/runtime";
 import { cacheDir, logsDir, repoRoot, stateDir } from "./paths";
 import { type ManagedProcess, isAlive, readPid, requireTool, run, spawnDetached, stopProcess, tcpOpen, waitReady } from "./localProcess";
 
@@ -38,10 +42,12 @@ export interface KafkaSecurity {
 /** One local broker: its ports, data dir and pid file are named after `name`. */
 export interface KafkaInstanceOptions {
   name: string;
-  port: number;
+  /** Default TONGBAN_KAFKA_PORT, else 19092. */
+  port?: number;
   controllerPort?: number;
   extraListeners?: readonly ExtraListener[];
-  security?: KafkaSecurity;
+  /** The broker's security, or how to get it when it starts (e.g. localKafkaSecurity); none: PLAINTEXT. */
+  security?: KafkaSecurity | (() => Promise<KafkaSecurity>);
 }
 
 export interface KafkaInstance {
@@ -96,7 +102,8 @@ export function kafkaInstance(opts?: KafkaInstanceOptions): KafkaInstance {
     logFile: join(logsDir, `${name}.log`),
   };
   const broker = `${host}:${port}`;
-  const security = opts?.security;
+  const securityOf = async (): Promise<KafkaSecurity | undefined> =>
+    typeof opts?.security === "function" ? opts.security() : opts?.security;
   const jaas = (module: string, user: string, password: string, extra = "") =>
     `${module} required username="${user}" password="${password}"${extra};`;
 
@@ -111,15 +118,18 @@ export function kafkaInstance(opts?: KafkaInstanceOptions): KafkaInstance {
         mode: 0o600,
       },
     );
+    const scramLogin = jaas("org.apache.kafka.common.security.scram.ScramLoginModule", "admin", admin);
     return [
-      `listeners=SASL_SSL://${host}:${port},CONTROLLER://${host}:${controllerPort}`,
-      `advertised.listeners=SASL_SSL://${host}:${port}`,
+      `listeners=${[`SASL_SSL://${host}:${port}`, ...extra.map((l) => `${l.name}://${host}:${l.port}`), `CONTROLLER://${host}:${controllerPort}`].join(",")}`,
+      `advertised.listeners=${[`SASL_SSL://${host}:${port}`, ...extra.map((l) => `${l.name}://${host}:${l.advertisedPort}`)].join(",")}`,
       "controller.listener.names=CONTROLLER",
       "inter.broker.listener.name=SASL_SSL",
-      "listener.security.protocol.map=SASL_SSL:SASL_SSL,CONTROLLER:SASL_PLAINTEXT",
+      `listener.security.protocol.map=${["SASL_SSL", ...extra.map((l) => l.name)].map((n) => `${n}:SASL_SSL`).join(",")},CONTROLLER:SASL_PLAINTEXT`,
       "sasl.enabled.mechanisms=SCRAM-SHA-512",
       "sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512",
-      `listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=${jaas("org.apache.kafka.common.security.scram.ScramLoginModule", "admin", admin)}`,
+      ...["SASL_SSL", ...extra.map((l) => l.name)].map(
+        (n) => `listener.name.${n.toLowerCase()}.scram-sha-512.sasl.jaas.config=${scramLogin}`,
+      ),
       "sasl.mechanism.controller.protocol=PLAIN",
       "listener.name.controller.sasl.enabled.mechanisms=PLAIN",
       `listener.name.controller.plain.sasl.jaas.config=${jaas("org.apache.kafka.common.security.plain.PlainLoginModule", "admin", admin, ` user_admin="${admin}"`)}`,
@@ -134,7 +144,7 @@ export function kafkaInstance(opts?: KafkaInstanceOptions): KafkaInstance {
     ];
   };
 
-  const serverProperties = (): string =>
+  const serverProperties = (security: KafkaSecurity | undefined): string =>
     [
       "process.roles=broker,controller",
       "node.id=1",
@@ -163,6 +173,7 @@ export function kafkaInstance(opts?: KafkaInstanceOptions): KafkaInstance {
 
   const brokerAnswers = async (): Promise<boolean> => {
     if (!(await tcpOpen(host, port))) return false;
+    const security = await securityOf();
     const auth = security
       ? {
           ssl: { ca: [readFileSync(security.caFile, "utf8")] },
@@ -185,9 +196,23 @@ export function kafkaInstance(opts?: KafkaInstanceOptions): KafkaInstance {
     pid: () => readPid(proc),
     status: async () => (isAlive(readPid(proc)) && (await brokerAnswers().catch(() => false)) ? "running" : "stopped"),
     start: async () => {
+      const security = await securityOf();
+      // The storage is formatted for one set of SCRAM users (or none) and the properties name the
+      // listeners: a broker set up otherwise (e.g. before it was secured) is stopped, and its
+      // development data dropped and formatted again.
+      const formatFile = join(dataDir, "format.json");
+      const format = JSON.stringify({
+        users: Object.entries(security?.users ?? {}).sort(([a], [b]) => a.localeCompare(b)),
+        extra: extra.map((l) => l.name),
+      });
+      const formattedAlike = existsSync(formatFile) && readFileSync(formatFile, "utf8") === format;
       if (isAlive(readPid(proc))) {
-        await waitReady(proc, brokerAnswers, 60_000);
-        return false;
+        if (formattedAlike) {
+          await waitReady(proc, brokerAnswers, 60_000);
+          return false;
+        }
+        console.log(`${proc.name}: running with other security settings; restarting it`);
+        await stopProcess(proc, 30_000);
       }
       if (await tcpOpen(host, port)) {
         throw new Error(`Port ${port} is taken by another process; set TONGBAN_KAFKA_PORT or KAFKA_BROKERS.`);
@@ -195,9 +220,13 @@ export function kafkaInstance(opts?: KafkaInstanceOptions): KafkaInstance {
       ensureKafkaJars();
       mkdirSync(dataDir, { recursive: true });
       const props = join(dataDir, "server.properties");
-      writeFileSync(props, serverProperties());
+      writeFileSync(props, serverProperties(security));
       const classpath = `${libsDir}/*`;
       const log4j = `-Dlog4j.configuration=file:${join(repoRoot, "deploy/local/kafka/log4j.properties")}`;
+      if (existsSync(join(dataDir, "data")) && !formattedAlike) {
+        console.log(`${proc.name}: storage formatted for other credentials; formatting ${join(dataDir, "data")} again`);
+        rmSync(join(dataDir, "data"), { recursive: true, force: true });
+      }
       if (!existsSync(join(dataDir, "data", "meta.properties"))) {
         const clusterId = randomBytes(16).toString("base64url");
         // A secured broker's SCRAM users exist from the start (KRaft keeps them in its metadata).
@@ -206,6 +235,7 @@ export function kafkaInstance(opts?: KafkaInstanceOptions): KafkaInstance {
           `SCRAM-SHA-512=[name=${name},password=${password}]`,
         ]);
         run("java", ["-cp", classpath, log4j, "kafka.tools.StorageTool", "format", "-t", clusterId, "-c", props, ...scram], repoRoot);
+        writeFileSync(formatFile, format, { mode: 0o600 });
       }
       spawnDetached(proc, "java", ["-Xms256m", "-Xmx768m", "-XX:+UseG1GC", log4j, "-cp", classpath, "kafka.Kafka", props], repoRoot);
       await waitReady(proc, brokerAnswers, 90_000);
@@ -215,9 +245,31 @@ export function kafkaInstance(opts?: KafkaInstanceOptions): KafkaInstance {
   };
 }
 
-const shared = kafkaInstance();
-export const localKafkaBroker = shared.broker;
-export const kafkaLogFile = shared.logFile;
-export const kafkaStatus = shared.status;
-export const startKafka = shared.start;
-export const stopKafka = shared.stop;
+/**
+ * The development network's credentials: a SCRAM password per principal of the network (created
+ * once, kept in `.run/kafka-users.json`, readable by this user only) and the broker's certificate
+ * from the development PKI (Xiamen's CA issues it; every city's CA is in the trust bundle).
+ */
+export async function localKafkaSecurity(): Promise<KafkaSecurity> {
+  const network = Network.load();
+  await ensureDevPki(devPkiCities(network.nodes));
+  const file = join(stateDir, "kafka-users.json");
+  const wanted = networkPrincipals(network.nodes.map((n) => n.id));
+  let users = existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as Record<string, string>) : {};
+  if (!wanted.every((u) => typeof users[u] === "string")) {
+    users = Object.fromEntries(wanted.map((u) => [u, randomBytes(18).toString("base64url")]));
+    mkdirSync(stateDir, { recursive: true });
+    writeFileSync(file, `${JSON.stringify(users, null, 2)}\n`, { mode: 0o600 });
+  }
+  const tls = identityFiles(defaultPkiDir, network.nodes[0]!.id, "broker", "main");
+  return { users, certFile: tls.cert, keyFile: tls.key, caFile: trustBundlePath(defaultPkiDir) };
+}
+
+/** How the development network's processes reach `broker` (secured with localKafkaSecurity) at `brokers`. */
+export async function localKafkaAccess(broker: KafkaInstance, brokers: string[] = [broker.broker]): Promise<KafkaAccess> {
+  const security = await localKafkaSecurity();
+  return { brokers, caFile: security.caFile, users: security.users };
+}
+
+/** The shared development broker (TONGBAN_KAFKA_PORT, default 19092), secured with localKafkaSecurity(). */
+export const sharedKafka = kafkaInstance({ name: "kafka", security: localKafkaSecurity });

@@ -10,13 +10,12 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createWriteStream, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { Bus } from "@tongban/bus";
 import { Network } from "@tongban/config";
 import { createLogger } from "@tongban/log";
 import { devPkiCities } from "@tongban/demo";
 import { type Role, defaultPkiDir, devIssuerOf, ensureDevPki, spiffeUri } from "@tongban/identity";
 import { type Caller, callerOf, checkHealth, devTlsSettings, transportOf } from "@tongban/rpc";
-import { networkTopicSpecs } from "@tongban/runtime";
+import { kafkaEnvAs, kafkaPrincipals, provisionNetwork } from "@tongban/runtime";
 import { buildServices, serviceNodeArgs } from "../build";
 import { startDevIdentityProvider } from "./devIdentityProvider";
 import { resolveInfra } from "./infra";
@@ -33,17 +32,16 @@ interface Child {
 
 const network = Network.load();
 const infra = await resolveInfra();
-console.log(`infra (${infra.source}): Kafka ${infra.kafkaBrokers.join(",")} · store ${infra.mongoUri}`);
+console.log(`infra (${infra.source}): Kafka ${infra.kafka.brokers.join(",")} · store ${infra.mongoUri}`);
 for (const note of infra.notes) console.log(`  ${note}`);
 
-const bus = new Bus({ clientId: "tongban-start", brokers: infra.kafkaBrokers }, createLogger({ service: "start", level: "warn" }));
-await bus.ensureTopics(
-  networkTopicSpecs(
-    topicPrefix,
-    network.nodes.map((n) => n.id),
-  ),
+// Topics, and on the project's own broker each principal's ACLs: the services create nothing.
+await provisionNetwork(
+  infra.kafka,
+  topicPrefix,
+  network.nodes.map((n) => n.id),
+  createLogger({ service: "start", level: "warn" }),
 );
-await bus.close();
 
 await ensureDevPki(devPkiCities(network.nodes));
 const idpPort = Number(process.env.TONGBAN_IDP_PORT ?? 9100);
@@ -74,14 +72,14 @@ mkdirSync(logsDir, { recursive: true });
 const children: Child[] = [];
 
 /** Starts one service process, its built bundle (dist/, rebuilt at start-up), with its log file. */
-function startProcess(label: string, script: string, env: Record<string, string>, apis: Child["apis"]): void {
+function startProcess(label: string, script: string, principal: string, env: Record<string, string>, apis: Child["apis"]): void {
   const log = createWriteStream(join(logsDir, `${label}.log`), { flags: "a" });
   const proc = spawn(process.execPath, serviceNodeArgs(script), {
     cwd: repoRoot,
     env: {
       ...process.env,
       TONGBAN_TOPIC_PREFIX: topicPrefix,
-      KAFKA_BROKERS: infra.kafkaBrokers.join(","),
+      ...kafkaEnvAs(infra.kafka, principal),
       MONGODB_URI: infra.mongoUri,
       ...env,
     },
@@ -101,6 +99,7 @@ for (const node of network.nodes) {
   startProcess(
     `node-${node.id}`,
     "services/node/src/main.ts",
+    kafkaPrincipals.node(node.id),
     {
       TONGBAN_NODE: node.id,
       ...tlsEnv(node.id, "node", node.id),
@@ -114,9 +113,13 @@ for (const node of network.nodes) {
     ],
   );
   // Each city's certificate registry (证照库), seeded with the demo certificates when empty.
-  startProcess(`certs-${node.id}`, "services/certs/src/main.ts", { TONGBAN_NODE: node.id, ...tlsEnv(node.id, "registry", node.id) }, [
-    { address: `localhost:${node.ports.certs}`, service: "tongban.v1.CertificateRegistryService", caller },
-  ]);
+  startProcess(
+    `certs-${node.id}`,
+    "services/certs/src/main.ts",
+    kafkaPrincipals.registry(node.id),
+    { TONGBAN_NODE: node.id, ...tlsEnv(node.id, "registry", node.id) },
+    [{ address: `localhost:${node.ports.certs}`, service: "tongban.v1.CertificateRegistryService", caller }],
+  );
 }
 
 // The operators' monitor (dashboard, JSON API, dead-letter replay): one process for the whole network.
@@ -134,7 +137,7 @@ const monitorEnv: Record<string, string> = {
   ...tlsEnv(monitorCity, "operator", "monitor"),
   MONITOR_OPERATOR_JWKS: network.nodes.map((n) => `${n.id}=${idp.jwksUrl(n.id)}`).join(","),
 };
-startProcess("monitor", "services/monitor/src/main.ts", monitorEnv, []);
+startProcess("monitor", "services/monitor/src/main.ts", kafkaPrincipals.monitor, monitorEnv, []);
 
 let stopping = false;
 async function stopAll(code: number): Promise<never> {

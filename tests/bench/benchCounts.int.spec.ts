@@ -9,7 +9,7 @@ describe("the benchmark's load through the real exchange", () => {
     { timeout: 240_000 },
     async () => {
       const result = await runExchangeBench({
-        brokers: inject("kafkaBrokers"),
+        kafka: inject("kafkaAccess"),
         mongoUri: inject("mongoUri"),
         prefix: `tbench${Date.now().toString(36)}`,
         phaseMs: 3_000,
@@ -54,7 +54,7 @@ describe("the benchmark's load through the real exchange", () => {
         ["home", "receiving"],
       ]);
       const result = await runExchangeBench({
-        brokers: inject("kafkaBrokers"),
+        kafka: inject("kafkaAccess"),
         mongoUri: inject("mongoUri"),
         prefix: `tgrow${Date.now().toString(36)}`,
         phaseMs: 2_000,

@@ -5,9 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { VerificationOutcome, type VerifyResponse } from "@tongban/contracts";
 import { callUnary, fieldViolationsOf } from "@tongban/rpc";
 import { type CityRegistry, startRegistries, stopRegistries } from "../support/certsNetwork";
-import { type Isolation, isolation } from "../support/testNetwork";
+import { type Isolation, isolation, kafkaEnv } from "../support/testNetwork";
 import { certWhere, purpose, query, registryClients, unknownCertificateId } from "./support";
 import { chainLink, verifyAuditChain } from "@tongban/certs";
+import { kafkaPrincipals } from "@tongban/runtime";
 
 const run = promisify(execFile);
 const O = VerificationOutcome;
@@ -179,7 +180,7 @@ describe("certificate registries: purpose-bound, minimum-necessary, audited look
       ...process.env,
       MONGODB_URI: iso.mongoUri,
       MONGODB_DB: iso.dbName("quanzhou"),
-      KAFKA_BROKERS: iso.kafkaBrokers.join(","),
+      ...kafkaEnv(kafkaPrincipals.registry("quanzhou")),
       TONGBAN_TOPIC_PREFIX: iso.topicPrefix,
       LOG_LEVEL: "silent",
     };
@@ -241,7 +242,7 @@ describe("certificate registries: purpose-bound, minimum-necessary, audited look
       ...process.env,
       MONGODB_URI: iso.mongoUri,
       MONGODB_DB: iso.dbName("zhangzhou"),
-      KAFKA_BROKERS: iso.kafkaBrokers.join(","),
+      ...kafkaEnv(kafkaPrincipals.registry("zhangzhou")),
       TONGBAN_TOPIC_PREFIX: iso.topicPrefix,
       LOG_LEVEL: "silent",
     };

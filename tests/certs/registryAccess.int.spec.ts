@@ -5,7 +5,8 @@ import { type CertificateRegistryServiceClient, VerificationOutcome } from "@ton
 import type { Role } from "@tongban/identity";
 import { createLogger } from "@tongban/log";
 import { callUnary, devTlsSettings, errorReasonOf } from "@tongban/rpc";
-import { type Isolation, isolation, network, provisionTopics } from "../support/testNetwork";
+import { kafkaPrincipals } from "@tongban/runtime";
+import { type Isolation, isolation, network, provisionTopics, kafkaSettings } from "../support/testNetwork";
 import { certWhere, purpose, query, registryClients } from "./support";
 
 const O = VerificationOutcome;
@@ -39,7 +40,7 @@ describe("certificate registry access: nodes verify for their own city, issuers 
       config: {
         node: "quanzhou",
         topicPrefix: iso.topicPrefix,
-        kafkaBrokers: iso.kafkaBrokers,
+        ...kafkaSettings(kafkaPrincipals.registry("quanzhou")),
         mongoUri: iso.mongoUri,
         mongoDb: iso.dbName("quanzhou"),
         certsPort: 0,

@@ -5,6 +5,7 @@ import { topics } from "@tongban/contracts";
 import { sampleSubmission } from "@tongban/demo";
 import { defaultPkiDir, devIssuerOf, idpFiles, tokenVerifier } from "@tongban/identity";
 import { bearer, callUnary, checkHealth } from "@tongban/rpc";
+import { kafkaPrincipals } from "@tongban/runtime";
 import {
   type CliContext,
   bufferOutput,
@@ -18,26 +19,19 @@ import {
   traceCase,
 } from "@tongban/cli";
 import { apis, sentCaseIn } from "../support/clients";
-import {
-  type CityNode,
-  type Isolation,
-  eventually,
-  isolation,
-  network,
-  quietLogger,
-  startCities,
-  stopCities,
-} from "../support/testNetwork";
+import { type CityNode, type Isolation, eventually, isolation, network, startCities, stopCities, busAs } from "../support/testNetwork";
 
 describe("the operator CLI against a running network", () => {
   let iso: Isolation;
   let cities: CityNode[];
   let bus: Bus;
+  /** The CLI's own connection, as the operator principal (dead letters, traces, replays, lag). */
+  let cliBus: Bus;
   const context = (): CliContext & { text(): string } => {
     const out = bufferOutput();
     // The CLI's default identity: the development PKI's operator-main of each city called.
     return {
-      bus,
+      bus: cliBus,
       network,
       topicPrefix: iso.topicPrefix,
       nodesHost: "localhost",
@@ -58,10 +52,11 @@ describe("the operator CLI against a running network", () => {
   beforeAll(async () => {
     iso = isolation();
     cities = await startCities(iso, ["xiamen", "quanzhou"]);
-    bus = new Bus({ clientId: "cli-test", brokers: iso.kafkaBrokers }, quietLogger("cli-test"));
+    bus = busAs("cli-test");
+    cliBus = busAs("tongban-cli", kafkaPrincipals.operator);
   });
   afterAll(async () => {
-    await bus.close();
+    await Promise.all([bus.close(), cliBus.close()]);
     await stopCities(cities);
   });
 

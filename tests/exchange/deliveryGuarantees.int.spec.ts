@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Bus } from "@tongban/bus";
 import { topics } from "@tongban/contracts";
 import { sampleSubmission } from "@tongban/demo";
+import { kafkaPrincipals } from "@tongban/runtime";
 import { apis, queuedIn, sentCaseIn } from "../support/clients";
 import { readTopic } from "../support/readTopic";
 import {
@@ -14,9 +15,10 @@ import {
   network,
   nodeIdentityEnv,
   provisionTopics,
-  quietLogger,
   startCities,
   stopCities,
+  busAs,
+  kafkaEnv,
 } from "../support/testNetwork";
 
 const repoRoot = join(import.meta.dirname, "../..");
@@ -28,7 +30,7 @@ describe("delivery guarantees on the real broker and store", () => {
 
   beforeAll(async () => {
     iso = isolation();
-    bus = new Bus({ clientId: "guarantees", brokers: iso.kafkaBrokers }, quietLogger("guarantees"));
+    bus = busAs("guarantees");
   });
   afterAll(() => bus.close());
 
@@ -89,7 +91,7 @@ describe("delivery guarantees on the real broker and store", () => {
           ...nodeIdentityEnv("quanzhou"),
           TONGBAN_NODE: "quanzhou",
           TONGBAN_TOPIC_PREFIX: iso.topicPrefix,
-          KAFKA_BROKERS: iso.kafkaBrokers.join(","),
+          ...kafkaEnv(kafkaPrincipals.node("quanzhou")),
           MONGODB_URI: iso.mongoUri,
           MONGODB_DB: iso.dbName("quanzhou"),
           INTAKE_GRPC_PORT: "0",

@@ -11,16 +11,7 @@ import { BEHIND_QUARANTINED, OUTBOX_QUARANTINED, type OutboxEntry, OutboxQuarant
 import { type CaseDoc, type CaseLog, CHECKPOINTS, LogOutbox, rowId } from "@tongban/exchange";
 import { apis, queuedIn } from "../support/clients";
 import { readTopic } from "../support/readTopic";
-import {
-  type CityNode,
-  type Isolation,
-  eventually,
-  isolation,
-  network,
-  quietLogger,
-  startCities,
-  stopCities,
-} from "../support/testNetwork";
+import { type CityNode, type Isolation, eventually, isolation, network, startCities, stopCities, busAs } from "../support/testNetwork";
 
 const entry = (topic: string, key: string, value: Buffer, type: string): OutboxEntry => {
   const eventId = `01Q${randomBytes(10).toString("hex").toUpperCase()}`;
@@ -40,7 +31,7 @@ describe("an outbox entry that cannot be published", () => {
     iso = isolation();
     // The unknown-topic wait is shortened so the test does not sit through the 30 s default.
     cities = await startCities(iso, ["xiamen", "quanzhou", "zhangzhou"], undefined, { outboxUnknownTopicWaitMs: 2_000 });
-    bus = new Bus({ clientId: "outbox-isolation", brokers: iso.kafkaBrokers }, quietLogger("outbox-isolation"));
+    bus = busAs("outbox-isolation");
   });
   afterAll(async () => {
     await bus.close();

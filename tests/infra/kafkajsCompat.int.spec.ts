@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Bus, type InRecord, type Subscription } from "@tongban/bus";
-import { eventually, isolation, quietLogger } from "../support/testNetwork";
+import { type InRecord, type Subscription } from "@tongban/bus";
+import { eventually, isolation, busAs } from "../support/testNetwork";
 
 /**
  * kafkajs 2.2.4 is the last release; this proves it against the pinned broker: produce with the
@@ -10,7 +10,7 @@ describe("kafkajs against the pinned Kafka broker", () => {
   const iso = isolation();
   const topic = `${iso.topicPrefix}.compat`;
   const dlq = `${iso.topicPrefix}.compat.dlq`;
-  const bus = new Bus({ clientId: "compat", brokers: iso.kafkaBrokers }, quietLogger("compat"));
+  const bus = busAs("compat");
 
   beforeAll(() =>
     bus.ensureTopics([

@@ -8,7 +8,7 @@ import { sampleSubmission } from "@tongban/demo";
 import type { RunningMonitor } from "@tongban/monitor";
 import { connectMongo } from "@tongban/store";
 import { apis, queuedIn, sentCaseIn } from "../support/clients";
-import { type CityNode, type Isolation, isolation, network, nodeIds, quietLogger, startCities, stopCities } from "../support/testNetwork";
+import { type CityNode, type Isolation, isolation, network, nodeIds, startCities, stopCities, busAs } from "../support/testNetwork";
 import { chromiumArgs, orphanCase, startTestMonitor } from "./monitorSupport";
 
 const artifacts = new URL("../../test-artifacts/monitor/", import.meta.url).pathname;
@@ -34,7 +34,7 @@ describe("the operators' dashboard in a real browser", () => {
     iso = isolation();
     cities = await startCities(iso, nodeIds, now);
     monitor = await startTestMonitor(iso, cities, now);
-    bus = new Bus({ clientId: "dashboard-test", brokers: iso.kafkaBrokers }, quietLogger("dashboard-test"));
+    bus = busAs("dashboard-test");
     profile = mkdtempSync(join(tmpdir(), "tongban-chromium-"));
     context = await chromium.launchPersistentContext(profile, {
       executablePath: "/usr/bin/chromium",

@@ -5,7 +5,7 @@ import type { RunningMonitor } from "@tongban/monitor";
 import { connectMongo } from "@tongban/store";
 import { type CityRegistry, startRegistry, stopRegistry } from "../support/certsNetwork";
 import { apis, queuedIn, sentCaseIn } from "../support/clients";
-import { type CityNode, type Isolation, isolation, network, nodeIds, quietLogger, startCities, stopCities } from "../support/testNetwork";
+import { type CityNode, type Isolation, isolation, network, nodeIds, startCities, stopCities, busAs } from "../support/testNetwork";
 import { awaitJson, databaseBytes, freePort, getJson, orphanCase, postJson, startTestMonitor, trackingTopicBytes } from "./monitorSupport";
 
 const DAY = 24 * 3600 * 1000;
@@ -29,7 +29,7 @@ describe("the operators' monitor", () => {
     xiamenRegistry = await startRegistry(iso, "xiamen");
     const closed = await freePort();
     monitor = await startTestMonitor(iso, cities, now, { xiamen: xiamenRegistry.port, quanzhou: closed, zhangzhou: closed });
-    bus = new Bus({ clientId: "monitor-test", brokers: iso.kafkaBrokers }, quietLogger("monitor-test"));
+    bus = busAs("monitor-test");
   });
   afterAll(async () => {
     clock.offsetMs = 0;

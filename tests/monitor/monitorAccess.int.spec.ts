@@ -9,7 +9,7 @@ import { createLogger } from "@tongban/log";
 import { type RunningMonitor, monitorConfigSpec, startMonitor } from "@tongban/monitor";
 import { connectMongo } from "@tongban/store";
 import { readTopic } from "../support/readTopic";
-import { type Isolation, eventually, isolation, network, provisionTopics, quietLogger } from "../support/testNetwork";
+import { type Isolation, eventually, isolation, network, provisionTopics, quietLogger, busAs } from "../support/testNetwork";
 import { freePort, getJson, originOf, testMonitorConfig } from "./monitorSupport";
 
 const evil = "https://evil.example";
@@ -103,7 +103,7 @@ describe("the monitor on loopback: Origin, CSRF and where a replay may go", () =
     iso = isolation();
     await provisionTopics(iso);
     monitor = await startMonitor({ config: testMonitorConfig(iso), network, logger: log.logger });
-    bus = new Bus({ clientId: "monitor-access-test", brokers: iso.kafkaBrokers }, quietLogger("monitor-access-test"));
+    bus = busAs("monitor-access-test");
   });
   afterAll(async () => {
     await bus?.close();

@@ -1,12 +1,13 @@
 import { createServer } from "node:net";
 import { BSON, type Db } from "mongodb";
-import { Bus } from "@tongban/bus";
+
 import { Network } from "@tongban/config";
 import { type EventEnvelope, type SubmitCaseRequest, topics } from "@tongban/contracts";
 import { type MonitorConfig, type RunningMonitor, startMonitor } from "@tongban/monitor";
 import { devTlsSettings } from "@tongban/rpc";
+import { kafkaPrincipals } from "@tongban/runtime";
 import { sealedSubmission, signedEnvelope } from "../support/devSigning";
-import { type CityNode, type Isolation, eventually, network, quietLogger } from "../support/testNetwork";
+import { type CityNode, type Isolation, eventually, network, quietLogger, busAs, kafkaSettings } from "../support/testNetwork";
 
 /** Debian's chromium, headless, quiet on a closed network (no background fetches, no QUIC). */
 export const chromiumArgs = [
@@ -37,7 +38,7 @@ export const testMonitorConfig = (iso: Isolation, extra: Partial<MonitorConfig> 
   ...devTlsSettings("xiamen", "operator", "monitor"),
   city: "xiamen",
   topicPrefix: iso.topicPrefix,
-  kafkaBrokers: iso.kafkaBrokers,
+  ...kafkaSettings(kafkaPrincipals.monitor),
   mongoUri: iso.mongoUri,
   mongoDb: iso.dbName("monitor"),
   httpPort: 0,
@@ -135,7 +136,7 @@ export function orphanCase(req: SubmitCaseRequest, from: string, to: string, cas
 
 /** Every raw value on the tracking topic, read from the beginning with a group of its own. */
 export async function trackingTopicBytes(iso: Isolation, atLeast: number): Promise<Buffer[]> {
-  const bus = new Bus({ clientId: "scan", brokers: iso.kafkaBrokers }, quietLogger("scan"));
+  const bus = busAs("scan");
   const values: Buffer[] = [];
   try {
     const sub = await bus.consume({

@@ -1,10 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { MongoNetworkError } from "mongodb";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Bus, type ConsumeOptions, HANDLER_ERROR, type InRecord } from "@tongban/bus";
 import { HealthMonitor, type HealthReport } from "@tongban/runtime";
 import { readTopic } from "../support/readTopic";
-import { eventually, quietLogger } from "../support/testNetwork";
+import { eventually, quietLogger, busAs } from "../support/testNetwork";
 
 /** A personal-looking value that must never reach a dead-letter reason. */
 const SECRET = "张三丰 350203199001011234";
@@ -32,7 +32,7 @@ describe("a consumer that never dies silently and never blocks a partition", () 
   const quick: Partial<ConsumeOptions> = { retryBackoff: { initialMs: 50, maxMs: 200 } };
 
   beforeAll(() => {
-    bus = new Bus({ clientId: "robust-test", brokers: inject("kafkaBrokers") }, quietLogger("robust-test"));
+    bus = busAs("robust-test");
   });
   afterAll(async () => {
     await bus.close();

@@ -1,8 +1,9 @@
+import { kafkaPrincipals } from "@tongban/runtime";
 import { type ChildProcess, spawn } from "node:child_process";
 import { createWriteStream, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type Isolation, eventually, nodeIdentityEnv } from "../support/testNetwork";
+import { type Isolation, eventually, nodeIdentityEnv, kafkaEnv } from "../support/testNetwork";
 
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -24,7 +25,7 @@ export function spawnNode(iso: Isolation, city: string, logFile: string, env: Re
       ...process.env,
       TONGBAN_NODE: city,
       TONGBAN_TOPIC_PREFIX: iso.topicPrefix,
-      KAFKA_BROKERS: iso.kafkaBrokers.join(","),
+      ...kafkaEnv(kafkaPrincipals.node(city)),
       MONGODB_URI: iso.mongoUri,
       MONGODB_DB: iso.dbName(city),
       INTAKE_GRPC_PORT: "0",

@@ -4,6 +4,7 @@ import { startCerts } from "@tongban/certs";
 import { sampleSubmission } from "@tongban/demo";
 import { callUnary, checkHealth, devTlsSettings } from "@tongban/rpc";
 import { connectMongo } from "@tongban/store";
+import { kafkaPrincipals } from "@tongban/runtime";
 import {
   type CityNode,
   callerAs,
@@ -14,6 +15,7 @@ import {
   quietLogger,
   startCities,
   stopCities,
+  kafkaSettings,
 } from "../support/testNetwork";
 import { type TcpProxy, startTcpProxy } from "./tcpProxy";
 
@@ -96,7 +98,7 @@ describe("a certificate registry whose store becomes unreachable", () => {
         config: {
           node: "quanzhou",
           topicPrefix: iso.topicPrefix,
-          kafkaBrokers: iso.kafkaBrokers,
+          ...kafkaSettings(kafkaPrincipals.registry("quanzhou")),
           mongoUri: `mongodb://127.0.0.1:${proxy.port}/`,
           mongoDb: iso.dbName("quanzhou"),
           certsPort: 0,

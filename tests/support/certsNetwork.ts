@@ -1,7 +1,8 @@
 import { type RunningCerts, startCerts } from "@tongban/certs";
 import { CertificateRegistryServiceClient } from "@tongban/contracts";
 import { devTlsSettings } from "@tongban/rpc";
-import { type Isolation, callerAs, network, nodeIds, provisionTopics, quietLogger } from "./testNetwork";
+import { kafkaPrincipals } from "@tongban/runtime";
+import { type Isolation, callerAs, kafkaSettings, network, nodeIds, provisionTopics, quietLogger } from "./testNetwork";
 
 export interface CityRegistry {
   id: string;
@@ -18,7 +19,7 @@ export async function startRegistry(iso: Isolation, id: string, port = 0): Promi
     config: {
       node: id,
       topicPrefix: iso.topicPrefix,
-      kafkaBrokers: iso.kafkaBrokers,
+      ...kafkaSettings(kafkaPrincipals.registry(id)),
       mongoUri: iso.mongoUri,
       mongoDb: iso.dbName(id),
       certsPort: port,

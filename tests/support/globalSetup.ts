@@ -2,12 +2,14 @@ import type { TestProject } from "vitest/node";
 import { Network } from "@tongban/config";
 import { devPkiCities } from "@tongban/demo";
 import { ensureDevPki } from "@tongban/identity";
+import type { KafkaAccess } from "@tongban/runtime";
 import { buildServices } from "../../deploy/build";
 import { resolveInfra } from "../../deploy/local/infra";
 
 declare module "vitest" {
   export interface ProvidedContext {
-    kafkaBrokers: string[];
+    /** How each principal reaches the broker (kafkaAs / kafkaEnv in testNetwork). */
+    kafkaAccess: KafkaAccess;
     mongoUri: string;
   }
 }
@@ -19,8 +21,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   // Service processes that tests spawn run the built bundles (dist/): rebuilt from the current sources.
   await buildServices();
   const infra = await resolveInfra();
-  console.log(`[tests] infra from ${infra.source}: kafka ${infra.kafkaBrokers.join(",")}, store ${infra.mongoUri}`);
-  project.provide("kafkaBrokers", infra.kafkaBrokers);
+  console.log(`[tests] infra from ${infra.source}: kafka ${infra.kafka.brokers.join(",")}, store ${infra.mongoUri}`);
+  project.provide("kafkaAccess", infra.kafka);
   project.provide("mongoUri", infra.mongoUri);
   return () => infra.release();
 }

@@ -1,12 +1,13 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, inject } from "vitest";
-import { Bus } from "@tongban/bus";
+import type { Bus } from "@tongban/bus";
 import { Network } from "@tongban/config";
 import { AuthorityQueueServiceClient, IntakeServiceClient } from "@tongban/contracts";
 import { type Role, defaultPkiDir, devIssuerOf, idpFiles, signDevToken, spiffeUri } from "@tongban/identity";
 import { createLogger } from "@tongban/log";
 import { type Caller, bearer, callerOf, devTlsSettings, transportOf } from "@tongban/rpc";
-import { networkTopicSpecs } from "@tongban/runtime";
+import { kafkaPrincipals, provisionNetwork } from "@tongban/runtime";
+import { busAs, kafkaSettings } from "./kafka";
 import { connectMongo, type MongoHandle } from "@tongban/store";
 import { type NodeServiceConfig, type RunningNode, startNode } from "@tongban/node";
 
@@ -19,10 +20,12 @@ export function isolation() {
   return {
     topicPrefix: run,
     dbName: (node: string) => `${run}_${node}`,
-    kafkaBrokers: inject("kafkaBrokers"),
+    kafka: inject("kafkaAccess"),
     mongoUri: inject("mongoUri"),
   };
 }
+
+export { busAs, kafkaAs, kafkaEnv, kafkaSettings } from "./kafka";
 
 export type Isolation = ReturnType<typeof isolation>;
 
@@ -66,7 +69,7 @@ export function nodeConfig(iso: Isolation, node: string) {
     ...nodeIdentityConfig(node),
     node,
     topicPrefix: iso.topicPrefix,
-    kafkaBrokers: iso.kafkaBrokers,
+    ...kafkaSettings(kafkaPrincipals.node(node)),
     mongoUri: iso.mongoUri,
     mongoDb: iso.dbName(node),
     intakePort: 0,
@@ -76,10 +79,9 @@ export function nodeConfig(iso: Isolation, node: string) {
   };
 }
 
+/** The provisioner's work for the spec file's topic prefix: topics and each principal's ACLs. */
 export async function provisionTopics(iso: Isolation): Promise<void> {
-  const bus = new Bus({ clientId: "test-admin", brokers: iso.kafkaBrokers }, quietLogger("admin"));
-  await bus.ensureTopics(networkTopicSpecs(iso.topicPrefix, nodeIds));
-  await bus.close();
+  await provisionNetwork(iso.kafka, iso.topicPrefix, nodeIds, quietLogger("admin"));
 }
 
 export interface CityNode {
@@ -167,7 +169,7 @@ export function useCities(ids: string[], clientId: string): CitiesFixture {
   beforeAll(async () => {
     fixture.iso = isolation();
     fixture.cities = await startCities(fixture.iso, ids);
-    fixture.bus = new Bus({ clientId, brokers: fixture.iso.kafkaBrokers }, quietLogger(clientId));
+    fixture.bus = busAs(clientId);
   });
   afterAll(async () => {
     await fixture.bus.close();

@@ -101,25 +101,33 @@ export class BusAdmin {
   /** Creates ACL entries (creating an existing one again is a no-op at the broker). Needs the provisioner's rights. */
   async createAcls(entries: readonly AclEntry[]): Promise<void> {
     if (entries.length === 0) return;
+    await this.withAdmin((admin) => admin.createAcls({ acl: entries.map(aclOf) }));
+  }
+
+  /** How many of `entries` the broker applies now (it applies created ACLs asynchronously). */
+  async countAcls(entries: readonly AclEntry[]): Promise<number> {
+    const { resources } = await this.withAdmin((admin) =>
+      admin.describeAcls({
+        resourceType: AclResourceTypes.ANY,
+        resourcePatternType: ResourcePatternTypes.ANY,
+        operation: AclOperationTypes.ANY,
+        permissionType: AclPermissionTypes.ALLOW,
+      }),
+    );
+    const present = new Set<string>();
+    for (const r of resources)
+      for (const a of r.acls) present.add([a.principal, r.resourceType, r.resourceName, r.resourcePatternType, a.operation].join("\u0000"));
+    return entries.filter((e) => {
+      const a = aclOf(e);
+      return present.has([a.principal, a.resourceType, a.resourceName, a.resourcePatternType, a.operation].join("\u0000"));
+    }).length;
+  }
+
+  private async withAdmin<T>(work: (admin: Admin) => Promise<T>): Promise<T> {
     const admin = this.kafka.admin();
     await admin.connect();
     try {
-      await admin.createAcls({
-        acl: entries.map((e) => ({
-          principal: e.principal,
-          host: "*",
-          resourceType: e.resource === "topic" ? AclResourceTypes.TOPIC : AclResourceTypes.GROUP,
-          resourceName: e.name,
-          resourcePatternType: e.pattern === "literal" ? ResourcePatternTypes.LITERAL : ResourcePatternTypes.PREFIXED,
-          operation: {
-            read: AclOperationTypes.READ,
-            write: AclOperationTypes.WRITE,
-            describe: AclOperationTypes.DESCRIBE,
-            delete: AclOperationTypes.DELETE,
-          }[e.operation],
-          permissionType: AclPermissionTypes.ALLOW,
-        })),
-      });
+      return await work(admin);
     } finally {
       await admin.disconnect();
     }
@@ -171,4 +179,21 @@ async function createMissing(admin: Admin, specs: TopicSpec[]): Promise<void> {
     // A concurrent creator (another node starting) is not an error.
     if ((err as { type?: string }).type !== "TOPIC_ALREADY_EXISTS") throw err;
   }
+}
+
+function aclOf(e: AclEntry) {
+  return {
+    principal: e.principal,
+    host: "*",
+    resourceType: e.resource === "topic" ? AclResourceTypes.TOPIC : AclResourceTypes.GROUP,
+    resourceName: e.name,
+    resourcePatternType: e.pattern === "literal" ? ResourcePatternTypes.LITERAL : ResourcePatternTypes.PREFIXED,
+    operation: {
+      read: AclOperationTypes.READ,
+      write: AclOperationTypes.WRITE,
+      describe: AclOperationTypes.DESCRIBE,
+      delete: AclOperationTypes.DELETE,
+    }[e.operation],
+    permissionType: AclPermissionTypes.ALLOW,
+  };
 }

@@ -137,6 +137,10 @@ export class Bus {
     return this.admin.createAcls(entries);
   }
 
+  countAcls(entries: readonly AclEntry[]): Promise<number> {
+    return this.admin.countAcls(entries);
+  }
+
   /** Whether a broker answers within `timeoutMs` (health checks). */
   brokerReachable(timeoutMs = 1_500): Promise<boolean> {
     return this.admin.brokerReachable(timeoutMs);

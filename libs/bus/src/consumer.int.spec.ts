@@ -1,12 +1,13 @@
 import { randomBytes } from "node:crypto";
-import { describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { kafkaAs } from "../../../tests/support/kafka";
 import { createLogger } from "@tongban/log";
 import { Bus } from "./bus";
 import { MAX_DLQ_REASON_CHARS, PoisonMessage } from "./consumer";
 import { readRecords } from "./readRecords";
 
 const log = createLogger({ service: "consumer-test", level: process.env.TEST_LOG_LEVEL ?? "silent" });
-const conn = () => ({ clientId: `consumer-test-${randomBytes(3).toString("hex")}`, brokers: inject("kafkaBrokers") });
+const conn = () => kafkaAs(`consumer-test-${randomBytes(3).toString("hex")}`);
 const topicName = (what: string) => `t${randomBytes(4).toString("hex")}.consumer.${what}`;
 
 async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 60_000): Promise<T> {

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { kafkaAs } from "../../../tests/support/kafka";
 import { createLogger } from "@tongban/log";
 import { Kafka, logLevel as kafkaLogLevel } from "kafkajs";
 import { Bus } from "./bus";
@@ -8,7 +9,7 @@ import { classifyPublishError, RecoveringProducer } from "./producer";
 import { readRecords } from "./readRecords";
 
 const log = createLogger({ service: "producer-test", level: process.env.TEST_LOG_LEVEL ?? "silent" });
-const conn = () => ({ clientId: `producer-test-${randomBytes(3).toString("hex")}`, brokers: inject("kafkaBrokers") });
+const conn = () => kafkaAs(`producer-test-${randomBytes(3).toString("hex")}`);
 const topicName = (what: string) => `t${randomBytes(4).toString("hex")}.producer.${what}`;
 
 async function failureOf(p: Promise<void>): Promise<unknown> {

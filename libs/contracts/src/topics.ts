@@ -24,4 +24,6 @@ export const groups = {
   monitorTracking: (prefix: string) => `${prefix}.monitor.tracking`,
   /** The monitor's consumer of every node's dead-letter topic. */
   monitorDeadLetters: (prefix: string) => `${prefix}.monitor.dlq`,
+  /** The prefix of the operators' command line's groups (throwaway readers, the lag probe). */
+  cli: (prefix: string) => `${prefix}.cli.`,
 };

@@ -5,3 +5,4 @@ export * from "./runtimeKeys";
 export * from "./signing";
 export * from "./cityService";
 export * from "./networkAcls";
+export * from "./kafkaAccess";

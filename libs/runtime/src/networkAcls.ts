@@ -1,19 +1,16 @@
+import type { AclEntry } from "@tongban/bus";
 import { groups, topics } from "@tongban/contracts";
 
 /** One ACL entry: `principal` may `operation` on the topic or consumer group `name` (or every name starting with it). */
-export interface AclSpec {
-  principal: string;
-  resource: "topic" | "group";
-  name: string;
-  pattern: "literal" | "prefixed";
-  operation: "read" | "write" | "describe" | "delete";
-}
+export type AclSpec = AclEntry;
 
 /** Kafka principal (SCRAM user) of each process of the network. */
 export const kafkaPrincipals = {
   node: (city: string) => `node-${city}`,
   registry: (city: string) => `registry-${city}`,
   monitor: "monitor",
+  /** An operator's command line (`npm run tongban`): dead letters, traces, replays, lag. */
+  operator: "operator",
   /** The provisioner: creates topics and ACLs (the broker's only super user). */
   admin: "admin",
 } as const;
@@ -23,7 +20,8 @@ export const kafkaPrincipals = {
  * rest): a node writes the other nodes' inbound topics, its own dead-letter topic and tracking,
  * and reads only its own inbound topic (with its own consumer group) and the revocations; a
  * registry writes revocations and its audit anchors (and reads the anchors back to verify); the
- * monitor reads tracking and the dead-letter topics and writes replays only to inbound topics.
+ * monitor reads tracking and the dead-letter topics and writes replays only to inbound topics, and
+ * so does an operator's command line, with consumer groups under its own prefix (groups.cli).
  */
 export function networkAcls(prefix: string, nodeIds: readonly string[]): AclSpec[] {
   const allow = (
@@ -40,6 +38,7 @@ export function networkAcls(prefix: string, nodeIds: readonly string[]): AclSpec
     operation,
   });
   const out: AclSpec[] = [];
+  const operations = [kafkaPrincipals.monitor, kafkaPrincipals.operator];
   for (const n of nodeIds) {
     const p = kafkaPrincipals.node(n);
     for (const m of nodeIds) if (m !== n) out.push(allow(p, "topic", topics.inbound(prefix, m), "write"));
@@ -56,18 +55,18 @@ export function networkAcls(prefix: string, nodeIds: readonly string[]): AclSpec
       allow(r, "topic", topics.certsRevoked(prefix), "write"),
       allow(r, "topic", topics.certsAnchors(prefix), "write"),
       allow(r, "topic", topics.certsAnchors(prefix), "read"),
-      allow(r, "group", `${topics.certsAnchors(prefix)}.reader.`, "read", "prefixed"),
+      allow(r, "group", readerGroups(topics.certsAnchors(prefix)), "read", "prefixed"),
     );
-    const mon = kafkaPrincipals.monitor;
-    out.push(
-      allow(mon, "topic", topics.deadLetter(prefix, n), "read"),
-      allow(mon, "topic", topics.inbound(prefix, n), "write"),
-      allow(mon, "group", groups.inbound(prefix, n), "describe"),
-    );
+    for (const op of operations) {
+      out.push(
+        allow(op, "topic", topics.deadLetter(prefix, n), "read"),
+        allow(op, "topic", topics.inbound(prefix, n), "write"),
+        allow(op, "group", groups.inbound(prefix, n), "describe"),
+      );
+    }
   }
   const mon = kafkaPrincipals.monitor;
   out.push(
-    allow(mon, "topic", topics.tracking(prefix), "read"),
     allow(mon, "topic", topics.monitorDeadLetter(prefix), "write"),
     allow(mon, "group", groups.monitorTracking(prefix), "read"),
     allow(mon, "group", groups.monitorDeadLetters(prefix), "read"),
@@ -75,5 +74,13 @@ export function networkAcls(prefix: string, nodeIds: readonly string[]): AclSpec
     allow(mon, "group", "tongban-monitor.reader.", "read", "prefixed"),
     allow(mon, "group", "tongban-monitor.reader.", "delete", "prefixed"),
   );
+  out.push(
+    allow(mon, "topic", topics.tracking(prefix), "read"),
+    allow(kafkaPrincipals.operator, "topic", topics.tracking(prefix), "read"),
+    allow(kafkaPrincipals.operator, "group", groups.cli(prefix), "read", "prefixed"),
+  );
   return out;
 }
+
+/** The prefix of readTopic's throwaway consumer groups on `topic`. */
+const readerGroups = (topic: string) => `${topic}.reader.`;

@@ -3,6 +3,7 @@ import { Binary, type Collection, type Document } from "mongodb";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { Bus, type InRecord, classifyPublishError } from "@tongban/bus";
 import { createLogger } from "@tongban/log";
+import { kafkaAs } from "../../../tests/support/kafka";
 import { type MongoHandle, connectMongo } from "./connectMongo";
 import { type OutboxEntry, OutboxRelay, SERIALIZATION_FAILED } from "./outbox";
 import { BEHIND_QUARANTINED, OutboxQuarantine } from "./outboxQuarantine";
@@ -53,7 +54,7 @@ describe("the outbox relay", () => {
     mongo = await connectMongo(inject("mongoUri"), `${run}_relay`);
     docs = mongo.db.collection("docs");
     quarantine = OutboxQuarantine.of(mongo.db);
-    bus = new Bus({ clientId: `relay-test-${run}`, brokers: inject("kafkaBrokers") }, log);
+    bus = new Bus(kafkaAs(`relay-test-${run}`), log);
   });
   afterAll(async () => {
     await bus.close();

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Bus } from "@tongban/bus";
 import type { Network } from "@tongban/config";
+import { groups } from "@tongban/contracts";
 import type { CallerFor } from "./cliCallers";
 import type { Output } from "./output";
 import type { OpenQuarantine } from "./quarantineCommands";
@@ -22,4 +23,4 @@ export interface CliContext {
 }
 
 /** A consumer group name for one read, recognisable as the CLI's: `<prefix>.cli.<purpose>.<random>`. */
-export const throwawayGroup = (prefix: string, purpose: string) => `${prefix}.cli.${purpose}.${randomUUID().slice(0, 8)}`;
+export const throwawayGroup = (prefix: string, purpose: string) => `${groups.cli(prefix)}${purpose}.${randomUUID().slice(0, 8)}`;

@@ -17,7 +17,7 @@ export interface NodeLag {
  */
 export async function showLag(ctx: CliContext, nodes: readonly string[]): Promise<NodeLag[]> {
   // A group that never commits: its "lag" on a topic is the number of records the topic holds.
-  const neverCommits = `${ctx.topicPrefix}.cli.never-commits`;
+  const neverCommits = `${groups.cli(ctx.topicPrefix)}never-commits`;
   const rows = await Promise.all(
     nodes.map(async (node): Promise<NodeLag> => {
       const group = groups.inbound(ctx.topicPrefix, node);

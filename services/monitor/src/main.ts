@@ -6,7 +6,7 @@ import { TrackingEvent, encodeTracking, groups, signatureFaultReasons, topics, u
 import { spiffeUri } from "@tongban/identity";
 import { type Logger, createLogger } from "@tongban/log";
 import { callerOf, transportOf } from "@tongban/rpc";
-import { busConnection, networkTopicSpecs, runMain, trustOf } from "@tongban/runtime";
+import { busConnection, runMain, trustOf } from "@tongban/runtime";
 import { connectMongo } from "@tongban/store";
 import { z } from "zod";
 import { DeadLetterStore } from "./adapters/deadLetterStore";
@@ -153,7 +153,13 @@ export async function startMonitor(opts: MonitorOptions = {}): Promise<RunningMo
   const conn = busConnection(cfg, "tongban-monitor");
   const bus = new Bus(conn, log);
   const ownDlq = topics.monitorDeadLetter(prefix);
-  await bus.requireTopics(networkTopicSpecs(prefix, nodeIds).map((t) => t.topic));
+  // What the monitor reads and writes: tracking, every node's dead letters, its own dead-letter topic
+  // and the inbound topics replays go to (it has no rights on the others, so cannot see them).
+  await bus.requireTopics([
+    topics.tracking(prefix),
+    ownDlq,
+    ...nodeIds.flatMap((n) => [topics.deadLetter(prefix, n), topics.inbound(prefix, n)]),
+  ]);
   const mongo = await connectMongo(cfg.mongoUri, cfg.mongoDb);
   const [tracking, deadLetters] = await Promise.all([TrackingStore.open(mongo.db), DeadLetterStore.open(mongo.db)]);
 

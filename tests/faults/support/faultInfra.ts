@@ -1,7 +1,7 @@
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { ferretInstance } from "../../../deploy/local/ferretLocal";
-import { kafkaInstance } from "../../../deploy/local/kafkaLocal";
+import { kafkaInstance, localKafkaSecurity } from "../../../deploy/local/kafkaLocal";
 import { stateDir } from "../../../deploy/local/paths";
 import { toxiproxyInstance } from "../../../deploy/local/toxiproxyLocal";
 
@@ -9,7 +9,7 @@ import { toxiproxyInstance } from "../../../deploy/local/toxiproxyLocal";
  * The fault suite's own broker, store and Toxiproxy, on ports and data dirs of their own: the
  * suite kills them with SIGKILL, so it never touches the shared ones (19092 / 27018).
  *
- * The broker has two client listeners: PLAINTEXT (direct, for the harness and healthy nodes) and
+ * The broker has two client listeners: the direct one (for the harness and healthy nodes) and
  * FAULTY, advertised at a Toxiproxy port. A node given the proxy port as its bootstrap address
  * learns the proxy address from the metadata too, so every connection it makes to the broker
  * passes through the proxy, and only its own.
@@ -29,6 +29,8 @@ export const faultKafka = kafkaInstance({
   port: faultPorts.kafka,
   controllerPort: faultPorts.kafkaController,
   extraListeners: [{ name: "FAULTY", port: faultPorts.kafkaFaultyListener, advertisedPort: faultPorts.kafkaProxy }],
+  // SASL/SCRAM over TLS on both listeners, as the shared broker: the proxy passes the TLS through.
+  security: localKafkaSecurity,
 });
 export const faultFerret = ferretInstance({ name: "faults-ferretdb", port: faultPorts.ferret });
 export const faultToxiproxy = toxiproxyInstance({ name: "faults-toxiproxy", port: faultPorts.toxiproxy });

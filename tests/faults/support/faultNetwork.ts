@@ -5,7 +5,7 @@ import { Bus } from "@tongban/bus";
 import { Network } from "@tongban/config";
 import { IntakeServiceClient } from "@tongban/contracts";
 import { createLogger } from "@tongban/log";
-import { networkTopicSpecs } from "@tongban/runtime";
+import { busConnectionAs, kafkaEnvAs, kafkaPrincipals, provisionNetwork } from "@tongban/runtime";
 import { callerAs, identityEnv, nodeIdentityEnv } from "../../support/testNetwork";
 import { ServiceProcess, freePort } from "./serviceProcess";
 
@@ -43,7 +43,7 @@ export class FaultNetwork {
   readonly mongoUri = inject("faultMongoUri");
   readonly cities: FaultCity[] = [];
   readonly bus = new Bus(
-    { clientId: "faults-harness", brokers: [inject("faultKafka")] },
+    busConnectionAs(inject("faultKafka"), kafkaPrincipals.admin, "faults-harness"),
     createLogger({ service: "faults", level: "silent" }),
   );
   private mongo = new MongoClient(inject("faultMongoUri"), { directConnection: true, serverSelectionTimeoutMS: 2_000 });
@@ -54,7 +54,7 @@ export class FaultNetwork {
   city = (id: string): FaultCity => this.cities.find((c) => c.id === id)!;
 
   async start(): Promise<void> {
-    await this.bus.ensureTopics(networkTopicSpecs(this.prefix, nodeIds));
+    await provisionNetwork(this.kafka, this.prefix, nodeIds, createLogger({ service: "faults", level: "silent" }));
     const ports = new Map<string, { intake: number; queue: number; metrics: number; certs: number }>();
     for (const id of nodeIds)
       ports.set(id, { intake: await freePort(), queue: await freePort(), metrics: await freePort(), certs: await freePort() });
@@ -66,7 +66,6 @@ export class FaultNetwork {
       const common = {
         TONGBAN_NODE: id,
         TONGBAN_TOPIC_PREFIX: this.prefix,
-        KAFKA_BROKERS: this.kafka,
         MONGODB_URI: this.mongoUri,
         MONGODB_DB: this.dbName(id),
         LOG_LEVEL: "info",
@@ -80,6 +79,7 @@ export class FaultNetwork {
           QUEUE_GRPC_PORT: String(p.queue),
           METRICS_PORT: String(p.metrics),
           CERTS_TARGETS: certsTargets,
+          ...kafkaEnvAs(this.kafka, kafkaPrincipals.node(id)),
           ...nodeIdentityEnv(id),
           ...this.opts.env?.[id],
         },
@@ -92,7 +92,13 @@ export class FaultNetwork {
       const registry = new ServiceProcess(
         `${this.prefix}-certs-${id}`,
         "services/certs/src/main.ts",
-        { ...common, CERTS_GRPC_PORT: String(p.certs), CERTS_SEED_DEMO: "true", ...identityEnv(id, "registry", id) },
+        {
+          ...common,
+          ...kafkaEnvAs(this.kafka, kafkaPrincipals.registry(id)),
+          CERTS_GRPC_PORT: String(p.certs),
+          CERTS_SEED_DEMO: "true",
+          ...identityEnv(id, "registry", id),
+        },
         [{ address: `localhost:${p.certs}`, service: "tongban.v1.CertificateRegistryService", caller: callerAs(id, "node", id) }],
       );
       this.cities.push({

@@ -2,11 +2,14 @@ import type { TestProject } from "vitest/node";
 import { Network } from "@tongban/config";
 import { devPkiCities } from "@tongban/demo";
 import { ensureDevPki } from "@tongban/identity";
+import type { KafkaAccess } from "@tongban/runtime";
+import { localKafkaAccess } from "../../../deploy/local/kafkaLocal";
 import { faultFerret, faultKafka, faultToxiproxy, kafkaViaProxy, resetFaultInfra, stopFaultInfra } from "./faultInfra";
 
 declare module "vitest" {
   export interface ProvidedContext {
-    faultKafka: string;
+    /** How each principal reaches the suite's broker directly (the proxied address is faultKafkaViaProxy). */
+    faultKafka: KafkaAccess;
     faultKafkaViaProxy: string;
     faultMongoUri: string;
     toxiproxyApi: string;
@@ -22,7 +25,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   console.log(
     `[faults] own broker ${faultKafka.broker} (proxied ${kafkaViaProxy}), store ${faultFerret.uri}, toxiproxy ${faultToxiproxy.api}`,
   );
-  project.provide("faultKafka", faultKafka.broker);
+  project.provide("faultKafka", await localKafkaAccess(faultKafka));
   project.provide("faultKafkaViaProxy", kafkaViaProxy);
   project.provide("faultMongoUri", faultFerret.uri);
   project.provide("toxiproxyApi", faultToxiproxy.api);

@@ -1,14 +1,16 @@
 import { randomUUID } from "node:crypto";
 import { Kafka, logLevel } from "kafkajs";
+import { kafkaConfig } from "@tongban/bus";
 import { type EventEnvelope, decodeEnvelope } from "@tongban/contracts";
+import { type KafkaAccess, busConnectionAs, kafkaPrincipals } from "@tongban/runtime";
 
 /** Every record of `topic` from its beginning to its current end, decoded (undecodable ones as undefined). */
 export async function readAll(
-  broker: string,
+  access: KafkaAccess,
   topic: string,
   timeoutMs = 60_000,
 ): Promise<{ key: string; env: EventEnvelope | undefined; headers: Record<string, string> }[]> {
-  const kafka = new Kafka({ clientId: "faults-reader", brokers: [broker], logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({ ...kafkaConfig(busConnectionAs(access, kafkaPrincipals.admin, "faults-reader")), logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
   const ends = new Map((await admin.fetchTopicOffsets(topic)).map((o) => [o.partition, BigInt(o.high)]));
