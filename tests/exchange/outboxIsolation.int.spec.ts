@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Bus, type InRecord } from "@tongban/bus";
 import { bufferOutput, runCli } from "@tongban/cli";
 import { topics } from "@tongban/contracts";
+import { kafkaPrincipals } from "@tongban/runtime";
 import { sampleSubmission } from "@tongban/demo";
 import { parseExposition } from "@tongban/metrics";
 import { BEHIND_QUARANTINED, OUTBOX_QUARANTINED, type OutboxEntry, OutboxQuarantine, type QuarantinedEntry } from "@tongban/store";
@@ -42,6 +43,8 @@ describe("an outbox entry that cannot be published", () => {
     const [xm, qz, zz] = cities as [CityNode, CityNode, CityNode];
     const quanzhou = network.node("quanzhou")!;
     const missingTopic = topics.inbound(iso.topicPrefix, "fuzhou");
+    // A broker with ACLs does not tell a client whether a topic it may not describe exists.
+    const missingReason = iso.kafka.users ? "TOPIC_AUTHORIZATION_FAILED" : "UNKNOWN_TOPIC_OR_PARTITION";
 
     // Appended to the case log without the size check a writer makes (as an older version could have).
     const tooLarge = entry(topics.inbound(iso.topicPrefix, "xiamen"), "01QBIGCASE", randomBytes(1_200_000), "case.submitted");
@@ -72,7 +75,7 @@ describe("an outbox entry that cannot be published", () => {
     const big = open.get(tooLarge.eventId)!;
     expect(big).toMatchObject({ docId: "01QBIGCASE", topic: tooLarge.topic, reason: "MESSAGE_TOO_LARGE", state: "quarantined" });
     expect(big.size).toBeGreaterThan(1_200_000);
-    expect(open.get(toMissing[0]!.eventId)).toMatchObject({ reason: "UNKNOWN_TOPIC_OR_PARTITION", topic: missingTopic });
+    expect(open.get(toMissing[0]!.eventId)).toMatchObject({ reason: missingReason, topic: missingTopic });
     expect(open.get(toMissing[1]!.eventId)).toMatchObject({ reason: BEHIND_QUARANTINED, behind: toMissing[0]!.eventId });
     // Out of the relay's way, so nothing keeps retrying them, and the relay's checkpoint passes them.
     const outbox = (qz.node.ctx.caseLog as CaseLog).outbox;
@@ -81,7 +84,7 @@ describe("an outbox entry that cannot be published", () => {
     expect(await LogOutbox.checkpointOf(qz.db.db.collection(CHECKPOINTS))).toBe(outbox.position());
 
     expect(await metric(qz, "tongban_outbox_quarantined_total", { reason: "MESSAGE_TOO_LARGE" })).toBe(1);
-    expect(await metric(qz, "tongban_outbox_quarantined_total", { reason: "UNKNOWN_TOPIC_OR_PARTITION" })).toBe(1);
+    expect(await metric(qz, "tongban_outbox_quarantined_total", { reason: missingReason })).toBe(1);
     expect(await metric(qz, "tongban_outbox_quarantined_total", { reason: BEHIND_QUARANTINED })).toBe(1);
     expect(await metric(qz, "tongban_outbox_quarantine_open")).toBe(3);
 
@@ -118,8 +121,22 @@ describe("an outbox entry that cannot be published", () => {
     expect(listed.text()).toContain("MESSAGE_TOO_LARGE");
     expect(listed.text()).toContain("3 still quarantined");
 
-    // The fix: the topic is created. The operator asks for the entry waiting behind; its head goes first.
+    // The fix: the topic is created and Quanzhou's node may write it. The operator asks for the
+    // entry waiting behind; its head goes first.
     await bus.ensureTopics([{ topic: missingTopic, partitions: 1 }]);
+    if (iso.kafka.users) {
+      const grant = [
+        {
+          principal: `User:${kafkaPrincipals.node("quanzhou")}`,
+          resource: "topic",
+          name: missingTopic,
+          pattern: "literal",
+          operation: "write",
+        },
+      ] as const;
+      await bus.createAcls(grant);
+      await eventually("the grant applied", async () => ((await bus.countAcls(grant)) === 1 ? true : undefined));
+    }
     const out = bufferOutput();
     expect(await runCli(["quarantine", "resend", "quanzhou", toMissing[1]!.eventId], cli(out))).toBe(0);
     expect(out.text()).toContain(toMissing[0]!.eventId);
