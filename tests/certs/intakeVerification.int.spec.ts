@@ -38,10 +38,10 @@ describe("intake verifies referenced certificates with the issuing cities' regis
   });
 
   it("when a Xiamen window submits a Zhangzhou case citing certificates of three cities, then the home authority sees each outcome, who verified it and when", async () => {
-    const own = certOf("郑雅琴", "quanzhou", "15100");
-    const revoked = certOf("郑雅琴", "zhangzhou", "15100");
-    const local = certOf("郑雅琴", "xiamen", "13100");
-    const someoneElses = certOf("蔡振华", "quanzhou", "12100");
+    const own = certOf("郑雅琴", "quanzhou", "职业资格证书");
+    const revoked = certOf("郑雅琴", "zhangzhou", "职业资格证书");
+    const local = certOf("郑雅琴", "xiamen", "机动车驾驶证");
+    const someoneElses = certOf("蔡振华", "quanzhou", "不动产权证书");
     const req = sampleSubmission(xiamen, "zhangzhou", 101, "CERT", { certificates: [own, revoked, local, someoneElses] });
     req.certificates.push({ certificateId: unknownCertificateId("quanzhou"), number: own.number });
 
@@ -75,7 +75,7 @@ describe("intake verifies referenced certificates with the issuing cities' regis
   });
 
   it("when the issuing registry is down during intake, then the case is still forwarded at once, UNVERIFIED, and re-verified when the registry is back", async () => {
-    const cert = certOf("洪建平", "quanzhou", "13100");
+    const cert = certOf("洪建平", "quanzhou", "机动车驾驶证");
     const qz = reg("quanzhou");
     const port = qz.port;
     await stopRegistry(qz);
@@ -114,8 +114,8 @@ describe("intake verifies referenced certificates with the issuing cities' regis
   });
 
   it("when Quanzhou revokes a certificate an open Zhangzhou case relies on, then the case is flagged for the Zhangzhou authority and the Xiamen window", async () => {
-    const cert = certOf("洪建平", "quanzhou", "15100");
-    const other = sampleSubmission(xiamen, "zhangzhou", 104, "CERT", { certificates: [certOf("洪建平", "zhangzhou", "15100")] });
+    const cert = certOf("洪建平", "quanzhou", "职业资格证书");
+    const other = sampleSubmission(xiamen, "zhangzhou", 104, "CERT", { certificates: [certOf("洪建平", "zhangzhou", "职业资格证书")] });
     const req = sampleSubmission(xiamen, "zhangzhou", 103, "CERT", { certificates: [cert] });
     const res = await apis(city("xiamen")).submit(req);
     const unrelated = await apis(city("xiamen")).submit(other);

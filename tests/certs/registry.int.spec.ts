@@ -143,7 +143,7 @@ describe("certificate registries: purpose-bound, minimum-necessary, audited look
   });
 
   it("when the issuer revokes a certificate, then lookups say REVOKED; another department cannot revoke; revoking twice is a no-op", async () => {
-    const c = certWhere("valid in zhangzhou", (x) => x.registryNode === "zhangzhou" && x.status === "valid" && x.typeCode === "11200");
+    const c = certWhere("valid in zhangzhou", (x) => x.registryNode === "zhangzhou" && x.status === "valid" && x.typeName === "结婚证");
     const r = reg("zhangzhou");
     const stranger = certWhere("from another issuer", (x) => x.registryNode === "zhangzhou" && x.issuerCode !== c.issuerCode);
     const strangerClient = clients.as(r.port, "zhangzhou", "issuer", stranger.issuerCode);

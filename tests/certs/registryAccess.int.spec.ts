@@ -62,7 +62,7 @@ describe("certificate registry access: nodes verify for their own city, issuers 
   it("when a department that did not issue a certificate revokes it, then it is refused and audited, whatever issuer code it sends; its issuer can", async () => {
     const c = certWhere(
       "valid in quanzhou with a second issuer",
-      (x) => x.registryNode === "quanzhou" && x.status === "valid" && x.typeCode === "11200",
+      (x) => x.registryNode === "quanzhou" && x.status === "valid" && x.typeName === "结婚证",
     );
     const other = certWhere("another quanzhou issuer", (x) => x.registryNode === "quanzhou" && x.issuerCode !== c.issuerCode).issuerCode;
     const xiamenIssuer = certWhere("a xiamen issuer", (x) => x.registryNode === "xiamen").issuerCode;

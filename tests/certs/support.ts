@@ -6,10 +6,10 @@ import { callerAs, network } from "../support/testNetwork";
 
 export const certs = demoCertificates(network.nodes);
 
-/** The demo certificate of `holder` in `node`'s registry of the given type; fails loudly if the demo data changed. */
-export function certOf(holder: string, node: string, typeCode: string): DemoCertificate {
-  const c = certs.find((x) => x.holderName === holder && x.registryNode === node && x.typeCode === typeCode);
-  if (!c) throw new Error(`demo data has no ${typeCode} of ${holder} in ${node}`);
+/** The demo certificate of `holder` in `node`'s registry of the given type (by name); fails loudly if the demo data changed. */
+export function certOf(holder: string, node: string, typeName: string): DemoCertificate {
+  const c = certs.find((x) => x.holderName === holder && x.registryNode === node && x.typeName === typeName);
+  if (!c) throw new Error(`demo data has no ${typeName} of ${holder} in ${node}`);
   return c;
 }
 
@@ -22,7 +22,7 @@ export function certWhere(what: string, p: (c: DemoCertificate) => boolean): Dem
 /** A well-formed identifier from a real issuer of `node` that its registry does not hold. */
 export function unknownCertificateId(node: string): string {
   const issuer = certWhere(`issued in ${node}`, (c) => c.registryNode === node).issuerCode;
-  return makeCertificateId({ typeCode: "15100", issuerCode: issuer, serial: "9999999", version: "1" });
+  return makeCertificateId({ typeCode: "11100000717800899E001", issuerCode: issuer, serial: "9999999", version: "1" });
 }
 
 export const query = (c: DemoCertificate, holder: { name: string; id: string } = { name: c.holderName, id: c.holderId }) => ({

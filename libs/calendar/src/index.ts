@@ -1,4 +1,4 @@
 export { systemClock, type Clock } from "./clock";
 export type { HolidayData } from "./holidayData";
 export type { Pause } from "./pause";
-export { WorkingDayCalendar } from "./workingDayCalendar";
+export { WorkingDayCalendar, missingYearAlert } from "./workingDayCalendar";

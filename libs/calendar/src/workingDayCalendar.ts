@@ -21,6 +21,9 @@ let defaultCalendar: WorkingDayCalendar | undefined;
  * make-up working days (调休上班). All dates are Asia/Shanghai calendar days.
  */
 export class WorkingDayCalendar {
+  /** Years a computation needed that the data does not cover, with how many computations needed each. */
+  private readonly missing = new Map<number, number>();
+
   private constructor(
     /** Version of the holiday data. */
     readonly version: string,
@@ -67,6 +70,32 @@ export class WorkingDayCalendar {
     return this.years.has(shanghaiDays.year(dayOf(date)));
   }
 
+  /** The years whose holiday arrangements the data covers, ascending. */
+  coveredYears(): number[] {
+    return [...this.years].sort((a, b) => a - b);
+  }
+
+  /**
+   * Years that a computation of this calendar needed but the data does not cover (there it
+   * counted weekends only, so the dates are provisional), with how many computations needed each;
+   * ascending. Operators are alerted until the year's arrangement is added (see README).
+   */
+  missingYears(): { year: number; computations: number }[] {
+    return [...this.missing].sort(([a], [b]) => a - b).map(([year, computations]) => ({ year, computations }));
+  }
+
+  /** One bilingual alert per missing year, for health endpoints and logs. */
+  missingYearAlerts(): string[] {
+    return this.missingYears().map((m) => missingYearAlert(m.year, this.coveredYears()).zh);
+  }
+
+  /** Notes the years of the days `firstDay`..`lastDay` that the data does not cover. */
+  private noteCoverage(firstDay: number, lastDay: number): void {
+    for (let year = shanghaiDays.year(firstDay); year <= shanghaiDays.year(lastDay); year++) {
+      if (!this.years.has(year)) this.missing.set(year, (this.missing.get(year) ?? 0) + 1);
+    }
+  }
+
   /** Whether the Shanghai calendar day containing `date` is a working day. */
   isWorkingDay(date: Date): boolean {
     return this.isWorkingDayNumber(dayOf(date));
@@ -110,11 +139,13 @@ export class WorkingDayCalendar {
     let counted = 0;
     for (let day = startDay + 1; day <= startDay + MAX_SCAN_DAYS; day++) {
       if (day >= ongoingFrom) {
+        this.noteCoverage(startDay + 1, day);
         return undefined;
       }
       if (this.isWorkingDayNumber(day) && !isPaused(day, spans)) {
         counted++;
         if (counted === n) {
+          this.noteCoverage(startDay + 1, day);
           return shanghaiDays.end(day);
         }
       }
@@ -136,6 +167,7 @@ export class WorkingDayCalendar {
     const toDay = dayOf(to);
     const spans = toSpans(pauses);
     const lastFullDay = to.getTime() >= shanghaiDays.end(toDay).getTime() ? toDay : toDay - 1;
+    if (lastFullDay > fromDay) this.noteCoverage(fromDay + 1, lastFullDay);
     let count = 0;
     for (let day = fromDay + 1; day <= lastFullDay; day++) {
       if (this.isWorkingDayNumber(day) && !isPaused(day, spans)) {
@@ -200,4 +232,12 @@ function toSpans(pauses: readonly Pause[]): PauseSpan[] {
 
 function isPaused(day: number, spans: readonly PauseSpan[]): boolean {
   return spans.some((s) => day >= s.firstDay && (s.lastDay === undefined || day <= s.lastDay));
+}
+
+/** The operators' alert for a year the holiday data lacks (Chinese with the English after a slash, and English alone). */
+export function missingYearAlert(year: number, covered: readonly number[]): { zh: string; en: string } {
+  return {
+    zh: `工作日历缺少 ${year} 年节假日安排（现有 ${covered.join("、")} 年），到期日仅按周末计算，请补充后重启 / calendar for ${year} missing`,
+    en: `Working-day calendar for ${year} missing (covers ${covered.join(", ")}): due dates there count weekends only; add the year and restart`,
+  };
 }

@@ -219,6 +219,36 @@ describe("WorkingDayCalendar.fromData", () => {
   });
 });
 
+describe("WorkingDayCalendar coverage", () => {
+  const covering2026 = () => WorkingDayCalendar.fromData({ version: "t", years: [2026], holidays: ["2026-10-01"], workdays: [] });
+
+  it("when due dates stay inside the covered years, then no year is missing", () => {
+    const cal = covering2026();
+    cal.addWorkingDays(sh("2026-03-02 09:00"), 20);
+    cal.workingDaysBetween(sh("2026-01-05"), sh("2026-06-01"));
+    expect(cal.coveredYears()).toEqual([2026]);
+    expect(cal.missingYears()).toEqual([]);
+    expect(cal.missingYearAlerts()).toEqual([]);
+  });
+
+  it("when a due date falls into a year the data lacks, then that year is missing with the computations that needed it, and the alert names it", () => {
+    const cal = covering2026();
+    // 20 working days from mid-December run into January 2027.
+    expect(cal.addWorkingDays(sh("2026-12-14 10:00"), 20).getTime()).toBeGreaterThan(sh("2027-01-01").getTime());
+    cal.addWorkingDays(sh("2026-12-28 10:00"), 5);
+    cal.workingDaysBetween(sh("2026-12-01"), sh("2027-02-01"));
+    expect(cal.missingYears()).toEqual([{ year: 2027, computations: 3 }]);
+    expect(cal.missingYearAlerts()).toEqual([expect.stringContaining("工作日历缺少 2027 年节假日安排")]);
+    expect(cal.missingYearAlerts()[0]).toContain("calendar for 2027 missing");
+    // A pause still open before the due date is reached counts the days scanned so far.
+    cal.addWorkingDaysExcluding(sh("2025-12-01"), 60, [{ from: sh("2026-01-10") }]);
+    expect(cal.missingYears()).toEqual([
+      { year: 2025, computations: 1 },
+      { year: 2027, computations: 3 },
+    ]);
+  });
+});
+
 describe("systemClock", () => {
   it("when asked for the time, then it returns the current instant", () => {
     const before = Date.now();

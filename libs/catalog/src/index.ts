@@ -16,6 +16,6 @@ export { cities, defaultDepartments, departmentCode, departments, homeDepartment
 export { isItemCode, itemCodeFor, type ItemCode } from "./itemCode";
 export { derivedDepartmentCode, leadUnitDepartment } from "./leadUnitDepartment";
 export { parseCatalogData } from "./parseCatalogData";
-export { isRemoteReceiptEligible } from "./remoteReceipt";
+export { isRemoteReceiptEligible, remoteReceiptRule } from "./remoteReceipt";
 export { mergeTimeLimits, STATUTORY_TIME_LIMITS, type TimeLimits, type TimeLimitsOverride } from "./statutoryTimeLimits";
 export { timeLimits } from "./timeLimits";

@@ -15,8 +15,27 @@
  * Whitespace is ignored because the source text was extracted from a PDF.
  */
 export function isRemoteReceiptEligible(mode: string): boolean {
+  return remoteReceiptRule(mode).eligible;
+}
+
+/** The same decision with the rule that made it, "中文 / English", for window systems to show. */
+export function remoteReceiptRule(mode: string): { eligible: boolean; reason: string } {
   const text = mode.replace(/\s+/g, "");
-  if (text.includes("仍需现场办理")) return false;
-  if (/代收|代办|多地联办/.test(text)) return true;
-  return /邮政寄递|寄递|邮寄/.test(text) && /网上预审|网上申请/.test(text);
+  if (text.includes("仍需现场办理"))
+    return { eligible: false, reason: "实现形式要求申请人仍需现场办理 / the mode still requires the applicant in person" };
+  if (/代收|代办|多地联办/.test(text))
+    return {
+      eligible: true,
+      reason: "实现形式为异地代收代办或多地联办 / the mode names a receiving office acting for the home one",
+    };
+  if (/邮政寄递|寄递|邮寄/.test(text) && /网上预审|网上申请/.test(text))
+    return {
+      eligible: true,
+      reason: "网上预审或申请，材料邮政寄递（收受分离） / reviewed or applied for online, materials sent by post",
+    };
+  return {
+    eligible: false,
+    reason:
+      "全程网办、全国无差别办理或尚未确定的实现形式，无需异地收件 / fully online, handled anywhere, or not yet fixed: nothing to take in for another city",
+  };
 }

@@ -14,9 +14,12 @@ describe("registryNodeOf", () => {
 
   it("when the issuer's territory is outside the network or the id is malformed, then there is no route", () => {
     const fuzhouIssuer = makeCreditCode("11350100MA0000001");
-    expect(registryNodeOf(network, makeCertificateId({ typeCode: "11100", issuerCode: fuzhouIssuer, serial: "1", version: "1" }))).toBe(
-      undefined,
-    );
+    expect(
+      registryNodeOf(
+        network,
+        makeCertificateId({ typeCode: "11100000000013338W001", issuerCode: fuzhouIssuer, serial: "1", version: "1" }),
+      ),
+    ).toBe(undefined);
     expect(registryNodeOf(network, "not-a-certificate")).toBe(undefined);
   });
 });

@@ -5,6 +5,7 @@ export * from "./gen/tongban/v1/queue";
 export * from "./gen/tongban/v1/certs";
 export * from "./gen/tongban/v1/case_view";
 export * from "./gen/tongban/v1/tracking";
+export * from "./gen/tongban/v1/catalog";
 export { Status as RpcStatus } from "./gen/google/rpc/status";
 export { BadRequest, BadRequest_FieldViolation, ErrorInfo, LocalizedMessage } from "./gen/google/rpc/error_details";
 export { Any } from "./gen/google/protobuf/any";

@@ -27,14 +27,26 @@ const DEPARTMENTS = {
   hr: { zh: "人力资源和社会保障局", org: "0005" },
 } as const;
 
+/**
+ * Certificate types as GB/T 36904 codes them: the credit code of the national authority that
+ * defines the type (a 机关 code at division 100000) and a 3-digit sequence.
+ */
+const MINISTRIES = {
+  publicSecurity: makeCreditCode("11100000000013338"),
+  civilAffairs: makeCreditCode("11100000000013127"),
+  naturalResources: makeCreditCode("11100000MB0154320"),
+  marketRegulation: makeCreditCode("11100000MB0143920"),
+  humanResources: makeCreditCode("11100000717800899"),
+} as const;
+
 const TYPES: CertificateType[] = [
-  { code: "11100", name: "居民户口簿", department: "police", holder: "person" },
-  { code: "11200", name: "结婚证", department: "civil", holder: "person" },
-  { code: "12100", name: "不动产权证书", department: "land", holder: "person" },
-  { code: "13100", name: "机动车驾驶证", department: "police", holder: "person", years: 6 },
-  { code: "14100", name: "营业执照", department: "market", holder: "organization", district: true, years: 20 },
-  { code: "14200", name: "食品经营许可证", department: "market", holder: "organization", years: 5 },
-  { code: "15100", name: "职业资格证书", department: "hr", holder: "person" },
+  { code: `${MINISTRIES.publicSecurity}001`, name: "居民户口簿", department: "police", holder: "person" },
+  { code: `${MINISTRIES.civilAffairs}001`, name: "结婚证", department: "civil", holder: "person" },
+  { code: `${MINISTRIES.naturalResources}001`, name: "不动产权证书", department: "land", holder: "person" },
+  { code: `${MINISTRIES.publicSecurity}011`, name: "机动车驾驶证", department: "police", holder: "person", years: 6 },
+  { code: `${MINISTRIES.marketRegulation}001`, name: "营业执照", department: "market", holder: "organization", district: true, years: 20 },
+  { code: `${MINISTRIES.marketRegulation}002`, name: "食品经营许可证", department: "market", holder: "organization", years: 5 },
+  { code: `${MINISTRIES.humanResources}001`, name: "职业资格证书", department: "hr", holder: "person" },
 ];
 
 const SURNAMES = ["陈", "林", "黄", "郑", "王", "吴", "蔡", "许", "李", "张", "洪", "庄"];
@@ -113,11 +125,11 @@ export function demoCertificates(nodes: readonly NodeConfig[]): DemoCertificate[
       const serial = String(c + 1) + String(k + 1).padStart(6, "0");
       const year = validFrom.getUTCFullYear();
       const number =
-        type.code === "12100"
+        type.name === "不动产权证书"
           ? `闽(${year})${node.name.zh}不动产权第${serial.padStart(7, "0")}号`
-          : type.code === "13100"
+          : type.name === "机动车驾驶证"
             ? holder.idNumber
-            : type.code === "14100"
+            : type.name === "营业执照"
               ? holder.idNumber
               : `${type.code}-${territoryCode}-${year}-${serial}`;
       return {

@@ -1,5 +1,5 @@
 import type { CaseView, QueueItem } from "@tongban/contracts";
-import { isOverdue, stateLabels } from "@tongban/lifecycle";
+import { type CaseFile, isOverdue, stateLabels, suspensionKindLabels } from "@tongban/lifecycle";
 import type { CaseDoc } from "./caseDoc";
 import { checksOf, isPendingCheck } from "./certificateChecks";
 
@@ -36,6 +36,38 @@ export function caseView(doc: CaseDoc, now: Date, forwarded = true): CaseView {
     rating: rating?.level ?? "",
     certificateAlerts: doc.certificateAlerts ?? [],
     certificatesUnverified: checksOf(doc).filter(isPendingCheck).length,
+    ...toldToApplicant(file),
+  };
+}
+
+/** What the window tells the applicant (一次性告知): corrections, reasons, suspensions, extension, result. */
+function toldToApplicant(file: CaseFile | undefined) {
+  const decision = file?.decision;
+  const result = file?.result;
+  return {
+    corrections: (file?.corrections ?? []).map((c) => ({
+      round: c.round,
+      items: [...c.items],
+      requestedAt: c.requestedAt,
+      submittedAt: c.submittedAt,
+      submittedItems: [...(c.submittedItems ?? [])],
+    })),
+    refusalReasons: [...(file?.refusal?.reasons ?? [])],
+    denialReasons: decision?.outcome === "denied" ? [...decision.reasons] : [],
+    suspensions: (file?.suspensions ?? []).map((x) => ({
+      kind: x.kind,
+      kindZh: suspensionKindLabels[x.kind].zh,
+      kindEn: suspensionKindLabels[x.kind].en,
+      reason: x.reason,
+      suspendedAt: x.from,
+      resumedAt: x.to,
+    })),
+    extensionReason: file?.extension?.reason ?? "",
+    extendedAt: file?.extension?.grantedAt,
+    resultChannel: result?.kind ?? "",
+    resultTrackingNo: result?.kind === "mail" ? result.trackingNo : "",
+    resultSentAt: file?.timeline.resultSentAt,
+    withdrawalReason: file?.withdrawal?.reason ?? "",
   };
 }
 

@@ -16,7 +16,9 @@ export interface CertificateIdInfo extends CertificateIdParts {
 
 /**
  * Validates an electronic certificate identifier (电子证照标识, GB/T 36904):
- * `1.2.156.3005.2.<type code>.<issuer code>.<serial>.<version>.<check>`.
+ * `1.2.156.3005.2.<type code>.<issuer code>.<serial>.<version>.<check>`, where the type code is
+ * the defining authority's unified social credit code plus a 3-digit sequence (21 characters, so
+ * letters occur) and the issuer code the issuing authority's credit code.
  *
  * A wrong prefix or malformed component is an error. A check character that does not match
  * ISO/IEC 7064 MOD 37,36 (see `certificateIdCheckChar`) is only a warning (`CHECK_CHAR`),

@@ -3,8 +3,10 @@ import { certificateIdCheckChar } from "./certificateIdCheckChar";
 import { makeCertificateId } from "./makeCertificateId";
 import { validateCertificateId } from "./validateCertificateId";
 
+// A residence-booklet type defined by an authority whose credit code has the shape of a national
+// organ's (11 + 100000 + organization code + check character), sequence 001, as issued.
 const PARTS = {
-  typeCode: "11100000000000000001",
+  typeCode: "11100000000013338W001",
   issuerCode: "91350100M000100Y43",
   serial: "000123",
   version: "1",
@@ -38,11 +40,26 @@ describe("certificateIdCheckChar", () => {
 describe("validateCertificateId", () => {
   it("when an identifier is built with makeCertificateId, then it validates and parses back to the same parts", () => {
     const id = makeCertificateId(PARTS);
-    expect(id.startsWith("1.2.156.3005.2.11100000000000000001.91350100M000100Y43.000123.1.")).toBe(true);
+    expect(id.startsWith("1.2.156.3005.2.11100000000013338W001.91350100M000100Y43.000123.1.")).toBe(true);
     const result = validateCertificateId(id);
     expect(result).toEqual({
       ok: true,
       value: { normalized: id, ...PARTS, checkChar: id.charAt(id.length - 1) },
+      warnings: [],
+    });
+  });
+
+  it("when an identifier is written as issued (type code of the defining ministry plus sequence, a district bureau as issuer, version 001), then it validates without warnings", () => {
+    const result = validateCertificateId("1.2.156.3005.2.11100000000013338W011.11350203MB0179548J.2019050012345.001.E");
+    expect(result).toMatchObject({
+      ok: true,
+      value: {
+        typeCode: "11100000000013338W011",
+        issuerCode: "11350203MB0179548J",
+        serial: "2019050012345",
+        version: "001",
+        checkChar: "E",
+      },
       warnings: [],
     });
   });
@@ -84,17 +101,23 @@ describe("validateCertificateId", () => {
   });
 
   it("when the check component is not a single character, then the error is FORMAT", () => {
-    expect(errorCodes("1.2.156.3005.2.1.91350100M000100Y43.1.1.AB")).toEqual(["FORMAT"]);
+    expect(errorCodes("1.2.156.3005.2.11100000000013338W001.91350100M000100Y43.1.1.AB")).toEqual(["FORMAT"]);
   });
 
   it("when a component is malformed, then its own error code is reported", () => {
-    expect(errorCodes("1.2.156.3005.2.123456789012345678901.91350100M000100Y43.1.1.0")).toEqual(["TYPE_CODE"]);
-    expect(errorCodes("1.2.156.3005.2.1A.91350100M000100Y43.1.1.0")).toEqual(["TYPE_CODE"]);
-    expect(errorCodes("1.2.156.3005.2.1.91350100M000100Y4.1.1.0")).toEqual(["ISSUER_CODE"]);
-    expect(errorCodes("1.2.156.3005.2.1.91350100M000100YI3.1.1.0")).toEqual(["ISSUER_CODE"]);
-    expect(errorCodes("1.2.156.3005.2.1.91350100M000100Y43.X1.1.0")).toEqual(["SERIAL"]);
-    expect(errorCodes("1.2.156.3005.2.1.91350100M000100Y43.1.1000.0")).toEqual(["VERSION"]);
-    expect(errorCodes("1.2.156.3005.2.1.91350100M000100Y43..1.0")).toEqual(["SERIAL"]);
+    // Type codes as the old validator wanted them (digits only) or near misses of the standard's shape.
+    expect(errorCodes("1.2.156.3005.2.1234567890123456789012.91350100M000100Y43.1.1.0")).toEqual(["TYPE_CODE"]);
+    expect(errorCodes("1.2.156.3005.2.11100.91350100M000100Y43.1.1.0")).toEqual(["TYPE_CODE"]);
+    expect(errorCodes("1.2.156.3005.2.11100000000013338W01.91350100M000100Y43.1.1.0")).toEqual(["TYPE_CODE"]);
+    expect(errorCodes("1.2.156.3005.2.11100000000013338W0011.91350100M000100Y43.1.1.0")).toEqual(["TYPE_CODE"]);
+    expect(errorCodes("1.2.156.3005.2.11100000000013338W00A.91350100M000100Y43.1.1.0")).toEqual(["TYPE_CODE"]);
+    expect(errorCodes("1.2.156.3005.2.111ABC00000013338W001.91350100M000100Y43.1.1.0")).toEqual(["TYPE_CODE"]);
+    expect(errorCodes("1.2.156.3005.2.11100000000013338I001.91350100M000100Y43.1.1.0")).toEqual(["TYPE_CODE"]);
+    expect(errorCodes("1.2.156.3005.2.11100000000013338W001.91350100M000100Y4.1.1.0")).toEqual(["ISSUER_CODE"]);
+    expect(errorCodes("1.2.156.3005.2.11100000000013338W001.91350100M000100YI3.1.1.0")).toEqual(["ISSUER_CODE"]);
+    expect(errorCodes("1.2.156.3005.2.11100000000013338W001.91350100M000100Y43.X1.1.0")).toEqual(["SERIAL"]);
+    expect(errorCodes("1.2.156.3005.2.11100000000013338W001.91350100M000100Y43.1.1000.0")).toEqual(["VERSION"]);
+    expect(errorCodes("1.2.156.3005.2.11100000000013338W001.91350100M000100Y43..1.0")).toEqual(["SERIAL"]);
   });
 
   it("when the issuer code has a wrong credit code check character, then only its format matters", () => {

@@ -40,6 +40,18 @@ describe("correction loop (补正)", () => {
     ]);
   });
 
+  it("when a third correction is requested after two rounds (一次性告知), then it is refused and the authority must accept or refuse", () => {
+    const states = twoRounds();
+    const secondAnswered = states[4]!; // RECEIVED_BY_HOME after the second correction
+    const err = thrownBy(() => apply(secondAnswered, requestCorrection(["另一份材料"]), at("2025-03-12T08:00:00Z")));
+    expect(err).toMatchObject({
+      code: "ILLEGAL_TRANSITION",
+      grpcStatus: "FAILED_PRECONDITION",
+      message: expect.stringContaining("补正告知最多 2 次"),
+    });
+    expect(apply(secondAnswered, homeCommand("Refuse"), at("2025-03-12T08:00:00Z")).state.status).toBe("NOT_ACCEPTED");
+  });
+
   it("when corrections are requested twice, then both rounds are kept with their items and answers", () => {
     const accepted = twoRounds().at(-1);
     expect(accepted?.status === "ACCEPTED" && accepted.corrections).toEqual([

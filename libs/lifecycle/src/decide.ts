@@ -1,7 +1,7 @@
 import { assertNever } from "./assertNever";
 import type { CaseCommand, CaseCommandType, DecisionOutcome, ResultChannel } from "./caseCommand";
 import type { CaseEvent } from "./caseEvent";
-import type { CaseState, CaseStateIn } from "./caseState";
+import type { CaseState, CaseStateIn, CorrectionRound } from "./caseState";
 import type { CaseStatus } from "./caseStatuses";
 import { closeOpenSuspension } from "./closeOpenSuspension";
 import { computeDecisionDueAt } from "./computeDecisionDueAt";
@@ -78,6 +78,7 @@ export function decide(command: CaseCommand, state: CaseState, ctx: DecideContex
       return [{ type: "case.refused", data: { reasons: command.data.reasons, refusedAt: now } }];
     case "RequestCorrection": {
       const current = expectStatus(state, command.type, transitions.RequestCorrection.from);
+      correctionRoundAllowed(current.corrections);
       return [
         {
           type: "case.correction_requested",
@@ -215,3 +216,21 @@ export function decide(command: CaseCommand, state: CaseState, ctx: DecideContex
       return assertNever(command);
   }
 }
+
+/**
+ * 一次性告知 (行政许可法第三十二条): the first correction request must name everything to correct.
+ * One follow-up request is allowed, for what the handed-in correction left open or itself raised
+ * (the text of its items cannot tell which, so the authority answers for that); a third is
+ * refused: the authority then accepts or refuses the application.
+ */
+function correctionRoundAllowed(rounds: readonly CorrectionRound[]): void {
+  if (rounds.length >= MAX_CORRECTION_ROUNDS) {
+    throw new IllegalTransition("RECEIVED_BY_HOME", "RequestCorrection", {
+      zh: `补正告知最多 ${MAX_CORRECTION_ROUNDS} 次（一次性告知及一次补充告知），请受理或不予受理`,
+      en: `at most ${MAX_CORRECTION_ROUNDS} correction requests (one complete notice and one follow-up); accept or refuse the application`,
+    });
+  }
+}
+
+/** The complete notice plus one follow-up. */
+export const MAX_CORRECTION_ROUNDS = 2;

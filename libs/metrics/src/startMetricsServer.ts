@@ -8,7 +8,7 @@ export interface MetricsServerOptions {
   port: number;
   metrics: Metrics;
   /** Answers `GET /healthz`: 200 while serving, 503 otherwise, with each check's state. Without it /healthz is 200 while the process runs. */
-  health?: () => { serving: boolean; checks: Record<string, boolean>; consumers?: unknown[] };
+  health?: () => { serving: boolean; checks: Record<string, boolean>; consumers?: unknown[]; alerts?: string[] };
 }
 
 export interface RunningMetricsServer {
@@ -27,7 +27,13 @@ export async function startMetricsServer(opts: MetricsServerOptions): Promise<Ru
       res.end(
         req.method === "HEAD"
           ? undefined
-          : JSON.stringify({ status: h.serving ? "SERVING" : "NOT_SERVING", checks: h.checks, consumers: h.consumers ?? [] }),
+          : JSON.stringify({
+              status: h.serving ? "SERVING" : "NOT_SERVING",
+              checks: h.checks,
+              consumers: h.consumers ?? [],
+              // Conditions an operator must act on that do not stop the service (e.g. a calendar year missing).
+              alerts: h.alerts ?? [],
+            }),
       );
       return;
     }

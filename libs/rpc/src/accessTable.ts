@@ -30,6 +30,11 @@ export const accessTable: Readonly<Record<string, AccessRule>> = {
   "/tongban.v1.IntakeService/RecordDelivery": intake(sentByThisCity),
   "/tongban.v1.IntakeService/RecordRating": intake(sentByThisCity),
   "/tongban.v1.IntakeService/GetCase": intake(sentByThisCity),
+  "/tongban.v1.IntakeService/ListSentCases": intake(sentByThisCity),
+  "/tongban.v1.IntakeService/WatchSentCases": intake(sentByThisCity),
+
+  "/tongban.v1.CatalogService/ListItems": { roles: ["window", "authority"], cities: "own", also: "public catalog data, no personal data" },
+  "/tongban.v1.CatalogService/GetItem": { roles: ["window", "authority"], cities: "own", also: "public catalog data, no personal data" },
 
   "/tongban.v1.AuthorityQueueService/ListQueue": queue("filtered to the clerk's department; another department is PERMISSION_DENIED"),
   "/tongban.v1.AuthorityQueueService/WatchQueue": queue("filtered to the clerk's department; another department is PERMISSION_DENIED"),

@@ -220,6 +220,14 @@ function renderOverview() {
   if (!o) return;
   $("as-of").textContent = `${t("asOf")} ${when(o.now)}`;
   $("case-count").textContent = `${o.cases} ${t("cases")}`;
+  const alerts = o.calendarAlerts ?? [];
+  $("alerts").hidden = alerts.length === 0;
+  $("alerts").innerHTML = alerts
+    .map(
+      (a) =>
+        `<div class="alert" data-testid="calendar-alert" data-year="${a.year}">${esc(a[lang])}${a.cases > 0 ? ` (${a.cases} ${esc(t("cases"))})` : ""}</div>`,
+    )
+    .join("");
   $("pairs-body").innerHTML = o.pairs
     .map((p) => {
       const chips = Object.entries(p.inFlight)

@@ -15,6 +15,7 @@ import { TrackingStore } from "./adapters/trackingStore";
 import { CaseBook } from "./domain/caseBook";
 import { toDeadLetter } from "./domain/deadLetter";
 import type { DeadlineCalendar } from "./domain/deadlineReport";
+import type { CalendarCoverage } from "./domain/calendarAlerts";
 import { toTrackingRecord } from "./domain/trackingRecord";
 import { HttpAccess } from "./http/httpAccess";
 import { LiveEvents } from "./http/liveEvents";
@@ -119,7 +120,7 @@ export interface MonitorOptions {
   network?: Network;
   /** The clock the views and deadlines use (tests move it forward). */
   now?: () => Date;
-  calendar?: DeadlineCalendar;
+  calendar?: DeadlineCalendar & CalendarCoverage;
   logger?: Logger;
 }
 

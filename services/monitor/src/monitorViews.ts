@@ -7,6 +7,7 @@ import type { CaseBook } from "./domain/caseBook";
 import { caseTimeline } from "./domain/caseTimeline";
 import type { DeadLetter } from "./domain/deadLetter";
 import { type DeadlineCalendar, type DeadlinePolicy, deadlineReport } from "./domain/deadlineReport";
+import { type CalendarCoverage, calendarAlerts } from "./domain/calendarAlerts";
 import { pairStats } from "./domain/pairStats";
 
 export interface ViewDeps {
@@ -14,7 +15,7 @@ export interface ViewDeps {
   tracking: TrackingStore;
   deadLetters: DeadLetterStore;
   network: Network;
-  calendar: DeadlineCalendar;
+  calendar: DeadlineCalendar & CalendarCoverage;
   policy: DeadlinePolicy;
   now: () => Date;
 }
@@ -50,6 +51,8 @@ export class MonitorViews {
         .sort((a, b) => (b.lastAt?.getTime() ?? 0) - (a.lastAt?.getTime() ?? 0) || b.caseId.localeCompare(a.caseId))
         .slice(0, recentLimit),
       deadlines: deadlineReport(this.d.book.allSummaries(), now, this.d.calendar, this.d.policy),
+      // After the deadline report: its computations count too.
+      calendarAlerts: calendarAlerts(this.d.book.allSummaries(), this.d.calendar),
     };
   }
 

@@ -1,8 +1,16 @@
 import { fileURLToPath } from "node:url";
 import { Bus, type Subscription, settleWithin } from "@tongban/bus";
+import { WorkingDayCalendar } from "@tongban/calendar";
 import { CertsClient, verifyReferences } from "@tongban/certs-client";
 import { type ConfigOf, type Network, commonKeys, metricsKeys } from "@tongban/config";
-import { AuthorityQueueServiceService, type IdGenerator, IntakeServiceService, groups, topics } from "@tongban/contracts";
+import {
+  AuthorityQueueServiceService,
+  CatalogServiceService,
+  type IdGenerator,
+  IntakeServiceService,
+  groups,
+  topics,
+} from "@tongban/contracts";
 import { type ExchangeContext, MAX_ENVELOPE_BYTES, openExchange } from "@tongban/exchange";
 import { CertificateReverifier } from "./intake/certificateReverifier";
 import type { CertificateVerifier } from "./intake/certificateVerifier";
@@ -10,7 +18,8 @@ import { catalogPort } from "./intake/catalogPort";
 import { intakeGrpc } from "./intake/intakeGrpc";
 import { inboundHandler } from "./inbound/inboundHandler";
 import { revokedHandler } from "./inbound/revokedHandler";
-import { QueueChanges } from "./queue/queueChanges";
+import { CaseChanges } from "./caseChanges";
+import { catalogGrpc } from "./catalogGrpc";
 import { queueGrpc } from "./queue/queueGrpc";
 import type { Logger } from "@tongban/log";
 import { Metrics, startMetricsServer } from "@tongban/metrics";
@@ -216,7 +225,7 @@ export async function startNode(opts: NodeOptions = {}): Promise<RunningNode> {
   // A start that fails from here on releases the lease and closes what it opened, newest first.
   const opened: Array<() => unknown> = [];
   try {
-    const changes = new QueueChanges();
+    const changes = new CaseChanges();
     exchange = await openExchange({
       mongoUri: cfg.mongoUri,
       dbName: dbNameOf(cfg),
@@ -259,6 +268,12 @@ export async function startNode(opts: NodeOptions = {}): Promise<RunningNode> {
     const verifier: CertificateVerifier = { verify: (lookup) => verifyReferences(certs, lookup, cfg.certsBudgetMs) };
     const reverifier = new CertificateReverifier(ctx, verifier, log.child({ component: "reverify" }), { intervalMs: cfg.certsReverifyMs });
 
+    // The catalog API on both ports: window and authority systems each reach their own.
+    const catalogService = {
+      name: "tongban.v1.CatalogService",
+      definition: CatalogServiceService,
+      implementation: catalogGrpc(network, log.child({ api: "catalog" })),
+    };
     const intake = await startGrpcServer({
       host: cfg.grpcHost,
       maxReceiveMessageBytes: INTAKE_MAX_RECEIVE_BYTES,
@@ -269,8 +284,12 @@ export async function startNode(opts: NodeOptions = {}): Promise<RunningNode> {
         {
           name: "tongban.v1.IntakeService",
           definition: IntakeServiceService,
-          implementation: intakeGrpc({ ctx, node, network, catalog: catalogPort, certificates: verifier }, log.child({ api: "intake" })),
+          implementation: intakeGrpc(
+            { ctx, node, network, catalog: catalogPort, certificates: verifier, cases: exchange.cases, changes },
+            log.child({ api: "intake" }),
+          ),
         },
+        catalogService,
       ],
     });
     servers.push(intake);
@@ -287,6 +306,7 @@ export async function startNode(opts: NodeOptions = {}): Promise<RunningNode> {
           definition: AuthorityQueueServiceService,
           implementation: queueGrpc(ctx, exchange.cases, changes, log.child({ api: "queue" })),
         },
+        catalogService,
       ],
     });
     servers.push(queue);
@@ -346,6 +366,7 @@ export async function startNode(opts: NodeOptions = {}): Promise<RunningNode> {
       health: () => ({
         ...monitor.report(),
         consumers: [subscription?.status() ?? { groupId: inboundGroup, state: "stopped" }, revocations.status()],
+        alerts: WorkingDayCalendar.default().missingYearAlerts(),
       }),
     });
     log.info({ metrics: `http://${cfg.metricsHost}:${metricsServer.port}/metrics` }, "metrics endpoint listening");

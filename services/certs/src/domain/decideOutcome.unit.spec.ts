@@ -3,8 +3,8 @@ import type { CertificateRecord } from "@tongban/certs-client";
 import { decideOutcome, disclosesDetails } from "./decideOutcome";
 
 const record: CertificateRecord = {
-  certificateId: "1.2.156.3005.2.13100.11350200MA0001000X.1000001.1.0",
-  typeCode: "13100",
+  certificateId: "1.2.156.3005.2.11100000000013338W011.11350200MA0001000X.1000001.1.0",
+  typeCode: "11100000000013338W011",
   typeName: "机动车驾驶证",
   number: "350203198001010013",
   holderName: "陈志明",

@@ -30,6 +30,9 @@ import { type RatingLevel, ratingLevels } from "@tongban/lifecycle";
 import { AppError, type FieldViolation } from "@tongban/rpc";
 import { unary } from "../grpcErrors";
 import type { SubmissionInput } from "./domain/validateSubmission";
+import type { Collection } from "mongodb";
+import type { CaseChanges } from "../caseChanges";
+import { sentCasesGrpc } from "./sentCases";
 import { type SubmitDeps, submitCase } from "./submitCase";
 
 const applicantKindName = (k: string | undefined) =>
@@ -93,8 +96,14 @@ function itemViolations(items: readonly string[]): FieldViolation[] {
   return v;
 }
 
+/** What the intake API needs beyond submission: the read model and the feed of case changes. */
+export interface IntakeDeps extends SubmitDeps {
+  cases: Collection<CaseDoc>;
+  changes: CaseChanges;
+}
+
 /** gRPC adapter of the intake API for window systems. */
-export function intakeGrpc(deps: SubmitDeps, log: Logger): IntakeServiceServer {
+export function intakeGrpc(deps: IntakeDeps, log: Logger): IntakeServiceServer {
   const { ctx } = deps;
   const view = (doc: CaseDoc) => caseView(doc, ctx.now(), !ctx.caseLog.outbox.has(doc._id));
   const command = async (req: { caseId: string; requestId: string; windowClerk: string }, cmd: ReceivingCommand): Promise<CommandAck> => {
@@ -142,5 +151,6 @@ export function intakeGrpc(deps: SubmitDeps, log: Logger): IntakeServiceServer {
       if (!doc || doc.role !== "receiving") throw caseNotFound(req.caseId);
       return { case: view(doc) };
     }),
+    ...sentCasesGrpc(ctx, deps.cases, deps.changes, view, log),
   };
 }

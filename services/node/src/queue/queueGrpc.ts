@@ -33,7 +33,7 @@ import { type CaseCommand, caseStatuses, validateCommand } from "@tongban/lifecy
 import { AppError, type FieldViolation, clerkOf, toServiceError } from "@tongban/rpc";
 import { toAppError, unary } from "../grpcErrors";
 import { homeCommand } from "./homeCommand";
-import type { QueueChanges } from "./queueChanges";
+import type { CaseChanges } from "../caseChanges";
 
 const MAX_PAGE = 200;
 
@@ -103,7 +103,7 @@ function commandViolations(command: CaseCommand): FieldViolation[] {
 export function queueGrpc(
   ctx: ExchangeContext,
   cases: Collection<CaseDoc>,
-  changes: QueueChanges,
+  changes: CaseChanges,
   log: Logger,
 ): AuthorityQueueServiceServer {
   const item = (doc: CaseDoc) => queueItem(doc, ctx.now());
@@ -151,7 +151,7 @@ export function queueGrpc(
         return;
       }
       const unsubscribe = changes.subscribe(({ doc, kind }) => {
-        if (doc.homeDepartment !== dept) return;
+        if (doc.role !== "home" || doc.homeDepartment !== dept) return;
         call.write({ item: item(doc), change: kind });
       });
       // The stream lives no longer than the clerk's token: then it ends UNAUTHENTICATED and the
