@@ -26,7 +26,11 @@ const command: fc.Arbitrary<ExecuteCommandRequest["command"]> = fc.oneof(
   fc.record({ $case: fc.constant("requestCorrection" as const), value: fc.record({ items: list }) }),
   fc.record({
     $case: fc.constant("suspend" as const),
-    value: fc.record({ kind: fc.oneof(hostileString, fc.constantFrom(...suspensionKinds)), reason: hostileString }),
+    value: fc.record({
+      kind: fc.oneof(hostileString, fc.constantFrom(...suspensionKinds)),
+      reason: hostileString,
+      expectedResumeAt: fc.option(fc.date({ noInvalidDate: true }), { nil: undefined }),
+    }),
   }),
   fc.record({ $case: fc.constant("extendDeadline" as const), value: fc.record({ reason: hostileString }) }),
   fc.record({

@@ -105,13 +105,34 @@ describe("a case's whole life between two cities (收受分离)", () => {
     const home = apis(city("zhangzhou"));
     await home.exec(caseId, { $case: "accept", value: {} });
     const before = (await home.exec(caseId, { $case: "startReview", value: {} })).item!.case!.dueAt!;
-    await home.exec(caseId, { $case: "suspend", value: { kind: "testing", reason: "产品送检" } });
+    const expectedResumeAt = new Date(Date.now() + 14 * 86_400_000);
+    const past = await home
+      .exec(caseId, { $case: "suspend", value: { kind: "testing", reason: "产品送检", expectedResumeAt: new Date(Date.now() - 60_000) } })
+      .then(
+        () => undefined,
+        (e: { code?: number }) => e,
+      );
+    expect(past?.code).toBe(status.INVALID_ARGUMENT);
+    await home.exec(caseId, { $case: "suspend", value: { kind: "testing", reason: "产品送检", expectedResumeAt } });
     const suspended = await sentCaseIn(city("quanzhou"), caseId, "SUSPENDED");
     expect(suspended.dueAt).toBeUndefined();
+    // The window can tell the applicant why, and until when the authority expects to take.
+    expect(suspended.suspensions).toEqual([
+      {
+        kind: "testing",
+        kindZh: "检验检测",
+        kindEn: expect.any(String),
+        reason: "产品送检",
+        suspendedAt: expect.any(Date),
+        resumedAt: undefined,
+        expectedResumeAt,
+      },
+    ]);
     const resumed = (await home.exec(caseId, { $case: "resume", value: {} })).item!.case!;
     expect(resumed.state).toBe("UNDER_REVIEW");
     expect(resumed.dueAt!.getTime()).toBeGreaterThanOrEqual(before.getTime());
-    await sentCaseIn(city("quanzhou"), caseId, "UNDER_REVIEW");
+    const back = await sentCaseIn(city("quanzhou"), caseId, "UNDER_REVIEW");
+    expect(back.suspensions[0]!.resumedAt).toBeInstanceOf(Date);
   });
 
   it("when a command is retried with the same request id, then it is applied once", async () => {
@@ -123,7 +144,7 @@ describe("a case's whole life between two cities (收受分离)", () => {
     expect(retry.item!.case!.seq).toBe(first.item!.case!.seq);
     await home.exec(caseId, { $case: "requestCorrection", value: { items: ["x"] } }).catch(() => undefined);
     await home.exec(caseId, { $case: "startReview", value: {} });
-    await home.exec(caseId, { $case: "suspend", value: { kind: "hearing", reason: "听证" } });
+    await home.exec(caseId, { $case: "suspend", value: { kind: "hearing", reason: "听证", expectedResumeAt: undefined } });
     await sentCaseIn(city("zhangzhou"), caseId, "SUSPENDED");
     const win = apis(city("zhangzhou"));
     const a = await win.withdraw(caseId, "不再需要", "req-w-1");

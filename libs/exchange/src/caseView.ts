@@ -61,6 +61,7 @@ function toldToApplicant(file: CaseFile | undefined) {
       reason: x.reason,
       suspendedAt: x.from,
       resumedAt: x.to,
+      expectedResumeAt: x.expectedResumeAt,
     })),
     extensionReason: file?.extension?.reason ?? "",
     extendedAt: file?.extension?.grantedAt,

@@ -65,7 +65,7 @@ export function toWire(e: Exclude<CaseEvent, { type: "case.submitted" }>): WireE
     case "case.review_started":
       return { event: { $case: "reviewStarted", value: { ...e.data } } };
     case "case.suspended":
-      return { event: { $case: "suspended", value: { ...e.data } } };
+      return { event: { $case: "suspended", value: { ...e.data, expectedResumeAt: e.data.expectedResumeAt } } };
     case "case.resumed":
       return { event: { $case: "resumed", value: { ...e.data } } };
     case "case.deadline_extended":
@@ -158,6 +158,7 @@ export function fromWire(w: Exclude<WireCase, { $case: NonLifecycleCase }>): Exc
           kind: oneOf<SuspensionKind>(w.value.kind, suspensionKinds, "suspension kind"),
           reason: w.value.reason,
           suspendedAt: at(w.value.suspendedAt, "suspendedAt"),
+          ...(w.value.expectedResumeAt ? { expectedResumeAt: w.value.expectedResumeAt } : {}),
         },
       };
     case "resumed":

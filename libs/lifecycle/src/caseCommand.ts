@@ -54,7 +54,15 @@ export type SubmitCorrectionCommand = Command<"SubmitCorrection", { readonly ite
 /** Home authority started the substantive review (开始审查). */
 export type StartReviewCommand = Command<"StartReview", NoData>;
 /** Home authority suspended the review; the decision clock stops (中止审查). */
-export type SuspendCommand = Command<"Suspend", { readonly kind: SuspensionKind; readonly reason: string }>;
+export type SuspendCommand = Command<
+  "Suspend",
+  {
+    readonly kind: SuspensionKind;
+    readonly reason: string;
+    /** When the authority expects to resume (e.g. the hearing's date), for the applicant; after now. */
+    readonly expectedResumeAt?: Date;
+  }
+>;
 /** Home authority resumed the review; the decision clock runs again (恢复审查). */
 export type ResumeCommand = Command<"Resume", NoData>;
 /** Head of the home authority extended the decision time limit (延长审批期限); once only. */

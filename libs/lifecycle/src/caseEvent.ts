@@ -46,7 +46,10 @@ export type CaseCorrectionSubmitted = Event<
   }
 >;
 export type CaseReviewStarted = Event<"case.review_started", { readonly startedAt: Date }>;
-export type CaseSuspended = Event<"case.suspended", { readonly kind: SuspensionKind; readonly reason: string; readonly suspendedAt: Date }>;
+export type CaseSuspended = Event<
+  "case.suspended",
+  { readonly kind: SuspensionKind; readonly reason: string; readonly suspendedAt: Date; readonly expectedResumeAt?: Date }
+>;
 /** `decisionDueAt` is recomputed without the working days of every suspension so far. */
 export type CaseResumed = Event<"case.resumed", { readonly resumedAt: Date; readonly decisionDueAt: Date }>;
 export type CaseDeadlineExtended = Event<

@@ -45,6 +45,8 @@ export interface Suspension {
   readonly reason: string;
   readonly from: Date;
   readonly to?: Date;
+  /** When the authority expected to resume, as it told the applicant. */
+  readonly expectedResumeAt?: Date;
 }
 
 export interface Extension {

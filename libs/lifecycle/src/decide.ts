@@ -105,7 +105,25 @@ export function decide(command: CaseCommand, state: CaseState, ctx: DecideContex
       return [{ type: "case.review_started", data: { startedAt: now } }];
     case "Suspend":
       expectStatus(state, command.type, transitions.Suspend.from);
-      return [{ type: "case.suspended", data: { kind: command.data.kind, reason: command.data.reason, suspendedAt: now } }];
+      {
+        const expected = command.data.expectedResumeAt;
+        if (expected && expected.getTime() <= now.getTime()) {
+          throw new InvalidCommand("Suspend", [
+            { field: "expectedResumeAt", description: "预计恢复时间须晚于现在 / the expected resumption must be in the future" },
+          ]);
+        }
+        return [
+          {
+            type: "case.suspended",
+            data: {
+              kind: command.data.kind,
+              reason: command.data.reason,
+              suspendedAt: now,
+              ...(expected ? { expectedResumeAt: expected } : {}),
+            },
+          },
+        ];
+      }
     case "Resume": {
       const current = expectStatus(state, command.type, transitions.Resume.from);
       const suspensions = closeOpenSuspension(current.suspensions, now);

@@ -90,7 +90,15 @@ export function evolve(state: CaseState, event: CaseEvent): CaseState {
       return {
         ...state,
         status: "SUSPENDED",
-        suspensions: [...state.suspensions, { kind: event.data.kind, reason: event.data.reason, from: event.data.suspendedAt }],
+        suspensions: [
+          ...state.suspensions,
+          {
+            kind: event.data.kind,
+            reason: event.data.reason,
+            from: event.data.suspendedAt,
+            ...(event.data.expectedResumeAt ? { expectedResumeAt: event.data.expectedResumeAt } : {}),
+          },
+        ],
       };
     case "case.resumed":
       if (state.status !== "SUSPENDED") return state;

@@ -107,10 +107,15 @@ export function validateCommand(command: CaseCommand): FieldViolation[] {
     case "SubmitCorrection":
       textList("items", command.data.items, itemsNoun, out);
       break;
-    case "Suspend":
+    case "Suspend": {
       oneOf("kind", command.data.kind, suspensionKinds, out);
       text("reason", command.data.reason, MAX_REASON_LENGTH, out, true);
+      const expected: unknown = command.data.expectedResumeAt;
+      if (expected !== undefined && !(expected instanceof Date && !Number.isNaN(expected.getTime()))) {
+        out.push({ field: "expectedResumeAt", description: "预计恢复时间无效 / the expected resumption is not a valid time" });
+      }
       break;
+    }
     case "ExtendDeadline":
       text("reason", command.data.reason, MAX_REASON_LENGTH, out, true);
       break;

@@ -23,7 +23,12 @@ export function homeCommand(req: ExecuteCommandRequest): CaseCommand {
       if (!(suspensionKinds as readonly string[]).includes(c.value.kind)) {
         throw bad("suspend.kind", `中止类型须为 ${suspensionKinds.join(", ")}`, `kind must be one of ${suspensionKinds.join(", ")}`);
       }
-      return { type: "Suspend", actor, data: { kind: c.value.kind as SuspensionKind, reason: c.value.reason } };
+      const expectedResumeAt = c.value.expectedResumeAt;
+      return {
+        type: "Suspend",
+        actor,
+        data: { kind: c.value.kind as SuspensionKind, reason: c.value.reason, ...(expectedResumeAt ? { expectedResumeAt } : {}) },
+      };
     }
     case "resume":
       return { type: "Resume", actor, data: {} };
