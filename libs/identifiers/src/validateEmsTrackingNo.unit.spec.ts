@@ -8,6 +8,13 @@ function errorCodes(input: string): string[] {
 }
 
 describe("s10CheckDigit", () => {
+  it("when given the UPU S10 standard's own example AA 473 124 829 GB, then its check digit 9 is computed and the identifier validates", () => {
+    // 4·8+7·6+3·4+1·2+2·3+4·5+8·9+2·7 = 200; 200 mod 11 = 2; 11 − 2 = 9.
+    expect(s10CheckDigit("47312482")).toBe(9);
+    expect(validateEmsTrackingNo("AA 473 124 829 GB")).toMatchObject({ ok: true, value: { format: "S10", countryCode: "GB" } });
+  });
+
+
   it("when the serial is 12345678, then the check digit is 5", () => {
     // 1·8+2·6+3·4+4·2+5·3+6·5+7·9+8·7 = 204; 204 mod 11 = 6; 11 − 6 = 5.
     expect(s10CheckDigit("12345678")).toBe(5);
