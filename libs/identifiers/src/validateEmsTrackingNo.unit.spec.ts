@@ -14,7 +14,6 @@ describe("s10CheckDigit", () => {
     expect(validateEmsTrackingNo("AA 473 124 829 GB")).toMatchObject({ ok: true, value: { format: "S10", countryCode: "GB" } });
   });
 
-
   it("when the serial is 12345678, then the check digit is 5", () => {
     // 1·8+2·6+3·4+4·2+5·3+6·5+7·9+8·7 = 204; 204 mod 11 = 6; 11 − 6 = 5.
     expect(s10CheckDigit("12345678")).toBe(5);
