@@ -3,7 +3,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ChannelCredentials, Client, Metadata, type ServiceError, status } from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AuthorityQueueServiceService, CertificateRegistryServiceService, IntakeServiceService } from "@tongban/contracts";
+import {
+  AuthorityQueueServiceService,
+  CatalogServiceService,
+  CertificateRegistryServiceService,
+  IntakeServiceService,
+} from "@tongban/contracts";
 import {
   type Role,
   defaultPkiDir,
@@ -23,8 +28,8 @@ import { type CityNode, type Isolation, callerAs, isolation, network, startCitie
 const issuerOf = (city: string) => devPkiCities(network.nodes).find((c) => c.id === city)!.issuers[0]!;
 
 /** Every method the exchange serves, from the generated service definitions, plus grpc.health. */
-const served = [IntakeServiceService, AuthorityQueueServiceService, CertificateRegistryServiceService].flatMap((def) =>
-  Object.values(def).map((m) => ({ path: m.path, stream: m.responseStream })),
+const served = [IntakeServiceService, AuthorityQueueServiceService, CatalogServiceService, CertificateRegistryServiceService].flatMap(
+  (def) => Object.values(def).map((m) => ({ path: m.path, stream: m.responseStream })),
 );
 const health = [
   { path: "/grpc.health.v1.Health/Check", stream: false },
@@ -80,7 +85,9 @@ describe("the authorization table on real mTLS", () => {
   let foreignDir: string;
   const addressOf = (path: string) => {
     const node = cities[0]!.node;
-    if (path.startsWith("/tongban.v1.IntakeService/")) return `localhost:${node.intakePort}`;
+    // The catalog is on both node ports; asked here on the intake port.
+    if (path.startsWith("/tongban.v1.IntakeService/") || path.startsWith("/tongban.v1.CatalogService/"))
+      return `localhost:${node.intakePort}`;
     if (path.startsWith("/tongban.v1.AuthorityQueueService/")) return `localhost:${node.queuePort}`;
     return `localhost:${registry.port}`;
   };
