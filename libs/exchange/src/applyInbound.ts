@@ -49,6 +49,8 @@ function commandFromWire(c: CommandRequested["command"]): ReceivingCommand {
         data: { level: level as (typeof ratingLevels)[number], ...(c.value.comment ? { comment: c.value.comment } : {}) },
       };
     }
+    case "recordComplaint":
+      return { type: "RecordComplaint", actor: "receiving", data: { ticketNo: c.value.ticketNo, description: c.value.description } };
     case undefined:
       throw new PoisonMessage("command request without a command", "UNKNOWN_TYPE");
     default: {

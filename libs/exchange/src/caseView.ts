@@ -69,6 +69,16 @@ function toldToApplicant(file: CaseFile | undefined) {
     resultTrackingNo: result?.kind === "mail" ? result.trackingNo : "",
     resultSentAt: file?.timeline.resultSentAt,
     withdrawalReason: file?.withdrawal?.reason ?? "",
+    problems: (file?.problems ?? []).map((p) => ({
+      problemId: p.problemId,
+      source: p.source,
+      reference: p.reference,
+      description: p.description,
+      openedAt: p.openedAt,
+      answerDueAt: p.answerDueAt,
+      answer: p.answer ?? "",
+      answeredAt: p.answeredAt,
+    })),
   };
 }
 

@@ -5,9 +5,11 @@ import {
   type CaseStatus,
   type DecisionOutcome,
   type RatingLevel,
+  type ProblemSource,
   type ResultChannel,
   type SuspensionKind,
   caseStatuses,
+  problemSources,
   ratingLevels,
   suspensionKinds,
 } from "@tongban/lifecycle";
@@ -27,6 +29,10 @@ const oneOf = <T extends string>(v: string, allowed: readonly T[], what: string)
   return v as T;
 };
 const opt = (s: string) => (s === "" ? undefined : s);
+const positive = (n: number, what: string): number => {
+  if (!Number.isInteger(n) || n < 1) throw new WireEventError(`bad ${what} ${n}`);
+  return n;
+};
 
 function decisionFromWire(d: { outcome: string; documentRef: string; reasons: string[] } | undefined): DecisionOutcome {
   const x = must(d, "decision");
@@ -105,6 +111,10 @@ export function toWire(e: Exclude<CaseEvent, { type: "case.submitted" }>): WireE
           value: { reason: e.data.reason ?? "", fromStatus: e.data.fromStatus, withdrawnAt: e.data.withdrawnAt },
         },
       };
+    case "case.problem_opened":
+      return { event: { $case: "problemOpened", value: { ...e.data } } };
+    case "case.problem_answered":
+      return { event: { $case: "problemAnswered", value: { ...e.data } } };
     default: {
       const never: never = e;
       throw new Error(`unmapped event ${JSON.stringify(never)}`);
@@ -207,6 +217,27 @@ export function fromWire(w: Exclude<WireCase, { $case: NonLifecycleCase }>): Exc
         },
       };
     }
+    case "problemOpened":
+      return {
+        type: "case.problem_opened",
+        data: {
+          problemId: positive(w.value.problemId, "problemId"),
+          source: oneOf<ProblemSource>(w.value.source, problemSources, "problem source"),
+          reference: w.value.reference,
+          description: w.value.description,
+          openedAt: at(w.value.openedAt, "openedAt"),
+          answerDueAt: at(w.value.answerDueAt, "answerDueAt"),
+        },
+      };
+    case "problemAnswered":
+      return {
+        type: "case.problem_answered",
+        data: {
+          problemId: positive(w.value.problemId, "problemId"),
+          answer: w.value.answer,
+          answeredAt: at(w.value.answeredAt, "answeredAt"),
+        },
+      };
     case "withdrawn": {
       const reason = opt(w.value.reason);
       return {

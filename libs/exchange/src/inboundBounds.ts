@@ -97,6 +97,14 @@ export function inboundViolations(env: EventEnvelope): BoundViolation[] {
       line("level", w.value.level, MAX_CODE_LENGTH);
       free("comment", w.value.comment, MAX_COMMENT_LENGTH);
       break;
+    case "problemOpened":
+      line("source", w.value.source, MAX_CODE_LENGTH);
+      line("reference", w.value.reference, MAX_CODE_LENGTH);
+      free("description", w.value.description, MAX_REASON_LENGTH);
+      break;
+    case "problemAnswered":
+      free("answer", w.value.answer, MAX_REASON_LENGTH);
+      break;
     case "withdrawn":
       free("reason", w.value.reason, MAX_REASON_LENGTH);
       line("from_status", w.value.fromStatus, MAX_CODE_LENGTH);
@@ -111,6 +119,9 @@ export function inboundViolations(env: EventEnvelope): BoundViolation[] {
       else if (c?.$case === "recordRating") {
         line("record_rating.level", c.value.level, MAX_CODE_LENGTH);
         free("record_rating.comment", c.value.comment, MAX_COMMENT_LENGTH);
+      } else if (c?.$case === "recordComplaint") {
+        line("record_complaint.ticket_no", c.value.ticketNo, MAX_CODE_LENGTH);
+        free("record_complaint.description", c.value.description, MAX_REASON_LENGTH);
       }
       break;
     }

@@ -6,7 +6,10 @@ import type { CommandOutcome } from "./executeCommand";
 import { type ExchangeContext, decideContext } from "./exchangeContext";
 
 /** The receiving-side commands and how each travels on the wire. */
-export type ReceivingCommand = Extract<CaseCommand, { type: "SubmitCorrection" | "Withdraw" | "RecordDelivery" | "RecordRating" }>;
+export type ReceivingCommand = Extract<
+  CaseCommand,
+  { type: "SubmitCorrection" | "Withdraw" | "RecordDelivery" | "RecordRating" | "RecordComplaint" }
+>;
 
 export function commandToWire(cmd: ReceivingCommand): CommandRequested["command"] {
   switch (cmd.type) {
@@ -18,6 +21,8 @@ export function commandToWire(cmd: ReceivingCommand): CommandRequested["command"
       return { $case: "recordDelivery", value: {} };
     case "RecordRating":
       return { $case: "recordRating", value: { level: cmd.data.level, comment: cmd.data.comment ?? "" } };
+    case "RecordComplaint":
+      return { $case: "recordComplaint", value: { ticketNo: cmd.data.ticketNo, description: cmd.data.description } };
     default: {
       const never: never = cmd;
       throw new Error(`unmapped command ${JSON.stringify(never)}`);

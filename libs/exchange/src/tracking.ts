@@ -48,6 +48,14 @@ export function trackingEntry(ctx: ExchangeContext, c: TrackedCase, event: CaseE
     materialsSignedAt: file?.materialsSignedAt,
     signature: Buffer.alloc(0),
     keyId: "",
+    ratingLevel: file?.rating?.level ?? "",
+    problems: (file?.problems ?? []).map((p) => ({
+      problemId: p.problemId,
+      source: p.source,
+      openedAt: p.openedAt,
+      answerDueAt: p.answerDueAt,
+      answeredAt: p.answeredAt,
+    })),
   };
   const t = signMessage(unsigned, encodeTracking, ctx.signer);
   return checkEnvelopeSize(

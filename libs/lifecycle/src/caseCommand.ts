@@ -80,6 +80,10 @@ export type RecordDeliveryCommand = Command<"RecordDelivery", NoData>;
 export type CloseCommand = Command<"Close", NoData>;
 /** Window recorded the applicant's rating (登记好差评). */
 export type RecordRatingCommand = Command<"RecordRating", { readonly level: RatingLevel; readonly comment?: string }>;
+/** A 12345 hotline complaint (12345热线投诉) about the case, entered at the receiving city, opens a problem (整改) the home authority must answer. */
+export type RecordComplaintCommand = Command<"RecordComplaint", { readonly ticketNo: string; readonly description: string }>;
+/** The home authority's answer to an open problem (整改答复). */
+export type AnswerProblemCommand = Command<"AnswerProblem", { readonly problemId: number; readonly answer: string }>;
 /** Window recorded that the applicant withdrew the application before the decision (撤回申请). */
 export type WithdrawCommand = Command<"Withdraw", { readonly reason?: string }>;
 
@@ -101,6 +105,8 @@ export type CaseCommand =
   | RecordDeliveryCommand
   | CloseCommand
   | RecordRatingCommand
+  | RecordComplaintCommand
+  | AnswerProblemCommand
   | WithdrawCommand;
 
 export type CaseCommandType = CaseCommand["type"];

@@ -20,6 +20,8 @@ export const caseCommandTypes = [
   "Close",
   "RecordRating",
   "Withdraw",
+  "RecordComplaint",
+  "AnswerProblem",
 ] as const satisfies readonly CaseCommandType[];
 
 /** Fails to compile when a command type is missing from the list above. */

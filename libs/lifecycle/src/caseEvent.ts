@@ -1,6 +1,7 @@
 import type { Actor } from "./actors";
 import type { CaseStatus } from "./caseStatuses";
 import type { DecisionOutcome, ResultChannel } from "./caseCommand";
+import type { ProblemSource } from "./caseState";
 import type { RatingLevel } from "./ratingLevels";
 import type { SuspensionKind } from "./suspensionKinds";
 
@@ -64,6 +65,26 @@ export type CaseResultSent = Event<"case.result_sent", { readonly channel: Resul
 export type CaseDelivered = Event<"case.delivered", { readonly recordedBy: Actor; readonly deliveredAt: Date }>;
 export type CaseClosed = Event<"case.closed", { readonly closedAt: Date }>;
 export type CaseRated = Event<"case.rated", { readonly level: RatingLevel; readonly comment?: string; readonly ratedAt: Date }>;
+/**
+ * A problem (整改) the home authority must answer by `answerDueAt`: opened by a poor rating
+ * (差评, DISSATISFIED or worse) or by a 12345 complaint about the case.
+ */
+export type CaseProblemOpened = Event<
+  "case.problem_opened",
+  {
+    readonly problemId: number;
+    readonly source: ProblemSource;
+    /** The 12345 ticket number, or the rating level. */
+    readonly reference: string;
+    readonly description: string;
+    readonly openedAt: Date;
+    readonly answerDueAt: Date;
+  }
+>;
+export type CaseProblemAnswered = Event<
+  "case.problem_answered",
+  { readonly problemId: number; readonly answer: string; readonly answeredAt: Date }
+>;
 export type CaseWithdrawn = Event<
   "case.withdrawn",
   { readonly reason?: string; readonly fromStatus: CaseStatus; readonly withdrawnAt: Date }
@@ -87,6 +108,8 @@ export type CaseEvent =
   | CaseDelivered
   | CaseClosed
   | CaseRated
-  | CaseWithdrawn;
+  | CaseWithdrawn
+  | CaseProblemOpened
+  | CaseProblemAnswered;
 
 export type CaseEventType = CaseEvent["type"];

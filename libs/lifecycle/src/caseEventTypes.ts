@@ -20,6 +20,8 @@ export const caseEventTypes = [
   "case.closed",
   "case.rated",
   "case.withdrawn",
+  "case.problem_opened",
+  "case.problem_answered",
 ] as const satisfies readonly CaseEventType[];
 
 /** Fails to compile when an event type is missing from the list above. */

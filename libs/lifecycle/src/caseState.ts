@@ -67,6 +67,22 @@ export interface Rating {
   readonly comment?: string;
 }
 
+/** Where a problem came from: a poor rating (差评) or a 12345 complaint. */
+export const problemSources = ["rating", "complaint_12345"] as const;
+export type ProblemSource = (typeof problemSources)[number];
+
+/** A problem (整改) about the case the home authority must answer (问题发现和跟踪). */
+export interface Problem {
+  readonly problemId: number;
+  readonly source: ProblemSource;
+  readonly reference: string;
+  readonly description: string;
+  readonly openedAt: Date;
+  readonly answerDueAt: Date;
+  readonly answer?: string;
+  readonly answeredAt?: Date;
+}
+
 export interface Withdrawal {
   readonly reason?: string;
   /** The status the case was in when the applicant withdrew. */
@@ -96,6 +112,8 @@ export interface CaseFile {
   readonly delivery?: Delivery;
   readonly rating?: Rating;
   readonly withdrawal?: Withdrawal;
+  /** Problems opened about the case, oldest first (absent: none). */
+  readonly problems?: readonly Problem[];
 }
 
 /**

@@ -21,4 +21,6 @@ export const commandLabels: Readonly<Record<CaseCommandType, Bilingual>> = {
   Close: { zh: "办结", en: "close" },
   RecordRating: { zh: "登记评价", en: "record the rating" },
   Withdraw: { zh: "撤回", en: "withdraw" },
+  RecordComplaint: { zh: "登记12345投诉", en: "record a 12345 complaint" },
+  AnswerProblem: { zh: "答复整改", en: "answer the problem" },
 };

@@ -7,8 +7,9 @@ import { decide } from "./decide";
 import { evolve } from "./evolve";
 import { ForbiddenActor } from "./forbiddenActor";
 import { IllegalTransition } from "./illegalTransition";
+import { InvalidCommand } from "./invalidCommand";
 import { ctxAt, sampleCommand, stateIn } from "./testing/caseFixtures";
-import { transitions } from "./transitions";
+import { type TransitionRule, transitions } from "./transitions";
 
 /** Who may issue each command, written down independently of `transitions`. */
 const issuer: Record<CaseCommandType, Actor | "either"> = {
@@ -30,6 +31,8 @@ const issuer: Record<CaseCommandType, Actor | "either"> = {
   Close: "home",
   RecordRating: "receiving",
   Withdraw: "receiving",
+  RecordComplaint: "receiving",
+  AnswerProblem: "home",
 };
 
 const beforeDecision = {
@@ -41,28 +44,34 @@ const beforeDecision = {
  * Expected status after each legal command, per status; "same" = status unchanged.
  * A command missing from a row must be rejected with IllegalTransition.
  */
+const feedback = { RecordComplaint: "same" } as const;
+
 const expected: Record<CaseStatus, Partial<Record<CaseCommandType, CaseStatus | "same">>> = {
   INITIAL: { SubmitCase: "SUBMITTED" },
-  SUBMITTED: { MarkForwarded: "FORWARDED", Withdraw: "WITHDRAWN" },
-  FORWARDED: { ReceiveCase: "RECEIVED_BY_HOME", ...beforeDecision },
+  SUBMITTED: { MarkForwarded: "FORWARDED", Withdraw: "WITHDRAWN", ...feedback },
+  FORWARDED: { ReceiveCase: "RECEIVED_BY_HOME", ...beforeDecision, ...feedback },
   RECEIVED_BY_HOME: {
     Accept: "ACCEPTED",
     Refuse: "NOT_ACCEPTED",
     RequestCorrection: "CORRECTION_REQUESTED",
     ...beforeDecision,
+    ...feedback,
   },
-  CORRECTION_REQUESTED: { SubmitCorrection: "RECEIVED_BY_HOME", Refuse: "NOT_ACCEPTED", ...beforeDecision },
-  ACCEPTED: { StartReview: "UNDER_REVIEW", ExtendDeadline: "same", ...beforeDecision },
-  NOT_ACCEPTED: {},
-  UNDER_REVIEW: { Suspend: "SUSPENDED", Decide: "DECIDED", ExtendDeadline: "same", ...beforeDecision },
-  SUSPENDED: { Resume: "UNDER_REVIEW", ...beforeDecision },
-  DECIDED: { SendResult: "RESULT_SENT", SignForMaterials: "same" },
-  RESULT_SENT: { RecordDelivery: "DELIVERED", SignForMaterials: "same" },
-  DELIVERED: { Close: "CLOSED", SignForMaterials: "same" },
-  CLOSED: { RecordRating: "RATED" },
-  RATED: {},
-  WITHDRAWN: {},
+  CORRECTION_REQUESTED: { SubmitCorrection: "RECEIVED_BY_HOME", Refuse: "NOT_ACCEPTED", ...beforeDecision, ...feedback },
+  ACCEPTED: { StartReview: "UNDER_REVIEW", ExtendDeadline: "same", ...beforeDecision, ...feedback },
+  NOT_ACCEPTED: { RecordRating: "same", ...feedback },
+  UNDER_REVIEW: { Suspend: "SUSPENDED", Decide: "DECIDED", ExtendDeadline: "same", ...beforeDecision, ...feedback },
+  SUSPENDED: { Resume: "UNDER_REVIEW", ...beforeDecision, ...feedback },
+  DECIDED: { SendResult: "RESULT_SENT", SignForMaterials: "same", ...feedback },
+  RESULT_SENT: { RecordDelivery: "DELIVERED", SignForMaterials: "same", ...feedback },
+  DELIVERED: { Close: "CLOSED", SignForMaterials: "same", ...feedback },
+  CLOSED: { RecordRating: "RATED", ...feedback },
+  RATED: { ...feedback },
+  WITHDRAWN: { RecordRating: "same", ...feedback },
 };
+
+/** Statuses from which AnswerProblem is allowed (given an open problem; see the feedback tests). */
+const answerable: readonly CaseStatus[] = caseStatuses.filter((s) => s !== "INITIAL");
 
 /** The fixture's result is mailed, so only the receiving side records its delivery. */
 function mayIssue(status: CaseStatus, type: CaseCommandType, actor: Actor): boolean {
@@ -77,11 +86,13 @@ const cases = caseStatuses.flatMap((status) =>
       const next = expected[status][type];
       const outcome = !mayIssue(status, type, actor)
         ? "ForbiddenActor"
-        : next === undefined
-          ? "IllegalTransition"
-          : next === "same"
-            ? status
-            : next;
+        : type === "AnswerProblem" && answerable.includes(status)
+          ? "InvalidCommand" // no problem is open in the sample state
+          : next === undefined
+            ? "IllegalTransition"
+            : next === "same"
+              ? status
+              : next;
       return { status, type, actor, outcome };
     }),
   ),
@@ -100,6 +111,10 @@ describe("decide over every (status, command, actor)", () => {
 
     if (outcome === "ForbiddenActor") {
       expect(() => decide(command, state, ctx)).toThrow(ForbiddenActor);
+      return;
+    }
+    if (outcome === "InvalidCommand") {
+      expect(() => decide(command, state, ctx)).toThrow(InvalidCommand);
       return;
     }
     if (outcome === "IllegalTransition") {
@@ -124,11 +139,12 @@ describe("the exported transition table", () => {
     const rule = transitions[type];
     const side = issuer[type];
     expect([...rule.actors].sort()).toEqual(side === "either" ? [...actors].sort() : [side]);
-    const sources = caseStatuses.filter((s) => expected[s][type] !== undefined);
+    const sources = type === "AnswerProblem" ? answerable : caseStatuses.filter((s) => expected[s][type] !== undefined);
     expect([...rule.from].sort()).toEqual([...sources].sort());
     for (const source of sources) {
-      const next = expected[source][type];
-      expect(next === "same" ? null : next).toBe(rule.to);
+      const next = type === "AnswerProblem" ? "same" : expected[source][type];
+      const feedback: readonly string[] = (rule as TransitionRule).feedback ?? [];
+      expect(next === "same" ? null : next).toBe(feedback.includes(source) ? null : rule.to);
     }
   });
 });

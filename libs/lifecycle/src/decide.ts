@@ -1,7 +1,8 @@
 import { assertNever } from "./assertNever";
 import type { CaseCommand, CaseCommandType, DecisionOutcome, ResultChannel } from "./caseCommand";
 import type { CaseEvent } from "./caseEvent";
-import type { CaseState, CaseStateIn, CorrectionRound } from "./caseState";
+import type { CaseState, CaseStateIn, CorrectionRound, Problem, ProblemSource } from "./caseState";
+import type { RatingLevel } from "./ratingLevels";
 import type { CaseStatus } from "./caseStatuses";
 import { closeOpenSuspension } from "./closeOpenSuspension";
 import { computeDecisionDueAt } from "./computeDecisionDueAt";
@@ -205,18 +206,40 @@ export function decide(command: CaseCommand, state: CaseState, ctx: DecideContex
     case "Close":
       expectStatus(state, command.type, transitions.Close.from);
       return [{ type: "case.closed", data: { closedAt: now } }];
-    case "RecordRating":
-      expectStatus(state, command.type, transitions.RecordRating.from);
-      return [
-        {
-          type: "case.rated",
-          data: {
-            level: command.data.level,
-            ...(command.data.comment === undefined ? {} : { comment: command.data.comment }),
-            ratedAt: now,
-          },
+    case "RecordRating": {
+      const current = expectStatus(state, command.type, transitions.RecordRating.from);
+      if (current.rating) {
+        throw new IllegalTransition(current.status, command.type, { zh: "该办件已评价", en: "the case was rated already" });
+      }
+      const rated: CaseEvent = {
+        type: "case.rated",
+        data: {
+          level: command.data.level,
+          ...(command.data.comment === undefined ? {} : { comment: command.data.comment }),
+          ratedAt: now,
         },
-      ];
+      };
+      if (!poorRatings.includes(command.data.level)) return [rated];
+      // 差评: the home authority must look into it and answer (差评整改).
+      return [rated, problemOpened(current.problems, "rating", command.data.level, command.data.comment ?? "", ctx)];
+    }
+    case "RecordComplaint": {
+      const current = expectStatus(state, command.type, transitions.RecordComplaint.from);
+      return [problemOpened(current.problems, "complaint_12345", command.data.ticketNo, command.data.description, ctx)];
+    }
+    case "AnswerProblem": {
+      const current = expectStatus(state, command.type, transitions.AnswerProblem.from);
+      const problem = current.problems?.find((p) => p.problemId === command.data.problemId);
+      if (!problem) {
+        throw new InvalidCommand(command.type, [
+          { field: "problemId", description: `没有编号为 ${command.data.problemId} 的整改事项 / no problem ${command.data.problemId}` },
+        ]);
+      }
+      if (problem.answeredAt) {
+        throw new IllegalTransition(current.status, command.type, { zh: "该整改事项已答复", en: "the problem was answered already" });
+      }
+      return [{ type: "case.problem_answered", data: { problemId: problem.problemId, answer: command.data.answer, answeredAt: now } }];
+    }
     case "Withdraw": {
       const current = expectStatus(state, command.type, transitions.Withdraw.from);
       return [
@@ -233,6 +256,32 @@ export function decide(command: CaseCommand, state: CaseState, ctx: DecideContex
     default:
       return assertNever(command);
   }
+}
+
+/** Ratings that open a problem (差评): DISSATISFIED and VERY_DISSATISFIED. */
+const poorRatings: readonly RatingLevel[] = ["DISSATISFIED", "VERY_DISSATISFIED"];
+
+/** Working days the home authority has to answer a problem (整改答复时限). */
+export const PROBLEM_ANSWER_DAYS = 5;
+
+function problemOpened(
+  problems: readonly Problem[] | undefined,
+  source: ProblemSource,
+  reference: string,
+  description: string,
+  ctx: DecideContext,
+): CaseEvent {
+  return {
+    type: "case.problem_opened",
+    data: {
+      problemId: (problems?.length ?? 0) + 1,
+      source,
+      reference,
+      description,
+      openedAt: ctx.now,
+      answerDueAt: ctx.calendar.addWorkingDays(ctx.now, PROBLEM_ANSWER_DAYS),
+    },
+  };
 }
 
 /**

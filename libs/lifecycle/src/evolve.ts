@@ -144,9 +144,24 @@ export function evolve(state: CaseState, event: CaseEvent): CaseState {
       if (state.status !== "DELIVERED") return state;
       return { ...state, status: "CLOSED", timeline: { ...state.timeline, closedAt: event.data.closedAt } };
     case "case.rated": {
-      if (state.status !== "CLOSED") return state;
       const { ratedAt, ...rating } = event.data;
-      return { ...state, status: "RATED", rating, timeline: { ...state.timeline, ratedAt } };
+      if (state.status === "CLOSED") return { ...state, status: "RATED", rating, timeline: { ...state.timeline, ratedAt } };
+      // A refused or withdrawn case keeps its status; its rating is feedback.
+      if (state.status === "NOT_ACCEPTED" && !state.rating) return { ...state, rating, timeline: { ...state.timeline, ratedAt } };
+      if (state.status === "WITHDRAWN" && !state.rating) return { ...state, rating, timeline: { ...state.timeline, ratedAt } };
+      return state;
+    }
+    case "case.problem_opened": {
+      if (state.status === "INITIAL" || state.problems?.some((p) => p.problemId === event.data.problemId)) return state;
+      return { ...state, problems: [...(state.problems ?? []), { ...event.data }] };
+    }
+    case "case.problem_answered": {
+      if (state.status === "INITIAL") return state;
+      const { problemId, answer, answeredAt } = event.data;
+      return {
+        ...state,
+        problems: (state.problems ?? []).map((p) => (p.problemId === problemId && !p.answeredAt ? { ...p, answer, answeredAt } : p)),
+      };
     }
     case "case.withdrawn": {
       if (!isInStatus(state, transitions.Withdraw.from)) return state;

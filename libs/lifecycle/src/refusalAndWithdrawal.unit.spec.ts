@@ -29,11 +29,14 @@ describe("refusal (不予受理)", () => {
     expect(error).toMatchObject({ code: "INVALID_COMMAND", violations: [{ field: "reasons" }] });
   });
 
-  it.each(caseCommandTypes)("when a refused case receives %s, then it is rejected", (type) => {
-    const { state } = stateIn("NOT_ACCEPTED");
-    const actor = transitions[type].actors[0];
-    expect(() => apply(state, sampleCommand(type, actor), later)).toThrow(IllegalTransition);
-  });
+  it.each(caseCommandTypes.filter((t) => !["RecordRating", "RecordComplaint", "AnswerProblem"].includes(t)))(
+    "when a refused case receives %s, then it is rejected",
+    (type) => {
+      const { state } = stateIn("NOT_ACCEPTED");
+      const actor = transitions[type].actors[0];
+      expect(() => apply(state, sampleCommand(type, actor), later)).toThrow(IllegalTransition);
+    },
+  );
 });
 
 describe("withdrawal (撤回)", () => {

@@ -10,7 +10,30 @@ export interface TransitionRule {
   /** Status afterwards; `null` when the status stays (a flag or a due date changes). */
   readonly to: CaseStatus | null;
   readonly event: CaseEventType;
+  /**
+   * Statuses from which the command only records the applicant's feedback (评价, 投诉) or its answer:
+   * the status stays, and an end state stays an end state (see isTerminal).
+   */
+  readonly feedback?: readonly CaseStatus[];
 }
+
+/** Every status a registered case can be in: complaints and their answers may come at any of them. */
+const registered = [
+  "SUBMITTED",
+  "FORWARDED",
+  "RECEIVED_BY_HOME",
+  "CORRECTION_REQUESTED",
+  "ACCEPTED",
+  "NOT_ACCEPTED",
+  "UNDER_REVIEW",
+  "SUSPENDED",
+  "DECIDED",
+  "RESULT_SENT",
+  "DELIVERED",
+  "CLOSED",
+  "RATED",
+  "WITHDRAWN",
+] as const satisfies readonly CaseStatus[];
 
 /**
  * The case state machine (办件状态机). Actors: R = receiving side (收件地), H = home authority (业务属地).
@@ -34,6 +57,9 @@ export interface TransitionRule {
  * | RESULT_SENT                       | RecordDelivery (R/H)  | case.delivered            | DELIVERED 已送达          |
  * | DELIVERED                         | Close (H)             | case.closed               | CLOSED 已办结             |
  * | CLOSED                            | RecordRating (R)      | case.rated                | RATED 已评价 (end)        |
+ * | NOT_ACCEPTED, WITHDRAWN           | RecordRating (R)      | case.rated                | unchanged (end); once     |
+ * | SUBMITTED … WITHDRAWN             | RecordComplaint (R)   | case.problem_opened       | unchanged (feedback)      |
+ * | SUBMITTED … WITHDRAWN             | AnswerProblem (H)     | case.problem_answered     | unchanged (feedback)      |
  * | SUBMITTED … SUSPENDED             | Withdraw (R)          | case.withdrawn            | WITHDRAWN 已撤回 (end)    |
  * | FORWARDED … DELIVERED             | SignForMaterials (H)  | case.materials_signed     | unchanged; once           |
  *
@@ -46,7 +72,10 @@ export interface TransitionRule {
  * - Checks run in this order: actor (ForbiddenActor), command data (InvalidCommand),
  *   status (IllegalTransition), then the once-only and time-bound rules (IllegalTransition with a reason)
  *   and the delivery-channel rule (ForbiddenActor).
- * - End states: NOT_ACCEPTED, WITHDRAWN, RATED. CLOSED still takes the rating.
+ * - End states: NOT_ACCEPTED, WITHDRAWN, RATED. CLOSED still takes the rating; the end states take
+ *   feedback only: a rating of a refused or withdrawn case (once), complaints and their answers.
+ * - A rating of DISSATISFIED or worse (差评) also opens a problem (case.problem_opened), as a
+ *   12345 complaint does; the home authority answers each within PROBLEM_ANSWER_DAYS working days.
  */
 export const transitions = {
   SubmitCase: { actors: ["receiving"], from: ["INITIAL"], to: "SUBMITTED", event: "case.submitted" },
@@ -105,7 +134,15 @@ export const transitions = {
     event: "case.delivered",
   },
   Close: { actors: ["home"], from: ["DELIVERED"], to: "CLOSED", event: "case.closed" },
-  RecordRating: { actors: ["receiving"], from: ["CLOSED"], to: "RATED", event: "case.rated" },
+  RecordRating: {
+    actors: ["receiving"],
+    from: ["CLOSED", "NOT_ACCEPTED", "WITHDRAWN"],
+    to: "RATED",
+    event: "case.rated",
+    feedback: ["NOT_ACCEPTED", "WITHDRAWN"],
+  },
+  RecordComplaint: { actors: ["receiving"], from: registered, to: null, event: "case.problem_opened", feedback: registered },
+  AnswerProblem: { actors: ["home"], from: registered, to: null, event: "case.problem_answered", feedback: registered },
   Withdraw: {
     actors: ["receiving"],
     from: ["SUBMITTED", "FORWARDED", "RECEIVED_BY_HOME", "CORRECTION_REQUESTED", "ACCEPTED", "UNDER_REVIEW", "SUSPENDED"],

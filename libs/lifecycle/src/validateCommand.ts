@@ -116,6 +116,16 @@ export function validateCommand(command: CaseCommand): FieldViolation[] {
       }
       break;
     }
+    case "RecordComplaint":
+      text("ticketNo", command.data.ticketNo, MAX_CODE_LENGTH, out);
+      text("description", command.data.description, MAX_REASON_LENGTH, out, true);
+      break;
+    case "AnswerProblem":
+      if (!Number.isInteger(command.data.problemId) || command.data.problemId < 1) {
+        out.push({ field: "problemId", description: "整改编号须为正整数 / problem id must be a positive integer" });
+      }
+      text("answer", command.data.answer, MAX_REASON_LENGTH, out, true);
+      break;
     case "ExtendDeadline":
       text("reason", command.data.reason, MAX_REASON_LENGTH, out, true);
       break;

@@ -29,6 +29,7 @@ export const accessTable: Readonly<Record<string, AccessRule>> = {
   "/tongban.v1.IntakeService/WithdrawCase": intake(sentByThisCity),
   "/tongban.v1.IntakeService/RecordDelivery": intake(sentByThisCity),
   "/tongban.v1.IntakeService/RecordRating": intake(sentByThisCity),
+  "/tongban.v1.IntakeService/RecordComplaint": intake(sentByThisCity),
   "/tongban.v1.IntakeService/GetCase": intake(sentByThisCity),
   "/tongban.v1.IntakeService/ListSentCases": intake(sentByThisCity),
   "/tongban.v1.IntakeService/WatchSentCases": intake(sentByThisCity),

@@ -18,6 +18,23 @@ const TEXT = {
     latency: "送达时延 P50 / P95 / P99（件数）",
     stages: "各环节用时 P50 / P95",
     deadlines: "超期与临期（法定工作日时限）",
+    feedback: "好差评与整改",
+    ratingsByPair: "评价（按收件地 → 主管地）",
+    ratingsByDepartment: "评价（按主管部门）",
+    problems: "整改事项",
+    problemSource: "来源",
+    openedAt: "提出时间",
+    answerDueAt: "答复期限",
+    answeredAt: "答复时间",
+    openOverdue: "未答复 / 已超期",
+    rating: "差评",
+    complaint_12345: "12345 投诉",
+    total: "合计",
+    VERY_SATISFIED: "非常满意",
+    SATISFIED: "满意",
+    BASICALLY_SATISFIED: "基本满意",
+    DISSATISFIED: "不满意",
+    VERY_DISSATISFIED: "非常不满意",
     overdue: "已超期",
     dueSoon: "即将到期",
     materialsLate: "纸质材料未签收",
@@ -87,6 +104,23 @@ const TEXT = {
     latency: "Delivery latency p50 / p95 / p99 (cases)",
     stages: "Stage durations p50 / p95",
     deadlines: "Overdue and due soon (statutory working-day limits)",
+    feedback: "Ratings and problems",
+    ratingsByPair: "Ratings by receiving → home city",
+    ratingsByDepartment: "Ratings by home department",
+    problems: "Problems to answer",
+    problemSource: "Source",
+    openedAt: "Opened",
+    answerDueAt: "Answer due",
+    answeredAt: "Answered",
+    openOverdue: "open / overdue",
+    rating: "Poor rating",
+    complaint_12345: "12345 complaint",
+    total: "Total",
+    VERY_SATISFIED: "Very satisfied",
+    SATISFIED: "Satisfied",
+    BASICALLY_SATISFIED: "Basically satisfied",
+    DISSATISFIED: "Dissatisfied",
+    VERY_DISSATISFIED: "Very dissatisfied",
     overdue: "Overdue",
     dueSoon: "Due soon",
     materialsLate: "Paper materials not signed for",
@@ -272,6 +306,8 @@ function renderOverview() {
           )
           .join("");
 
+  renderFeedback(o.feedback);
+
   $("cases-body").innerHTML = o.recent
     .map(
       (c) => `<tr data-testid="case-row" data-case-id="${esc(c.caseId)}" data-state="${esc(c.state)}">
@@ -282,6 +318,47 @@ function renderOverview() {
     )
     .join("");
   $("case-ids").innerHTML = o.recent.map((c) => `<option value="${esc(c.caseId)}"></option>`).join("");
+}
+
+const LEVELS = ["VERY_SATISFIED", "SATISFIED", "BASICALLY_SATISFIED", "DISSATISFIED", "VERY_DISSATISFIED"];
+
+/** 好差评 counts by level and the problems (整改) poor ratings and 12345 complaints opened. */
+function renderFeedback(f) {
+  if (!f) return;
+  const head = (first) =>
+    `<tr><th>${esc(first)}</th>${LEVELS.map((l) => `<th>${esc(t(l))}</th>`).join("")}<th>${esc(t("total"))}</th></tr>`;
+  const body = (rows, name, testid) =>
+    rows.length === 0
+      ? `<tr><td colspan="${LEVELS.length + 2}" class="muted">${t("none")}</td></tr>`
+      : rows
+          .map(
+            (r) => `<tr data-testid="${testid}" data-key="${esc(r.key)}">
+        <td>${esc(name(r.key))}</td>${LEVELS.map((l) => `<td class="${r.counts[l] && l.includes("DISSATISFIED") ? "bad" : ""}">${r.counts[l] ?? 0}</td>`).join("")}<td>${r.total}</td></tr>`,
+          )
+          .join("");
+  const pairName = (key) => {
+    const [from, to] = key.split(" → ");
+    return `${city(from)} → ${city(to)}`;
+  };
+  const deptName = (key) => {
+    const [node, code] = key.split("/");
+    return dept(node, code);
+  };
+  $("ratings-head-1").innerHTML = head(t("pair"));
+  $("ratings-pair-body").innerHTML = body(f.ratings.byPair, pairName, "rating-pair-row");
+  $("ratings-head-2").innerHTML = head(t("department"));
+  $("ratings-dept-body").innerHTML = body(f.ratings.byDepartment, deptName, "rating-dept-row");
+  $("problem-count").textContent = `${t("openOverdue")} ${f.openProblems} / ${f.overdueProblems}`;
+  $("problems-body").innerHTML =
+    f.problems.length === 0
+      ? `<tr><td colspan="6" class="muted">${t("none")}</td></tr>`
+      : f.problems
+          .map(
+            (p) => `<tr data-testid="problem-row" data-case-id="${esc(p.caseId)}" data-overdue="${p.overdue}">
+        <td>${caseLink(p.caseId)}</td><td>${esc(t(p.source))}</td><td>${esc(dept(p.homeNode, p.homeDepartment))}</td>
+        <td>${when(p.openedAt)}</td><td class="${p.overdue ? "bad" : ""}">${when(p.answerDueAt)}</td><td>${p.answeredAt ? when(p.answeredAt) : "—"}</td></tr>`,
+          )
+          .join("");
 }
 
 function renderDeadLetters() {

@@ -8,6 +8,7 @@ import { caseTimeline } from "./domain/caseTimeline";
 import type { DeadLetter } from "./domain/deadLetter";
 import { type DeadlineCalendar, type DeadlinePolicy, deadlineReport } from "./domain/deadlineReport";
 import { type CalendarCoverage, calendarAlerts } from "./domain/calendarAlerts";
+import { feedbackReport } from "./domain/feedbackReport";
 import { pairStats } from "./domain/pairStats";
 
 export interface ViewDeps {
@@ -53,6 +54,7 @@ export class MonitorViews {
       deadlines: deadlineReport(this.d.book.allSummaries(), now, this.d.calendar, this.d.policy),
       // After the deadline report: its computations count too.
       calendarAlerts: calendarAlerts(this.d.book.allSummaries(), this.d.calendar),
+      feedback: feedbackReport(this.d.book.allSummaries(), now),
     };
   }
 

@@ -57,6 +57,10 @@ export function sampleCommand(type: CaseCommandType, actor: Actor): CaseCommand 
       return { type, actor, data: { level: "VERY_SATISFIED" } };
     case "Withdraw":
       return { type, actor, data: { reason: "申请人主动撤回" } };
+    case "RecordComplaint":
+      return { type, actor, data: { ticketNo: "12345-20250305-0001", description: "窗口未一次性告知所需材料" } };
+    case "AnswerProblem":
+      return { type, actor, data: { problemId: 1, answer: "已约谈经办人并整改" } };
     case "ReceiveCase":
     case "SignForMaterials":
     case "Accept":

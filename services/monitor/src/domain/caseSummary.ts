@@ -1,4 +1,4 @@
-import type { TrackingRecord } from "./trackingRecord";
+import type { TrackedProblemRecord, TrackingRecord } from "./trackingRecord";
 
 /** Statuses after which a case is no longer in flight between the cities. */
 export const finishedStates: ReadonlySet<string> = new Set(["CLOSED", "RATED", "NOT_ACCEPTED", "WITHDRAWN"]);
@@ -26,6 +26,10 @@ export interface CaseSummary {
   receivedAtHome?: Date;
   materialsSignedAt?: Date;
   finished: boolean;
+  /** The applicant's rating (好差评), once given. */
+  ratingLevel?: string;
+  /** Problems (整改) opened about the case, as the latest step reported them. */
+  problems: TrackedProblemRecord[];
 }
 
 const earliest = (a: Date | undefined, b: Date | undefined) => (!a ? b : !b ? a : a.getTime() <= b.getTime() ? a : b);
@@ -43,7 +47,11 @@ export function summariseCase(records: readonly TrackingRecord[]): CaseSummary |
   let inHomeQueueAt: Date | undefined;
   let receivedAtHome: Date | undefined;
   let materialsSignedAt: Date | undefined;
+  let ratingLevel: string | undefined;
+  let problems: { seq: number; list: TrackedProblemRecord[] } = { seq: -1, list: [] };
   for (const r of records) {
+    ratingLevel ??= r.ratingLevel;
+    if (r.problems && r.seq > problems.seq) problems = { seq: r.seq, list: r.problems };
     const later = r.seq > latest.seq || (r.seq === latest.seq && r.reportedBy === r.homeNode && latest.reportedBy !== latest.homeNode);
     if (later) latest = r;
     submittedAt = earliest(submittedAt, r.submittedAt);
@@ -70,5 +78,7 @@ export function summariseCase(records: readonly TrackingRecord[]): CaseSummary |
     receivedAtHome,
     materialsSignedAt,
     finished: finishedStates.has(latest.state),
+    ...(ratingLevel ? { ratingLevel } : {}),
+    problems: problems.list,
   };
 }

@@ -20,6 +20,7 @@ const summary = (over: Partial<CaseSummary>): CaseSummary => ({
   dueStage: "correction",
   receivedAtHome: received,
   finished: false,
+  problems: [],
   ...over,
 });
 

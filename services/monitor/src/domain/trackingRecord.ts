@@ -21,6 +21,18 @@ export interface TrackingRecord {
   dueStage: string;
   submittedAt?: Date;
   materialsSignedAt?: Date;
+  /** The rating level once rated (好差评); absent before. */
+  ratingLevel?: string;
+  /** The case's problems (整改) as of this step. */
+  problems?: TrackedProblemRecord[];
+}
+
+export interface TrackedProblemRecord {
+  problemId: number;
+  source: string;
+  openedAt?: Date;
+  answerDueAt?: Date;
+  answeredAt?: Date;
 }
 
 /** The stored form of a decoded tracking event; undefined when it lacks its ids. */
@@ -43,5 +55,17 @@ export function toTrackingRecord(t: TrackingEvent): TrackingRecord | undefined {
     dueStage: t.dueStage,
     submittedAt: t.submittedAt,
     materialsSignedAt: t.materialsSignedAt,
+    ...(t.ratingLevel ? { ratingLevel: t.ratingLevel } : {}),
+    ...(t.problems.length > 0
+      ? {
+          problems: t.problems.map((p) => ({
+            problemId: p.problemId,
+            source: p.source,
+            openedAt: p.openedAt,
+            answerDueAt: p.answerDueAt,
+            answeredAt: p.answeredAt,
+          })),
+        }
+      : {}),
   };
 }

@@ -16,6 +16,8 @@ import type {
   IntakeServiceServer,
   RecordDeliveryRequest,
   RecordDeliveryResponse,
+  RecordComplaintRequest,
+  RecordComplaintResponse,
   RecordRatingRequest,
   RecordRatingResponse,
   SubmitCaseRequest,
@@ -144,6 +146,18 @@ export function intakeGrpc(deps: IntakeDeps, log: Logger): IntakeServiceServer {
       requireIds(req, v);
       const data = { level: req.level as RatingLevel, ...(req.comment ? { comment: req.comment } : {}) };
       return { ack: await command(req, { type: "RecordRating", actor: "receiving", data }) };
+    }),
+    recordComplaint: unary<RecordComplaintRequest, RecordComplaintResponse>("RecordComplaint", log, async (req) => {
+      const v: FieldViolation[] = [];
+      if (checkText(v, "ticket_no", req.ticketNo, MAX_ID_LENGTH) && !req.ticketNo.trim()) {
+        v.push({ field: "ticket_no", description: "12345 工单号不能为空 / the 12345 ticket number is required" });
+      }
+      if (checkText(v, "description", req.description, MAX_REASON_LENGTH, { multiline: true }) && !req.description.trim()) {
+        v.push({ field: "description", description: "投诉内容不能为空 / the complaint is required" });
+      }
+      requireIds(req, v);
+      const data = { ticketNo: req.ticketNo.trim(), description: req.description };
+      return { ack: await command(req, { type: "RecordComplaint", actor: "receiving", data }) };
     }),
     getCase: unary<GetCaseRequest, GetCaseResponse>("GetCase", log, async (req) => {
       requireCaseId(req.caseId);

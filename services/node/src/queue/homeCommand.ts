@@ -54,6 +54,8 @@ export function homeCommand(req: ExecuteCommandRequest): CaseCommand {
       return { type: "RecordDelivery", actor, data: {} };
     case "close":
       return { type: "Close", actor, data: {} };
+    case "answerProblem":
+      return { type: "AnswerProblem", actor, data: { problemId: c.value.problemId, answer: c.value.answer } };
     case undefined:
       throw bad("command", "须指定一个办理命令", "one command is required");
     default: {
