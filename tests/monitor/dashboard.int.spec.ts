@@ -96,6 +96,13 @@ describe("the operators' dashboard in a real browser", () => {
       })
       .toEqual(["case.submitted", "case.forwarded", "case.received", "case.accepted"]);
     expect(await page.locator('[data-testid="timeline-case"]').textContent()).toBe(moving);
+    // Steps are named as operators say them (已收件 …), not by their event types.
+    expect(await page.locator('[data-testid="timeline-step"] td:nth-child(2)').allTextContents()).toEqual([
+      "已收件",
+      "已转递",
+      "主管地已接收",
+      "已受理",
+    ]);
     await shot("03-timeline");
 
     // Thirty days later (injected clock) the cases not answered are overdue at the correction stage.

@@ -23,6 +23,7 @@ export * from "./isTerminal";
 export * from "./ratingLevelLabels";
 export * from "./ratingLevels";
 export * from "./stateLabels";
+export * from "./eventLabels";
 export * from "./suspensionKindLabels";
 export * from "./suspensionKinds";
 export * from "./timeLimits";

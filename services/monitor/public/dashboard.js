@@ -178,7 +178,7 @@ const TEXT = {
 };
 
 let lang = localStorage.getItem("tongban-monitor-lang") === "en" ? "en" : "zh";
-let labels = { nodes: [], departments: [], states: {} };
+let labels = { nodes: [], departments: [], states: {}, steps: {} };
 let last = { overview: null, deadLetters: [], lag: [], health: [] };
 let openCaseId = null;
 let inspectId = null;
@@ -195,6 +195,8 @@ const dept = (node, code) => {
   return d ? d[lang] : code;
 };
 const stateName = (s) => labels.states[s]?.[lang] ?? s;
+/** A step (case.submitted …) by its name (已收件 …); unknown steps as they came. */
+const stepName = (s) => labels.steps[s]?.[lang] ?? s;
 const stageName = (s) => TEXT[lang].stageNames[s] ?? s;
 const when = (iso) =>
   iso ? new Date(iso).toLocaleString(lang === "zh" ? "zh-CN" : "en-GB", { timeZone: "Asia/Shanghai", hour12: false }) : "—";
@@ -313,7 +315,7 @@ function renderOverview() {
       (c) => `<tr data-testid="case-row" data-case-id="${esc(c.caseId)}" data-state="${esc(c.state)}">
       <td>${caseLink(c.caseId)}</td><td>${esc(city(c.receivingNode))} → ${esc(city(c.homeNode))}</td>
       <td>${esc(dept(c.homeNode, c.homeDepartment))}</td><td>${esc(stateName(c.state))}</td>
-      <td>${esc(c.lastStep)} · ${when(c.lastAt)}</td>
+      <td>${esc(stepName(c.lastStep))} · ${when(c.lastAt)}</td>
       <td>${c.dueAt && !c.finished ? `${esc(stageName(c.dueStage))} ${when(c.dueAt)}` : "—"}</td></tr>`,
     )
     .join("");
@@ -439,7 +441,7 @@ async function renderTimeline() {
         <th>${t("reportedBy")}</th><th>${t("dueAt")}</th></tr></thead><tbody>
       ${c.timeline
         .map(
-          (x) => `<tr data-testid="timeline-step" data-step="${esc(x.step)}"><td>${x.seq}</td><td>${esc(x.step)}</td>
+          (x) => `<tr data-testid="timeline-step" data-step="${esc(x.step)}"><td>${x.seq}</td><td>${esc(stepName(x.step))}</td>
           <td>${esc(stateName(x.state))}</td><td>${when(x.occurredAt)}</td>
           <td>${x.reports.map((r) => `${esc(city(r.node))} ${when(r.recordedAt)}`).join("<br>")}</td>
           <td>${x.dueAt ? `${esc(stageName(x.dueStage))} ${when(x.dueAt)}` : "—"}</td></tr>`,

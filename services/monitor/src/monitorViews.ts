@@ -1,6 +1,6 @@
 import type { Network } from "@tongban/config";
 import { departments } from "@tongban/catalog";
-import { stateLabels } from "@tongban/lifecycle";
+import { eventLabels, stateLabels } from "@tongban/lifecycle";
 import type { DeadLetterStore } from "./adapters/deadLetterStore";
 import type { TrackingStore } from "./adapters/trackingStore";
 import type { CaseBook } from "./domain/caseBook";
@@ -36,6 +36,7 @@ export class MonitorViews {
         departments(n.id).map((x) => ({ node: n.id, code: x.code, zh: x.name, en: x.nameEn })),
       ),
       states: stateLabels,
+      steps: eventLabels,
     };
   }
 
