@@ -1,7 +1,7 @@
 import type { Actor } from "./actors";
 import type { CaseStatus } from "./caseStatuses";
 import type { DecisionOutcome, ResultChannel } from "./caseCommand";
-import type { ProblemSource } from "./caseState";
+import type { Problem } from "./caseState";
 import type { RatingLevel } from "./ratingLevels";
 import type { SuspensionKind } from "./suspensionKinds";
 
@@ -69,18 +69,7 @@ export type CaseRated = Event<"case.rated", { readonly level: RatingLevel; reado
  * A problem (整改) the home authority must answer by `answerDueAt`: opened by a poor rating
  * (差评, DISSATISFIED or worse) or by a 12345 complaint about the case.
  */
-export type CaseProblemOpened = Event<
-  "case.problem_opened",
-  {
-    readonly problemId: number;
-    readonly source: ProblemSource;
-    /** The 12345 ticket number, or the rating level. */
-    readonly reference: string;
-    readonly description: string;
-    readonly openedAt: Date;
-    readonly answerDueAt: Date;
-  }
->;
+export type CaseProblemOpened = Event<"case.problem_opened", Omit<Problem, "answer" | "answeredAt">>;
 export type CaseProblemAnswered = Event<
   "case.problem_answered",
   { readonly problemId: number; readonly answer: string; readonly answeredAt: Date }

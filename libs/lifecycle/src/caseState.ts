@@ -75,6 +75,7 @@ export type ProblemSource = (typeof problemSources)[number];
 export interface Problem {
   readonly problemId: number;
   readonly source: ProblemSource;
+  /** The 12345 ticket number, or the rating level. */
   readonly reference: string;
   readonly description: string;
   readonly openedAt: Date;

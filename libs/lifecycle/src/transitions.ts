@@ -1,7 +1,7 @@
 import type { Actor } from "./actors";
 import type { CaseCommandType } from "./caseCommand";
 import type { CaseEventType } from "./caseEvent";
-import type { CaseStatus } from "./caseStatuses";
+import { type CaseStatus, caseStatuses } from "./caseStatuses";
 
 /** Who may issue a command, from which statuses, what it records and where it leads. */
 export interface TransitionRule {
@@ -18,22 +18,7 @@ export interface TransitionRule {
 }
 
 /** Every status a registered case can be in: complaints and their answers may come at any of them. */
-const registered = [
-  "SUBMITTED",
-  "FORWARDED",
-  "RECEIVED_BY_HOME",
-  "CORRECTION_REQUESTED",
-  "ACCEPTED",
-  "NOT_ACCEPTED",
-  "UNDER_REVIEW",
-  "SUSPENDED",
-  "DECIDED",
-  "RESULT_SENT",
-  "DELIVERED",
-  "CLOSED",
-  "RATED",
-  "WITHDRAWN",
-] as const satisfies readonly CaseStatus[];
+const registered = caseStatuses.filter((s): s is Exclude<CaseStatus, "INITIAL"> => s !== "INITIAL");
 
 /**
  * The case state machine (办件状态机). Actors: R = receiving side (收件地), H = home authority (业务属地).

@@ -1,4 +1,6 @@
 import { EventEmitter } from "node:events";
+import type { ServerWritableStream } from "@grpc/grpc-js";
+import type { Logger } from "pino";
 import type { CaseDoc } from "@tongban/exchange";
 
 export type CaseChange = { doc: CaseDoc; kind: "created" | "changed" };
@@ -23,4 +25,14 @@ export class CaseChanges {
     this.emitter.on("change", listener);
     return () => this.emitter.off("change", listener);
   }
+}
+
+/** Runs `end` when a watch stream is cancelled, closed or fails (logged at debug level). */
+export function whenStreamEnds(call: ServerWritableStream<unknown, unknown>, end: () => void, log: Logger): void {
+  call.on("cancelled", end);
+  call.on("close", end);
+  call.on("error", (err) => {
+    end();
+    log.debug({ err }, "watch stream error");
+  });
 }

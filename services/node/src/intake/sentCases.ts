@@ -12,8 +12,9 @@ import type {
 import type { CaseDoc, ExchangeContext } from "@tongban/exchange";
 import { caseStatuses } from "@tongban/lifecycle";
 import { AppError, type FieldViolation, toServiceError } from "@tongban/rpc";
-import type { CaseChanges } from "../caseChanges";
+import { type CaseChanges, whenStreamEnds } from "../caseChanges";
 import { toAppError, unary } from "../grpcErrors";
+import { pageById } from "../pageById";
 
 const MAX_PAGE = 200;
 /** Cases a resumed watch reads from the store per round trip. */
@@ -46,15 +47,8 @@ export function sentCasesGrpc(
       if (req.itemCode) filter.itemCode = req.itemCode;
       if (req.overdueOnly) filter.dueAt = { $lt: ctx.now() };
       if (req.updatedSince) filter.updatedAt = { $gte: req.updatedSince };
-      // Case ids are ULIDs: sorting by _id is sorting by submission, and the last id is the cursor.
-      if (req.pageToken) filter._id = { $lt: req.pageToken };
-      const docs = await cases
-        .find(filter)
-        .sort({ _id: -1 })
-        .limit(size + 1)
-        .toArray();
-      const page = docs.slice(0, size);
-      return { cases: page.map(view), nextPageToken: docs.length > size ? (page.at(-1)?._id ?? "") : "" };
+      const { page, nextPageToken } = await pageById(cases, filter, size, req.pageToken);
+      return { cases: page.map(view), nextPageToken };
     }),
 
     watchSentCases: (call: ServerWritableStream<WatchSentCasesRequest, WatchSentCasesResponse>) => {
@@ -76,12 +70,7 @@ export function sentCasesGrpc(
         open = false;
         unsubscribe();
       };
-      call.on("cancelled", end);
-      call.on("close", end);
-      call.on("error", (err) => {
-        end();
-        log.debug({ err }, "watch stream error");
-      });
+      whenStreamEnds(call, end, log);
       if (since)
         void replay(since).catch((err: unknown) => {
           if (!open) return;

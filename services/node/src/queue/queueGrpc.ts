@@ -32,8 +32,9 @@ import {
 import { type CaseCommand, caseStatuses, validateCommand } from "@tongban/lifecycle";
 import { AppError, type FieldViolation, clerkOf, toServiceError } from "@tongban/rpc";
 import { toAppError, unary } from "../grpcErrors";
+import { pageById } from "../pageById";
 import { homeCommand } from "./homeCommand";
-import type { CaseChanges } from "../caseChanges";
+import { type CaseChanges, whenStreamEnds } from "../caseChanges";
 
 const MAX_PAGE = 200;
 
@@ -124,15 +125,8 @@ export function queueGrpc(
       if (req.state) filter.status = req.state as CaseDoc["status"];
       if (req.itemCode) filter.itemCode = req.itemCode;
       if (req.overdueOnly) filter.dueAt = { $lt: ctx.now() };
-      // Case ids are ULIDs: sorting by _id is sorting by arrival, and the last id is the cursor.
-      if (req.pageToken) filter._id = { $lt: req.pageToken };
-      const docs = await cases
-        .find(filter)
-        .sort({ _id: -1 })
-        .limit(size + 1)
-        .toArray();
-      const page = docs.slice(0, size);
-      return { items: page.map(item), nextPageToken: docs.length > size ? (page.at(-1)?._id ?? "") : "" };
+      const { page, nextPageToken } = await pageById(cases, filter, size, req.pageToken);
+      return { items: page.map(item), nextPageToken };
     }),
 
     watchQueue: (call: ServerWritableStream<WatchQueueRequest, WatchQueueResponse>) => {
@@ -167,12 +161,7 @@ export function queueGrpc(
         clearTimeout(expiry);
         unsubscribe();
       };
-      call.on("cancelled", end);
-      call.on("close", end);
-      call.on("error", (err) => {
-        end();
-        log.debug({ err }, "watch stream error");
-      });
+      whenStreamEnds(call, end, log);
     },
 
     getQueueItem: unary<GetQueueItemRequest, GetQueueItemResponse>("GetQueueItem", log, async (req, call) => {
