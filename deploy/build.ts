@@ -59,8 +59,38 @@ export function builtPath(script: string): string {
   return join(distDir, `${name}.mjs`);
 }
 
-/** Bundles every entry point into dist/. */
+/** The operators' dashboard, bundled for the browser (lit-html, uPlot and its CSS inlined) into dist/dashboard/. */
+export const dashboardDir = join(distDir, "dashboard");
+
+async function buildDashboard(): Promise<void> {
+  const result = await build({
+    entryPoints: { dashboard: join(repoRoot, "services/monitor/src/dashboard/main.ts") },
+    outdir: dashboardDir,
+    bundle: true,
+    format: "esm",
+    platform: "browser",
+    target: "es2022",
+    minify: true,
+    sourcemap: true,
+    write: false,
+    logLevel: "warning",
+  });
+  writeAll(result.outputFiles);
+}
+
+/** Writes each file to a temporary name and renames it, so a reader sees the old or the new file, never half of one. */
+function writeAll(files: readonly { path: string; contents: Uint8Array }[]): void {
+  for (const file of files) {
+    mkdirSync(dirname(file.path), { recursive: true });
+    const tmp = `${file.path}.${process.pid}.tmp`;
+    writeFileSync(tmp, file.contents);
+    renameSync(tmp, file.path);
+  }
+}
+
+/** Bundles every entry point into dist/, and the dashboard into dist/dashboard/. */
 export async function buildServices(): Promise<void> {
+  await buildDashboard();
   const result = await build({
     entryPoints: Object.fromEntries(Object.entries(serviceEntries).map(([src, name]) => [name, join(repoRoot, src)])),
     outdir: distDir,
@@ -104,12 +134,7 @@ export async function buildServices(): Promise<void> {
     write: false,
     logLevel: "warning",
   });
-  mkdirSync(distDir, { recursive: true });
-  for (const file of result.outputFiles) {
-    const tmp = `${file.path}.${process.pid}.tmp`;
-    writeFileSync(tmp, file.contents);
-    renameSync(tmp, file.path);
-  }
+  writeAll(result.outputFiles);
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

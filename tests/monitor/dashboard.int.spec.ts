@@ -77,6 +77,9 @@ describe("the operators' dashboard in a real browser", () => {
       await expect.poll(async () => Number(await attr(`${row} [data-testid="in-flight"]`, "data-total")), { timeout: UI_TIMEOUT }).toBe(1);
       await expect.poll(async () => Number(await attr(`${row} [data-testid="latency"]`, "data-count")), { timeout: UI_TIMEOUT }).toBe(1);
     }
+    // The delivery charts (uPlot) drew for the window.
+    await expect.poll(() => page.locator('[data-testid="chart-throughput"] canvas').count(), { timeout: UI_TIMEOUT }).toBe(1);
+    await expect.poll(() => page.locator('[data-testid="chart-latency"] canvas').count(), { timeout: UI_TIMEOUT }).toBe(1);
     await shot("02-cases-in-flight");
 
     // A case moves: Quanzhou accepts the case from Xiamen, and its row follows.

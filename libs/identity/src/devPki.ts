@@ -1,6 +1,8 @@
 import "reflect-metadata";
 import { generateKeyPairSync, webcrypto } from "node:crypto";
 
+// @peculiar/x509 names the global CryptoKey, which is the DOM's where this file is also compiled for the dashboard
+// (its API types reach here): keys from node:crypto are handed to it "as never".
 type CryptoKey = webcrypto.CryptoKey;
 type CryptoKeyPair = webcrypto.CryptoKeyPair;
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -85,11 +87,11 @@ async function loadOrCreateCa(dir: string, city: string): Promise<Ca> {
     notBefore: new Date(now - DAY),
     notAfter: new Date(now + 10 * 365 * DAY),
     signingAlgorithm: alg,
-    keys,
+    keys: keys as never,
     extensions: [
       new x509.BasicConstraintsExtension(true, 0, true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
-      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
+      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey as never),
       // The CA's trust domain: identities it signs must name this city (checked by every server).
       new x509.SubjectAlternativeNameExtension([{ type: "url", value: cityTrustUri(city) }]),
     ],
@@ -130,8 +132,8 @@ export async function issueIdentity(
     notBefore,
     notAfter: new Date(notBefore.getTime() + (opts.validDays ?? 365) * DAY),
     signingAlgorithm: alg,
-    publicKey: keys.publicKey,
-    signingKey: ca.key,
+    publicKey: keys.publicKey as never,
+    signingKey: ca.key as never,
     extensions: [
       new x509.BasicConstraintsExtension(false, undefined, true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyAgreement, true),

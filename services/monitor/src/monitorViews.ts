@@ -9,6 +9,7 @@ import type { DeadLetter } from "./domain/deadLetter";
 import { type DeadlineCalendar, type DeadlinePolicy, deadlineReport } from "./domain/deadlineReport";
 import { type CalendarCoverage, calendarAlerts } from "./domain/calendarAlerts";
 import { feedbackReport } from "./domain/feedbackReport";
+import { pairSeries } from "./domain/pairSeries";
 import { pairStats } from "./domain/pairStats";
 
 export interface ViewDeps {
@@ -49,6 +50,7 @@ export class MonitorViews {
       windowMinutes,
       cases: this.d.book.size,
       pairs: pairStats(this.d.book.cases(), nodeIds, now, windowMinutes * 60_000),
+      series: pairSeries(this.d.book.allSummaries(), nodeIds, now, windowMinutes * 60_000),
       recent: [...this.d.book.allSummaries()]
         .sort((a, b) => (b.lastAt?.getTime() ?? 0) - (a.lastAt?.getTime() ?? 0) || b.caseId.localeCompare(a.caseId))
         .slice(0, recentLimit),

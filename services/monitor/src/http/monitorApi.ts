@@ -20,6 +20,16 @@ export interface MonitorApiDeps {
 }
 
 const publicDir = new URL("../../public/", import.meta.url);
+/** The dashboard's browser bundle, built from src/dashboard by deploy/build.ts (npm ci, npm start and the tests build it). */
+const dashboardDir = new URL("../../../../dist/dashboard/", import.meta.url);
+
+async function dashboardBundle(): Promise<[Buffer, Buffer]> {
+  try {
+    return (await Promise.all(["dashboard.js", "dashboard.css"].map((f) => readFile(new URL(f, dashboardDir))))) as [Buffer, Buffer];
+  } catch (err) {
+    throw new Error(`监控页面未构建 / the dashboard is not built (${(err as Error).message}): run npm run build`);
+  }
+}
 const minutes = (v: unknown, dflt: number) => {
   const n = Number(v);
   return Number.isFinite(n) && n > 0 ? Math.min(n, 366 * 24 * 60) : dflt;
@@ -52,13 +62,15 @@ export async function monitorApi(d: MonitorApiDeps): Promise<FastifyInstance> {
     return reply.code(500).send({ error: "内部错误 / internal error" });
   });
   const nodeParam = (v: string | undefined) => (v ? param("node", v, MAX_CODE_LENGTH) : undefined);
-  const [page, script, loginPage, loginScript] = await Promise.all(
-    ["dashboard.html", "dashboard.js", "login.html", "login.js"].map((f) => readFile(new URL(f, publicDir))),
+  const [page, loginPage, loginScript] = await Promise.all(
+    ["dashboard.html", "login.html", "login.js"].map((f) => readFile(new URL(f, publicDir))),
   );
+  const [script, style] = await dashboardBundle();
   d.access.register(app, loginPage!, loginScript!);
 
   app.get("/", (_req, reply) => reply.type("text/html; charset=utf-8").send(page!));
-  app.get("/dashboard.js", (_req, reply) => reply.type("text/javascript; charset=utf-8").send(script!));
+  app.get("/dashboard.js", (_req, reply) => reply.type("text/javascript; charset=utf-8").send(script));
+  app.get("/dashboard.css", (_req, reply) => reply.type("text/css; charset=utf-8").send(style));
   app.get("/healthz", () => ({ status: "SERVING" }));
 
   app.get("/api/labels", () => d.views.labels());
