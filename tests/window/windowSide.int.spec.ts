@@ -1,6 +1,6 @@
 import { type ClientReadableStream, status } from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { homeDepartment, isRemoteReceiptEligible, items } from "@tongban/catalog";
+import { handlingOf, homeDepartment, isRemoteReceiptEligible, items } from "@tongban/catalog";
 import { CatalogServiceClient, type WatchSentCasesResponse } from "@tongban/contracts";
 import { sampleSubmission } from "@tongban/demo";
 import { makeCertificateId, makeCreditCode } from "@tongban/identifiers";
@@ -188,7 +188,16 @@ describe("the window's side of a case", () => {
           }),
         );
         expect(it.timeLimits!.decisionDays).toBe(expected.timeLimits.decisionDays);
+        expect(it.handling).toBe(handlingOf(expected).kind);
       }
+      // A household move (户口迁移) is handled jointly: the move-out leg first, then the move-in leg.
+      expect(all.items.find((i) => i.code === "TB-2021-051")).toMatchObject({
+        handling: "joint",
+        legs: [
+          { role: "out", waitsFor: [] },
+          { role: "in", waitsFor: ["out"] },
+        ],
+      });
       const cached = await callUnary(client, client.listItems, { batch: "", remoteReceiptOnly: false, ifNoneMatch: all.version });
       expect(cached).toMatchObject({ notModified: true, items: [], version: all.version });
       const eligible = await callUnary(onQueue, onQueue.listItems, { batch: "2020", remoteReceiptOnly: true, ifNoneMatch: "" });

@@ -16,6 +16,7 @@ export { cities, defaultDepartments, departmentCode, departments, homeDepartment
 export { isItemCode, itemCodeFor, type ItemCode } from "./itemCode";
 export { derivedDepartmentCode, leadUnitDepartment } from "./leadUnitDepartment";
 export { parseCatalogData } from "./parseCatalogData";
+export { handlingOf, type Handling, type JointLeg, type LegRole } from "./jointHandling";
 export { isRemoteReceiptEligible, remoteReceiptRule } from "./remoteReceipt";
 export { mergeTimeLimits, STATUTORY_TIME_LIMITS, type TimeLimits, type TimeLimitsOverride } from "./statutoryTimeLimits";
 export { timeLimits } from "./timeLimits";

@@ -1,6 +1,6 @@
 import { status } from "@grpc/grpc-js";
 import { MAX_CODE_LENGTH, checkText } from "@tongban/bounds";
-import { type CatalogItem as Item, defaultCatalog, homeDepartment, remoteReceiptRule } from "@tongban/catalog";
+import { type CatalogItem as Item, type Handling, defaultCatalog, handlingOf, homeDepartment, remoteReceiptRule } from "@tongban/catalog";
 import type { Network } from "@tongban/config";
 import type {
   CatalogItem,
@@ -42,6 +42,7 @@ export function catalogGrpc(network: Network, log: Logger): CatalogServiceServer
       districtLead: it.districtLead,
       deadline: it.deadline ?? "",
       requiredMaterials: [],
+      ...handlingEntry(handlingOf(it)),
     };
   };
   // The catalog is immutable for the life of the process: built once.
@@ -69,5 +70,13 @@ export function catalogGrpc(network: Network, log: Logger): CatalogServiceServer
       if (!found) throw new AppError(status.NOT_FOUND, `事项不存在：${req.code} / unknown item '${req.code}'`, [], "ITEM_NOT_FOUND");
       return { version: catalog.version, item: found };
     }),
+  };
+}
+
+function handlingEntry(h: Handling): Pick<CatalogItem, "handling" | "legs"> {
+  if (h.kind === "single") return { handling: "single", legs: [] };
+  return {
+    handling: "joint",
+    legs: h.legs.map((l) => ({ role: l.role, waitsFor: [...l.waitsFor], nameZh: l.name.zh, nameEn: l.name.en })),
   };
 }
