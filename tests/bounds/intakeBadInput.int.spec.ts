@@ -1,8 +1,8 @@
 import { type ServiceError, status } from "@grpc/grpc-js";
 import fc from "fast-check";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { INTAKE_MAX_RECEIVE_BYTES, MAX_CERTIFICATES, MAX_MATERIALS } from "@tongban/bounds";
-import { ApplicantKind, type SubmitCaseRequest } from "@tongban/contracts";
+import { ApplicantKind, CatalogServiceClient, type SubmitCaseRequest } from "@tongban/contracts";
 import { demoCertificates, sampleSubmission } from "@tongban/demo";
 import { ratingLevels } from "@tongban/lifecycle";
 import { callUnary, checkHealth, fieldViolationsOf } from "@tongban/rpc";
@@ -59,10 +59,18 @@ describe("generated bad input at every intake method (形式审查 under attack)
   const accepted: string[] = [];
   const submit = (req: SubmitCaseRequest) => callUnary(xm.intakeClient, xm.intakeClient.submitCase, req, 10_000);
 
+  let catalogClient: CatalogServiceClient | undefined;
+  /** Xiamen's catalog API on its intake port, as its window systems reach it. */
+  const catalog = () => {
+    const w = callerAs("xiamen", "window");
+    return (catalogClient ??= new CatalogServiceClient(`localhost:${xm.node.intakePort}`, w.credentials, w.options));
+  };
+
   beforeAll(async () => {
     [xm, qz] = net.cities as [CityNode, CityNode];
     existing = (await apis(xm).submit(sampleSubmission(xiamen, "quanzhou", 1))).caseId;
   });
+  afterAll(() => catalogClient?.close());
 
   const refusedAt = async (req: SubmitCaseRequest) => {
     const started = performance.now();
@@ -149,6 +157,30 @@ describe("generated bad input at every intake method (形式审查 under attack)
       .record({ ...ids(), level: fc.oneof(hostileString, fc.constantFrom(...ratingLevels)), comment: hostileString })
       .map((r) => () => callUnary(xm.intakeClient, xm.intakeClient.recordRating, r)),
     GetCase: fc.record({ caseId: caseId() }).map((r) => () => callUnary(xm.intakeClient, xm.intakeClient.getCase, r)),
+    RecordComplaint: fc
+      .record({ ...ids(), ticketNo: hostileString, description: hostileString })
+      .map((r) => () => callUnary(xm.intakeClient, xm.intakeClient.recordComplaint, r)),
+    ListSentCases: fc
+      .record({
+        state: hostileString,
+        homeNode: fc.oneof(hostileString, fc.constant("quanzhou")),
+        itemCode: hostileString,
+        overdueOnly: fc.boolean(),
+        updatedSince: fc.option(fc.date({ noInvalidDate: true }), { nil: undefined }),
+        pageSize: fc.oneof(fc.integer({ min: 0, max: 300 }), fc.constant(4_294_967_295)),
+        pageToken: hostileString,
+      })
+      .map((r) => () => callUnary(xm.intakeClient, xm.intakeClient.listSentCases, r)),
+    ListItems: fc
+      .record({
+        batch: fc.oneof(hostileString, fc.constantFrom("2020", "later")),
+        remoteReceiptOnly: fc.boolean(),
+        ifNoneMatch: hostileString,
+      })
+      .map((r) => () => callUnary(catalog(), catalog().listItems, r)),
+    GetItem: fc
+      .record({ code: fc.oneof(hostileString, fc.constant("TB-2020-010")) })
+      .map((r) => () => callUnary(catalog(), catalog().getItem, r)),
   };
 
   it.each(Object.keys(methods))(`when ${RUNS} generated malformed %s requests arrive, then each gets a clear answer`, async (method) => {

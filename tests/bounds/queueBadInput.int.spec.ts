@@ -34,6 +34,10 @@ const command: fc.Arbitrary<ExecuteCommandRequest["command"]> = fc.oneof(
   }),
   fc.record({ $case: fc.constant("extendDeadline" as const), value: fc.record({ reason: hostileString }) }),
   fc.record({
+    $case: fc.constant("answerProblem" as const),
+    value: fc.record({ problemId: fc.oneof(fc.integer({ min: 0, max: 3 }), fc.constant(4_294_967_295)), answer: hostileString }),
+  }),
+  fc.record({
     $case: fc.constant("decide" as const),
     value: fc.record({
       decision: fc.option(

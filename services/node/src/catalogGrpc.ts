@@ -51,7 +51,7 @@ export function catalogGrpc(network: Network, log: Logger): CatalogServiceServer
   return {
     listItems: unary<ListItemsRequest, ListItemsResponse>("ListItems", log, async (req) => {
       const v: FieldViolation[] = [];
-      if (checkText(v, "batch", req.batch, 16) && req.batch && !batches.includes(req.batch)) {
+      if (checkText(v, "batch", req.batch, MAX_CODE_LENGTH) && req.batch && !batches.includes(req.batch)) {
         v.push({ field: "batch", description: `批次须为 ${batches.join(", ")} / batch must be one of ${batches.join(", ")}` });
       }
       checkText(v, "if_none_match", req.ifNoneMatch, MAX_CODE_LENGTH);

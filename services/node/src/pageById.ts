@@ -1,4 +1,6 @@
+import { MAX_PAGE_SIZE } from "@tongban/bounds";
 import type { Collection, Filter } from "mongodb";
+import type { FieldViolation } from "@tongban/rpc";
 import type { CaseDoc } from "@tongban/exchange";
 
 /**
@@ -18,4 +20,11 @@ export async function pageById(
     .toArray();
   const page = docs.slice(0, size);
   return { page, nextPageToken: docs.length > size ? (page.at(-1)?._id ?? "") : "" };
+}
+
+/** A requested page size within MAX_PAGE_SIZE (0 means the default, 50), else a violation of page_size. */
+export function checkPageSize(v: FieldViolation[], pageSize: number): number {
+  if (pageSize > MAX_PAGE_SIZE)
+    v.push({ field: "page_size", description: `每页最多 ${MAX_PAGE_SIZE} 条 / page size is at most ${MAX_PAGE_SIZE}` });
+  return pageSize || 50;
 }

@@ -14,9 +14,8 @@ import { caseStatuses } from "@tongban/lifecycle";
 import { AppError, type FieldViolation, toServiceError } from "@tongban/rpc";
 import { type CaseChanges, whenStreamEnds } from "../caseChanges";
 import { toAppError, unary } from "../grpcErrors";
-import { pageById } from "../pageById";
+import { checkPageSize, pageById } from "../pageById";
 
-const MAX_PAGE = 200;
 /** Cases a resumed watch reads from the store per round trip. */
 const REPLAY_BATCH = 100;
 
@@ -31,8 +30,7 @@ export function sentCasesGrpc(
   return {
     listSentCases: unary<ListSentCasesRequest, ListSentCasesResponse>("ListSentCases", log, async (req) => {
       const v: FieldViolation[] = [];
-      if (req.pageSize > MAX_PAGE)
-        v.push({ field: "page_size", description: `每页最多 ${MAX_PAGE} 条 / page size is at most ${MAX_PAGE}` });
+      const size = checkPageSize(v, req.pageSize);
       checkText(v, "item_code", req.itemCode, MAX_CODE_LENGTH);
       checkText(v, "page_token", req.pageToken, MAX_ID_LENGTH);
       if (checkText(v, "state", req.state, MAX_CODE_LENGTH) && req.state && !(caseStatuses as readonly string[]).includes(req.state)) {
@@ -40,7 +38,6 @@ export function sentCasesGrpc(
       }
       homeNodeChecked(v, req.homeNode, ctx);
       if (v.length > 0) throw AppError.invalid(v);
-      const size = req.pageSize || 50;
       const filter: Filter<CaseDoc> = { role: "receiving" };
       if (req.state) filter.status = req.state as CaseDoc["status"];
       if (req.homeNode) filter.homeNode = req.homeNode;

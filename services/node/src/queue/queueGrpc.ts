@@ -32,11 +32,9 @@ import {
 import { type CaseCommand, caseStatuses, validateCommand } from "@tongban/lifecycle";
 import { AppError, type FieldViolation, clerkOf, toServiceError } from "@tongban/rpc";
 import { toAppError, unary } from "../grpcErrors";
-import { pageById } from "../pageById";
+import { checkPageSize, pageById } from "../pageById";
 import { homeCommand } from "./homeCommand";
 import { type CaseChanges, whenStreamEnds } from "../caseChanges";
-
-const MAX_PAGE = 200;
 
 /** Optional text within its bounds. */
 const bounded = (v: FieldViolation[], field: string, value: string, max: number) => checkText(v, field, value, max);
@@ -111,8 +109,7 @@ export function queueGrpc(
   return {
     listQueue: unary<ListQueueRequest, ListQueueResponse>("ListQueue", log, async (req, call) => {
       const v: FieldViolation[] = [];
-      if (req.pageSize > MAX_PAGE)
-        v.push({ field: "page_size", description: `每页最多 ${MAX_PAGE} 条 / page size is at most ${MAX_PAGE}` });
+      const size = checkPageSize(v, req.pageSize);
       bounded(v, "department", req.department, MAX_CODE_LENGTH);
       bounded(v, "item_code", req.itemCode, MAX_CODE_LENGTH);
       bounded(v, "page_token", req.pageToken, MAX_ID_LENGTH);
@@ -120,7 +117,6 @@ export function queueGrpc(
         v.push({ field: "state", description: `未知状态「${req.state}」/ unknown state '${req.state}'` });
       }
       throwIfAny(v);
-      const size = req.pageSize || 50;
       const filter: Filter<CaseDoc> = { role: "home", homeDepartment: scopedDepartment(call, req.department) };
       if (req.state) filter.status = req.state as CaseDoc["status"];
       if (req.itemCode) filter.itemCode = req.itemCode;

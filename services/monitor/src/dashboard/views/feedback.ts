@@ -1,4 +1,5 @@
 import { html } from "lit-html";
+import { ratingLevels } from "@tongban/lifecycle";
 import type { Overview } from "../../apiTypes";
 import { city, dept, when } from "../format";
 import { t } from "../i18n";
@@ -7,7 +8,7 @@ import { type Actions, caseLink } from "./actions";
 type Feedback = Overview["feedback"];
 type RatingRow = Feedback["ratings"]["byPair"][number];
 
-const LEVELS = ["VERY_SATISFIED", "SATISFIED", "BASICALLY_SATISFIED", "DISSATISFIED", "VERY_DISSATISFIED"] as const;
+const LEVELS = ratingLevels;
 
 export const ratingsHead = (first: string) =>
   html`<tr>
