@@ -1,5 +1,4 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import type { Metadata } from "@grpc/grpc-js";
 import { homeDepartment } from "@tongban/catalog";
@@ -14,6 +13,7 @@ import { type KafkaAccess, busConnectionAs, kafkaEnvAs, kafkaPrincipals, network
 import { Kafka, logLevel } from "kafkajs";
 import { MongoClient } from "mongodb";
 import { buildServices, serviceNodeArgs } from "../deploy/build";
+import { freePort } from "../deploy/local/localProcess";
 import { type Templates, captureTemplates, prefillStores } from "./prefill";
 import { ProcSampler } from "./procStats";
 import { type Percentiles, percentiles } from "./stats";
@@ -48,15 +48,6 @@ export interface ExchangeBenchResult {
   /** Cases each city's store held before the first submission, and how long filling it took. */
   prefill: { perCity: number; seconds: number };
 }
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
 
 interface City {
   id: string;
@@ -155,7 +146,7 @@ export async function runExchangeBench(opts: {
   for (const r of registries) {
     const deadline = Date.now() + 60_000;
     while ((await checkHealth(`localhost:${r.port}`, callerAs(r.id, "operator"), "tongban.v1.CertificateRegistryService")) !== "SERVING") {
-      if (Date.now() > deadline) throw new Error(`registry ${r.id} did not start`);
+      if (Date.now() > deadline || r.proc.exitCode !== null) throw new Error(`registry ${r.id} did not start`);
       await new Promise((res) => setTimeout(res, 200));
     }
   }
@@ -184,7 +175,7 @@ export async function runExchangeBench(opts: {
     });
     const deadline = Date.now() + 300_000;
     while ((await checkHealth(`localhost:${queuePort}`, callerAs(node.id, "operator"), "tongban.v1.AuthorityQueueService")) !== "SERVING") {
-      if (Date.now() > deadline) throw new Error(`node ${node.id} did not start`);
+      if (Date.now() > deadline || proc.exitCode !== null) throw new Error(`node ${node.id} did not start (exit ${proc.exitCode})`);
       await new Promise((r) => setTimeout(r, 200));
     }
     startupSeconds[node.id] = (performance.now() - spawnedAt) / 1000;

@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from "node:child_process";
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createConnection } from "node:net";
+import { createConnection, createServer } from "node:net";
 import { dirname } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 
@@ -105,5 +105,22 @@ export function run(command: string, args: string[], cwd: string, env: NodeJS.Pr
   if (r.error) throw r.error;
   if (r.status !== 0) {
     throw new Error(`${command} ${args.join(" ")} failed (exit ${r.status}):\n${(r.stdout ?? "") + (r.stderr ?? "")}`.slice(-8_000));
+  }
+}
+
+/**
+ * A port for a service process to listen on, free when checked, from 20000–26999: outside the
+ * kernel's ephemeral range, so an outgoing connection cannot take it before the service binds it.
+ */
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; ; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 7_000);
+    const free = await new Promise<boolean>((resolve) => {
+      const srv = createServer();
+      srv.once("error", () => resolve(false));
+      srv.listen(port, "127.0.0.1", () => srv.close(() => resolve(true)));
+    });
+    if (free) return port;
+    if (attempt > 50) throw new Error("no free port in 20000-26999");
   }
 }

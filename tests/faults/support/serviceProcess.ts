@@ -1,6 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createWriteStream, mkdirSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { buildServices, serviceNodeArgs } from "../../../deploy/build";
 import { logsDir, repoRoot } from "../../../deploy/local/paths";
@@ -19,18 +18,7 @@ const servicesBuilt = (): Promise<void> => (built ??= buildServices());
  * while its service is down, and the restart then fails with EADDRINUSE. Clear of the suites'
  * fixed ports (19092, 27018, 28018, 28474, 29092, 50110…).
  */
-export async function freePort(): Promise<number> {
-  for (let attempt = 0; ; attempt++) {
-    const port = 20_000 + Math.floor(Math.random() * 7_000);
-    const free = await new Promise<boolean>((resolve) => {
-      const srv = createServer();
-      srv.once("error", () => resolve(false));
-      srv.listen(port, "127.0.0.1", () => srv.close(() => resolve(true)));
-    });
-    if (free) return port;
-    if (attempt > 50) throw new Error("no free port in 20000-26999");
-  }
-}
+export { freePort } from "../../../deploy/local/localProcess";
 
 /**
  * A service (exchange node, certificate registry) run as its own OS process the way `npm start`
