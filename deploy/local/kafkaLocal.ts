@@ -228,7 +228,9 @@ export function kafkaInstance(opts?: KafkaInstanceOptions): KafkaInstance {
         rmSync(join(dataDir, "data"), { recursive: true, force: true });
       }
       if (!existsSync(join(dataDir, "data", "meta.properties"))) {
-        const clusterId = randomBytes(16).toString("base64url");
+        // Like Kafka's own Uuid.randomUuid: an id starting with '-' would be read as an option.
+        let clusterId = randomBytes(16).toString("base64url");
+        while (clusterId.startsWith("-")) clusterId = randomBytes(16).toString("base64url");
         // A secured broker's SCRAM users exist from the start (KRaft keeps them in its metadata).
         const scram = Object.entries(security?.users ?? {}).flatMap(([name, password]) => [
           "--add-scram",
