@@ -125,6 +125,7 @@ export function orphanCase(req: SubmitCaseRequest, from: string, to: string, cas
               windowClerk: req.windowClerk,
               certificateChecks: [],
               sealedApplicant: undefined,
+              joint: undefined,
             },
             caseId,
           ),

@@ -26,5 +26,6 @@ export function sampleCaseSubmitted(from: string, to: string, receiptNo: string)
     windowClerk: "window-1",
     certificateChecks: [],
     sealedApplicant: undefined,
+    joint: undefined,
   };
 }

@@ -128,6 +128,20 @@ export function queueClientOf(city: string, port: number, caller: Caller = calle
   return new AuthorityQueueServiceClient(`localhost:${port}`, caller.credentials, caller.options);
 }
 
+/** Stops a city's node (as a crash would leave it: its store and topics stay); see restartCity. */
+export async function haltCity(c: CityNode): Promise<void> {
+  c.intakeClient.close();
+  c.queueClient.close();
+  await c.node.stop();
+}
+
+/** Starts a halted city's node again on the same store and topics. */
+export async function restartCity(iso: Isolation, c: CityNode): Promise<void> {
+  c.node = await startNode({ config: nodeConfig(iso, c.id), network, logger: quietLogger("node") });
+  c.intakeClient = intakeClientOf(c.id, c.node.intakePort);
+  c.queueClient = queueClientOf(c.id, c.node.queuePort);
+}
+
 export async function stopCities(cities: CityNode[]): Promise<void> {
   await Promise.all(
     cities.map(async (c) => {

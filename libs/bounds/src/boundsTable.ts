@@ -16,11 +16,11 @@ const bytes = (n: number) => (n >= 1024 * 1024 ? `${n / 1024 / 1024} MiB` : `${n
 const rows: [fields: string, constant: Limit, unit: (n: number) => string][] = [
   ["receipt_no", "MAX_RECEIPT_NO_LENGTH", chars],
   [
-    "item_code, home_node, home_department, receiving_division, department, state, issuer_code, requesting_node, batch, code, if_none_match, monitor node",
+    "item_code, home_node, home_department, receiving_division, department, state, issuer_code, requesting_node, batch, code, if_none_match, legs[].role, legs[].home_node, legs[].home_department, monitor node",
     "MAX_CODE_LENGTH",
     chars,
   ],
-  ["case_id, request_id, page_token, ticket_no", "MAX_ID_LENGTH", chars],
+  ["case_id, request_id, page_token, ticket_no, joint_id", "MAX_ID_LENGTH", chars],
   ["monitor dead-letter id", "MAX_DEAD_LETTER_ID_LENGTH", chars],
   ["window_clerk, clerk, operator", "MAX_CLERK_LENGTH", chars],
   ["applicant.name, holder_name", "MAX_NAME_LENGTH", chars],
@@ -39,6 +39,7 @@ const rows: [fields: string, constant: Limit, unit: (n: number) => string][] = [
   ["materials", "MAX_MATERIALS", entries],
   ["certificates", "MAX_CERTIFICATES", entries],
   ["items, reasons", "MAX_LIST_ENTRIES", entries],
+  ["legs", "MAX_LEGS", entries],
   ["page_size", "MAX_PAGE_SIZE", entries],
   ["VerifyBatch queries", "MAX_VERIFY_BATCH", entries],
   ["field violations reported per request", "MAX_VIOLATIONS_REPORTED", entries],

@@ -46,6 +46,8 @@ export const MAX_MATERIALS = 50;
 export const MAX_CERTIFICATES = 20;
 /** Entries of a reasons or correction-items list. */
 export const MAX_LIST_ENTRIES = 20;
+/** Legs of one joint application (多地联办): the catalog's joint items have two. */
+export const MAX_LEGS = 8;
 /** Cases one page of a list (ListQueue, ListSentCases) may hold. */
 export const MAX_PAGE_SIZE = 200;
 /** Lookups one VerifyBatch may carry. */

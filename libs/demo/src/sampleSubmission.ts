@@ -1,4 +1,4 @@
-import { homeDepartment, items } from "@tongban/catalog";
+import { handlingOf, homeDepartment, items } from "@tongban/catalog";
 import type { NodeConfig } from "@tongban/config";
 import { ApplicantKind, type SubmitCaseRequest } from "@tongban/contracts";
 import { makeResidentId } from "@tongban/identifiers";
@@ -9,7 +9,7 @@ const GIVEN = ["晓明", "丽华", "建国", "秀英", "志强", "美玲", "文�
 
 /** Items that may travel by remote receipt and have a home department in `homeNode`. */
 export function eligibleItems(homeNode: string) {
-  return items().filter((i) => i.remoteReceipt && homeDepartment(i.code, homeNode) !== undefined);
+  return items().filter((i) => i.remoteReceipt && handlingOf(i).kind === "single" && homeDepartment(i.code, homeNode) !== undefined);
 }
 
 export interface SampleOptions {
@@ -60,5 +60,31 @@ export function sampleSubmission(
     mailTrackingNo: `1${String(100_000_000_000 + n).slice(-12)}`,
     windowClerk: `clerk-${from.id}-${(n % 5) + 1}`,
     identityVerified: true,
+    legs: [],
+  };
+}
+
+/** Items handled jointly (多地联办) whose every leg has a department in each of the given cities. */
+export function jointItems(...cities: string[]) {
+  return items().filter((i) => i.remoteReceipt && handlingOf(i).kind === "joint" && cities.every((c) => homeDepartment(i.code, c)));
+}
+
+/**
+ * A formally valid joint application (多地联办) received at `from`'s window: the transfer-out leg
+ * homed in `out`, the transfer-in leg in `into` (either may be `from` itself).
+ */
+export function sampleJointSubmission(from: NodeConfig, out: string, into: string, n: number, receiptPrefix = "JNT"): SubmitCaseRequest {
+  const item = jointItems(out, into)[n % jointItems(out, into).length];
+  if (!item) throw new Error(`no joint item has departments in ${out} and ${into}`);
+  const base = sampleSubmission(from, out === from.id ? into : out, n, receiptPrefix);
+  return {
+    ...base,
+    itemCode: item.code,
+    homeNode: "",
+    homeDepartment: "",
+    legs: [
+      { role: "out", homeNode: out, homeDepartment: homeDepartment(item.code, out)!.code },
+      { role: "in", homeNode: into, homeDepartment: homeDepartment(item.code, into)!.code },
+    ],
   };
 }

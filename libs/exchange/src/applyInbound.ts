@@ -122,6 +122,24 @@ async function applyPayload(
     case "certificatesVerified":
       outcome = await applyCertificatesVerified(ctx, env.caseId, w.value.checks);
       break;
+    case "jointStatusReported": {
+      const r = w.value;
+      if (!r.joint) throw new PoisonMessage("joint status without the application", "UNDECODABLE");
+      const joint = r.joint;
+      const done = await handleCase(ctx, env.caseId, (d) => {
+        if (d.role !== "home" || !d.submission.joint || d.submission.joint.jointId !== joint.jointId)
+          throw new PoisonMessage(
+            `joint status for case ${env.caseId}, which is not a leg of ${joint.jointId.slice(0, 64)} homed here`,
+            "MISROUTED",
+          );
+        // Reports may be replayed or overtaken: the newest wins.
+        if (d.jointReport && d.jointReport.version >= r.version) return "duplicate";
+        return { set: { jointReport: { version: r.version, joint } } };
+      });
+      if (!done) throw new PoisonMessage(`joint status for unknown case ${env.caseId}`, "UNKNOWN_CASE");
+      outcome = done.duplicate ? "duplicate" : "applied";
+      break;
+    }
     default:
       outcome = await applyHistoryEvent(ctx, env, w);
   }
@@ -160,7 +178,7 @@ async function createHomeCase(ctx: ExchangeContext, env: EventEnvelope): Promise
   if (w.value.homeNode !== ctx.nodeId)
     throw new PoisonMessage(`case for home '${String(w.value.homeNode).slice(0, 64)}' arrived at '${ctx.nodeId}'`, "MISROUTED");
   if (env.caseSeq !== 1) throw new PoisonMessage(`submission with position ${env.caseSeq}`, "OUT_OF_ORDER");
-  if (w.value.receivingNode !== env.sourceNode || !ctx.nodes.has(w.value.receivingNode)) {
+  if (w.value.receivingNode !== env.sourceNode || !ctx.nodes.has(w.value.receivingNode) || env.sourceNode === ctx.nodeId) {
     throw new PoisonMessage(
       `case received at '${String(w.value.receivingNode).slice(0, 64)}' sent by ${env.sourceNode}: only the receiving node, a node of the network, submits it`,
       "NOT_CASE_PEER",

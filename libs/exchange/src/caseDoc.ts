@@ -1,9 +1,17 @@
 import type { Db } from "mongodb";
-import type { CaseSubmitted, CertificateAlert, CertificateCheck } from "@tongban/contracts";
+import type { CaseSubmitted, CertificateAlert, CertificateCheck, JointCaseView } from "@tongban/contracts";
 import type { CaseState, CaseStatus } from "@tongban/lifecycle";
 
-/** Which side of a case this node is: the receiving window's city or the home authority's. */
-export type Role = "receiving" | "home";
+/**
+ * Which side of a case this node is: the receiving window's city, the home authority's, or both
+ * ("local": a leg of a joint application homed in the city whose window received it, 多地联办).
+ */
+export type Role = "receiving" | "home" | "local";
+
+/** This node decides the case (home authority's side). */
+export const isHomeSide = (doc: Pick<CaseDoc, "role">): boolean => doc.role === "home" || doc.role === "local";
+/** This node's windows received the case. */
+export const isReceivingSide = (doc: Pick<CaseDoc, "role">): boolean => doc.role === "receiving" || doc.role === "local";
 
 /** A client request already handled on this case (idempotent retries). */
 export interface HandledRequest {
@@ -51,6 +59,11 @@ export interface CaseDoc {
   certificatesPending?: boolean;
   /** Certificates the case relies on that were revoked after intake. */
   certificateAlerts?: CertificateAlert[];
+  /**
+   * A leg of a joint application: the latest report of the whole application (every leg's
+   * state), made by the receiving node and, for a remote home, sent to it.
+   */
+  jointReport?: { version: number; joint: JointCaseView };
   createdAt: Date;
   updatedAt: Date;
   rev: number;

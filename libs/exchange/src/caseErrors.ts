@@ -1,5 +1,5 @@
 /** The status a transport answers a CaseError with (the names of google.rpc.Code). */
-export type CaseErrorStatus = "NOT_FOUND" | "FAILED_PRECONDITION" | "PERMISSION_DENIED" | "INVALID_ARGUMENT";
+export type CaseErrorStatus = "NOT_FOUND" | "FAILED_PRECONDITION" | "PERMISSION_DENIED" | "INVALID_ARGUMENT" | "ALREADY_EXISTS";
 
 /**
  * An exchange rule refused a request (案件错误): the status a transport maps it to, a stable

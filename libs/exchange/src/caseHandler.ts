@@ -61,7 +61,10 @@ export interface CaseChange {
   messages?: WireEvent[];
   request?: HandledRequest;
   set?: Partial<
-    Pick<CaseDoc, "lastRejection" | "claimedBy" | "claimUntil" | "certificateChecks" | "certificatesPending" | "certificateAlerts">
+    Pick<
+      CaseDoc,
+      "lastRejection" | "claimedBy" | "claimUntil" | "certificateChecks" | "certificatesPending" | "certificateAlerts" | "jointReport"
+    >
   >;
 }
 
@@ -106,10 +109,14 @@ export function handleCase(ctx: ExchangeContext, caseId: string, decide: (doc: C
     const applied = d.applied ?? [];
     const decided = d.decided ?? [];
     const events = [...applied, ...decided];
-    const outbox = [
-      ...decided.map((e, i) => outboxEntry(ctx, caseId, doc.peerNode, toWire(historyEvent(e)), doc.seq + applied.length + i + 1)),
-      ...(d.messages ?? []).map((m) => outboxEntry(ctx, caseId, doc.peerNode, m, 0)),
-    ];
+    // A local case (both sides here) has no peer to tell.
+    const outbox =
+      doc.role === "local"
+        ? []
+        : [
+            ...decided.map((e, i) => outboxEntry(ctx, caseId, doc.peerNode, toWire(historyEvent(e)), doc.seq + applied.length + i + 1)),
+            ...(d.messages ?? []).map((m) => outboxEntry(ctx, caseId, doc.peerNode, m, 0)),
+          ];
     // One tracking record per step recorded here, with the state right after it.
     let state = doc.state;
     events.forEach((e, i) => {

@@ -1,4 +1,4 @@
-import type { CaseDoc } from "./caseDoc";
+import { type CaseDoc, isReceivingSide } from "./caseDoc";
 
 type Indexed = Pick<CaseDoc, "_id" | "role" | "certificateIds" | "certificatesPending">;
 
@@ -22,7 +22,7 @@ export class CaseIndex {
       cases.add(doc._id);
       this.byCertificate.set(id, cases);
     }
-    if (doc.role === "receiving" && doc.certificatesPending) this.pending.add(doc._id);
+    if (isReceivingSide(doc) && doc.certificatesPending) this.pending.add(doc._id);
     else this.pending.delete(doc._id);
   }
 

@@ -1,7 +1,8 @@
-import type { CaseView, QueueItem } from "@tongban/contracts";
+import type { CaseView, JointCaseView, QueueItem } from "@tongban/contracts";
 import { type CaseFile, isOverdue, stateLabels, suspensionKindLabels } from "@tongban/lifecycle";
 import type { CaseDoc } from "./caseDoc";
 import { checksOf, isPendingCheck } from "./certificateChecks";
+import { jointStateLabelled, legNames, legStateLabelled, startedLegView } from "./jointView";
 
 /** The node's view of a case, without personal data; `forwarded` says whether all it sent is out. */
 export function caseView(doc: CaseDoc, now: Date, forwarded = true): CaseView {
@@ -37,6 +38,8 @@ export function caseView(doc: CaseDoc, now: Date, forwarded = true): CaseView {
     certificateAlerts: doc.certificateAlerts ?? [],
     certificatesUnverified: checksOf(doc).filter(isPendingCheck).length,
     ...toldToApplicant(file),
+    joint: withOwnLeg(doc, doc.jointReport?.joint ?? startingJointView(doc), now),
+    legRole: doc.submission.joint?.legRole ?? "",
   };
 }
 
@@ -96,4 +99,53 @@ export function queueItem(doc: CaseDoc, now: Date): QueueItem {
     windowClerk: s.windowClerk,
     certificateChecks: checksOf(doc),
   };
+}
+
+/**
+ * A leg's view of its joint application before the first report: the legs as the receiving node
+ * started this one, the prerequisites with their decisions, the rest waiting.
+ */
+function startingJointView(doc: CaseDoc): JointCaseView | undefined {
+  const j = doc.submission.joint;
+  if (!j) return undefined;
+  const decided = new Map(j.prerequisites.map((p) => [p.role, p]));
+  return {
+    jointId: j.jointId,
+    receiptNo: doc.receiptNo,
+    itemCode: doc.itemCode,
+    receivingNode: doc.receivingNode,
+    ...jointStateLabelled("IN_PROGRESS"),
+    reasons: [],
+    endedByLeg: "",
+    createdAt: doc.createdAt,
+    updatedAt: doc.updatedAt,
+    legs: j.legs.map((l) => {
+      const p = decided.get(l.role);
+      const own = l.role === j.legRole;
+      const name = legNames(doc.itemCode, l.role);
+      return {
+        role: l.role,
+        nameZh: name.zh,
+        nameEn: name.en,
+        caseId: l.caseId,
+        homeNode: l.homeNode,
+        homeDepartment: l.homeDepartment,
+        waitsFor: [...l.waitsFor],
+        ...legStateLabelled(own ? doc.state.status : p ? "DECIDED" : l.waitsFor.includes(j.legRole) ? "WAITING" : ""),
+        dueAt: own ? (doc.dueAt ?? undefined) : undefined,
+        overdueStage: "",
+        decision: p?.outcome ?? "",
+        decisionRef: p?.documentRef ?? "",
+        decidedAt: p?.decidedAt,
+        updatedAt: undefined,
+      };
+    }),
+  };
+}
+
+/** The application as reported, with this case's own leg as this node has it now (it may be ahead of the report). */
+function withOwnLeg(doc: CaseDoc, joint: JointCaseView | undefined, now: Date): JointCaseView | undefined {
+  const role = doc.submission.joint?.legRole;
+  if (!joint || !role) return joint;
+  return { ...joint, legs: joint.legs.map((l) => (l.role === role ? startedLegView(l, doc.itemCode, doc, now) : l)) };
 }

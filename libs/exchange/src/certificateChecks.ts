@@ -1,7 +1,7 @@
 import { PoisonMessage } from "@tongban/bus";
 import { type CaseSubmitted, type CertificateCheck, type CertificateRevoked, VerificationOutcome } from "@tongban/contracts";
 import { isTerminal } from "@tongban/lifecycle";
-import type { CaseDoc } from "./caseDoc";
+import { type CaseDoc, isReceivingSide } from "./caseDoc";
 import { handleCase } from "./caseHandler";
 import type { ExchangeContext } from "./exchangeContext";
 
@@ -47,7 +47,7 @@ export async function recordReverification(ctx: ExchangeContext, caseId: string,
   const answered = fresh.filter((c) => !isPendingCheck(c));
   if (answered.length === 0) return undefined;
   const done = await handleCase(ctx, caseId, (d) => {
-    if (d.role !== "receiving") return "unchanged";
+    if (!isReceivingSide(d)) return "unchanged";
     const merged = mergeChecks(checksOf(d), answered);
     if (!merged) return "unchanged";
     return {

@@ -1,4 +1,4 @@
-import type { CaseDoc } from "./caseDoc";
+import { type CaseDoc, isHomeSide } from "./caseDoc";
 import { handleCase } from "./caseHandler";
 import { CaseError, type HomeClerk, assertDepartment, caseNotFound } from "./caseErrors";
 import type { ExchangeContext } from "./exchangeContext";
@@ -20,7 +20,7 @@ export async function claimCase(ctx: ExchangeContext, caseId: string, by: HomeCl
     throw CaseError.invalid("lease_seconds", `认领时长最多 ${MAX_LEASE_SECONDS} 秒 / lease is at most ${MAX_LEASE_SECONDS} s`);
   }
   const done = await handleCase(ctx, caseId, (d) => {
-    if (d.role !== "home") throw caseNotFound(caseId);
+    if (!isHomeSide(d)) throw caseNotFound(caseId);
     assertDepartment(d, by);
     const now = ctx.now();
     if (heldByOther(d, clerk, now)) {
@@ -41,7 +41,7 @@ export async function claimCase(ctx: ExchangeContext, caseId: string, by: HomeCl
 export async function releaseCase(ctx: ExchangeContext, caseId: string, by: HomeClerk): Promise<CaseDoc> {
   const clerk = by.id;
   const done = await handleCase(ctx, caseId, (d) => {
-    if (d.role !== "home") throw caseNotFound(caseId);
+    if (!isHomeSide(d)) throw caseNotFound(caseId);
     assertDepartment(d, by);
     if (d.claimedBy !== clerk)
       throw new CaseError("FAILED_PRECONDITION", `该案件不在 ${clerk} 名下 / case is not claimed by ${clerk}`, "NOT_CLAIMANT");

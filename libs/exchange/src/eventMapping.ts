@@ -15,7 +15,7 @@ import {
 } from "@tongban/lifecycle";
 
 /** A wire payload that is not a lifecycle fact (the submission itself, command requests and rejections, certificate re-verifications). */
-export type NonLifecycleCase = "submitted" | "commandRequested" | "commandRejected" | "certificatesVerified";
+export type NonLifecycleCase = "submitted" | "commandRequested" | "commandRejected" | "certificatesVerified" | "jointStatusReported";
 
 /** Thrown when a wire event cannot be turned into a domain event (missing or out-of-range fields). */
 export class WireEventError extends Error {}

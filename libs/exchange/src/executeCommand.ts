@@ -1,5 +1,5 @@
 import { type CaseCommand, decide } from "@tongban/lifecycle";
-import type { CaseDoc } from "./caseDoc";
+import { type CaseDoc, isHomeSide } from "./caseDoc";
 import { handleCase } from "./caseHandler";
 import { CaseError, type HomeClerk, assertDepartment, caseNotFound } from "./caseErrors";
 import { type ExchangeContext, decideContext } from "./exchangeContext";
@@ -26,7 +26,7 @@ export async function executeHomeCommand(
 ): Promise<CommandOutcome> {
   const clerk = by.id;
   const done = await handleCase(ctx, caseId, (d) => {
-    if (d.role !== "home") throw caseNotFound(caseId);
+    if (!isHomeSide(d)) throw caseNotFound(caseId);
     assertDepartment(d, by);
     if (d.requests.some((r) => r.id === requestId)) return "duplicate";
     const now = ctx.now();

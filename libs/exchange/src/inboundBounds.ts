@@ -10,6 +10,7 @@ import {
   MAX_DOCUMENT_REF_LENGTH,
   MAX_ID_LENGTH,
   MAX_ID_NUMBER_LENGTH,
+  MAX_LEGS,
   MAX_LIST_ENTRIES,
   MAX_MATERIALS,
   checkCopies,
@@ -23,7 +24,7 @@ import {
   checkText,
 } from "@tongban/bounds";
 import { PoisonMessage } from "@tongban/bus";
-import type { CaseSubmitted, CertificateCheck, EventEnvelope } from "@tongban/contracts";
+import type { CaseSubmitted, CertificateCheck, EventEnvelope, JointCaseView, JointRef } from "@tongban/contracts";
 
 /** Dead-letter code of an inbound event whose content can never be applied; the one malformed payloads already get. */
 export const OUT_OF_BOUNDS_CODE = "UNDECODABLE";
@@ -36,6 +37,7 @@ const certificatesNoun = { zh: "证照", en: "certificates" };
 const checksNoun = { zh: "证照核验", en: "certificate checks" };
 const reasonsNoun = { zh: "理由", en: "reasons" };
 const itemsNoun = { zh: "补正内容", en: "items" };
+const legsNoun = { zh: "联办环节", en: "legs" };
 
 /**
  * What in an inbound envelope breaks the input bounds intake and the queue API hold requests to
@@ -134,6 +136,9 @@ export function inboundViolations(env: EventEnvelope): BoundViolation[] {
     case "certificatesVerified":
       if (checkCount(v, "checks", w.value.checks.length, MAX_CERTIFICATES, checksNoun)) certificateChecks(v, "checks", w.value.checks);
       break;
+    case "jointStatusReported":
+      if (w.value.joint) jointView(v, "joint", w.value.joint);
+      break;
     default:
       // The rest carry timestamps only, or nothing this node can apply (UNKNOWN_TYPE elsewhere).
       break;
@@ -175,6 +180,70 @@ function submitted(v: BoundViolation[], s: CaseSubmitted): void {
     });
   }
   if (checks) certificateChecks(v, "certificate_checks", s.certificateChecks);
+  if (s.joint) jointRef(v, s.joint);
+}
+
+/** A leg's reference to its joint application (多地联办). */
+function jointRef(v: BoundViolation[], j: JointRef): void {
+  const line = (field: string, value: string, max: number) => checkText(v, `joint.${field}`, value, max);
+  line("joint_id", j.jointId, MAX_ID_LENGTH);
+  line("leg_role", j.legRole, MAX_CODE_LENGTH);
+  if (checkCount(v, "joint.legs", j.legs.length, MAX_LEGS, legsNoun)) {
+    j.legs.forEach((l, i) => {
+      line(`legs[${i}].role`, l.role, MAX_CODE_LENGTH);
+      line(`legs[${i}].case_id`, l.caseId, MAX_ID_LENGTH);
+      line(`legs[${i}].home_node`, l.homeNode, MAX_CODE_LENGTH);
+      line(`legs[${i}].home_department`, l.homeDepartment, MAX_CODE_LENGTH);
+      if (checkCount(v, `joint.legs[${i}].waits_for`, l.waitsFor.length, MAX_LEGS, legsNoun))
+        l.waitsFor.forEach((r, k) => line(`legs[${i}].waits_for[${k}]`, r, MAX_CODE_LENGTH));
+    });
+  }
+  if (checkCount(v, "joint.prerequisites", j.prerequisites.length, MAX_LEGS, legsNoun)) {
+    j.prerequisites.forEach((p, i) => {
+      line(`prerequisites[${i}].role`, p.role, MAX_CODE_LENGTH);
+      line(`prerequisites[${i}].case_id`, p.caseId, MAX_ID_LENGTH);
+      line(`prerequisites[${i}].home_node`, p.homeNode, MAX_CODE_LENGTH);
+      line(`prerequisites[${i}].home_department`, p.homeDepartment, MAX_CODE_LENGTH);
+      line(`prerequisites[${i}].outcome`, p.outcome, MAX_CODE_LENGTH);
+      line(`prerequisites[${i}].document_ref`, p.documentRef, MAX_DOCUMENT_REF_LENGTH);
+    });
+  }
+}
+
+/** A joint application's report: ids and codes, reasons, and each leg. */
+function jointView(v: BoundViolation[], field: string, j: JointCaseView): void {
+  const line = (f: string, value: string, max: number) => checkText(v, `${field}.${f}`, value, max);
+  line("joint_id", j.jointId, MAX_ID_LENGTH);
+  line("receipt_no", j.receiptNo, MAX_RECEIPT_NO_LENGTH);
+  line("item_code", j.itemCode, MAX_CODE_LENGTH);
+  line("receiving_node", j.receivingNode, MAX_CODE_LENGTH);
+  line("state", j.state, MAX_CODE_LENGTH);
+  line("state_zh", j.stateZh, MAX_CODE_LENGTH);
+  line("state_en", j.stateEn, MAX_CODE_LENGTH);
+  line("ended_by_leg", j.endedByLeg, MAX_CODE_LENGTH);
+  if (checkCount(v, `${field}.reasons`, j.reasons.length, MAX_LIST_ENTRIES, reasonsNoun))
+    j.reasons.forEach((r, i) => checkText(v, `${field}.reasons[${i}]`, r, MAX_REASON_LENGTH, { multiline: true }));
+  if (!checkCount(v, `${field}.legs`, j.legs.length, MAX_LEGS, legsNoun)) return;
+  j.legs.forEach((l, i) => {
+    const at = `legs[${i}]`;
+    for (const [f, value] of [
+      ["role", l.role],
+      ["name_zh", l.nameZh],
+      ["name_en", l.nameEn],
+      ["home_node", l.homeNode],
+      ["home_department", l.homeDepartment],
+      ["state", l.state],
+      ["state_zh", l.stateZh],
+      ["state_en", l.stateEn],
+      ["overdue_stage", l.overdueStage],
+      ["decision", l.decision],
+    ] as const)
+      line(`${at}.${f}`, value, MAX_CODE_LENGTH);
+    line(`${at}.case_id`, l.caseId, MAX_ID_LENGTH);
+    line(`${at}.decision_ref`, l.decisionRef, MAX_DOCUMENT_REF_LENGTH);
+    if (checkCount(v, `${field}.${at}.waits_for`, l.waitsFor.length, MAX_LEGS, legsNoun))
+      l.waitsFor.forEach((r, k) => line(`${at}.waits_for[${k}]`, r, MAX_CODE_LENGTH));
+  });
 }
 
 /** The fields of a certificate check that have a bound; names and details from a registry have none. */

@@ -4,7 +4,13 @@ import type { CaseDoc } from "./caseDoc";
 import type { ExchangeContext } from "./exchangeContext";
 
 /** What a window's node may send to a case's home; everything else in a case's history the home decides. */
-const FROM_WINDOW: ReadonlySet<string> = new Set(["submitted", "forwarded", "commandRequested", "certificatesVerified"]);
+const FROM_WINDOW: ReadonlySet<string> = new Set([
+  "submitted",
+  "forwarded",
+  "commandRequested",
+  "certificatesVerified",
+  "jointStatusReported",
+]);
 
 const clip = (s: unknown) => String(s).slice(0, 64);
 
@@ -31,7 +37,8 @@ export function checkOrigin(ctx: ExchangeContext, env: EventEnvelope, recordKey:
  * the home's to decide.
  */
 export function checkSide(doc: Pick<CaseDoc, "_id" | "role" | "peerNode">, env: EventEnvelope, kind: string): void {
-  if (env.sourceNode !== doc.peerNode) {
+  // A local case has no peer: nothing about it ever arrives on the bus.
+  if (env.sourceNode !== doc.peerNode || doc.role === "local") {
     throw new PoisonMessage(
       `${clip(env.type)} for case ${doc._id} from ${env.sourceNode}, which is not its peer (${doc.peerNode})`,
       "NOT_CASE_PEER",

@@ -21,3 +21,5 @@ export * from "./envelopeLimit";
 export * from "./inboundBounds";
 export * from "./caseIndex";
 export * from "./inboundTrust";
+export * from "./jointView";
+export * from "./jointApplications";

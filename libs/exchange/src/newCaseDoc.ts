@@ -4,13 +4,17 @@ import { type CaseDoc, type Role } from "./caseDoc";
 import { certificateIdsOf } from "./certificateChecks";
 import { currentDueAt } from "./caseHandler";
 
+/** `<receiving node>:<receipt no>`, and for a leg of a joint application `…/<leg role>` (one receipt, several legs). */
+export const receiptKeyOf = (s: Pick<CaseSubmitted, "receivingNode" | "receiptNo" | "joint">): string =>
+  `${s.receivingNode}:${s.receiptNo}${s.joint ? `/${s.joint.legRole}` : ""}`;
+
 /** A case document as first stored on either side, from the submission and the state it starts in. */
 export function newCaseDoc(caseId: string, role: Role, s: CaseSubmitted, state: CaseState, seq: number, now: Date): CaseDoc {
   return {
     _id: caseId,
     role,
-    peerNode: role === "home" ? s.receivingNode : s.homeNode,
-    receiptKey: `${s.receivingNode}:${s.receiptNo}`,
+    peerNode: role === "receiving" ? s.homeNode : s.receivingNode,
+    receiptKey: receiptKeyOf(s),
     receiptNo: s.receiptNo,
     itemCode: s.itemCode,
     receivingNode: s.receivingNode,

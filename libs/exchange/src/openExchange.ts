@@ -4,7 +4,7 @@ import { type Bus, classifyPublishError } from "@tongban/bus";
 import { WorkingDayCalendar } from "@tongban/calendar";
 import { type IdGenerator, type Signer, type SigningKeys, topics, ulidGenerator } from "@tongban/contracts";
 import { KeyedMutex, type MongoHandle, OutboxQuarantine, OutboxRelay, type OutboxRelayObserver, connectMongo } from "@tongban/store";
-import { CASES, type CaseDoc, INBOX, type InboxEntry, ensureCaseIndexes } from "./caseDoc";
+import { CASES, type CaseDoc, INBOX, type InboxEntry, ensureCaseIndexes, isReceivingSide } from "./caseDoc";
 import { CaseCache } from "./caseCache";
 import { CaseLog } from "./caseLog";
 import type { ExchangeContext } from "./exchangeContext";
@@ -69,7 +69,7 @@ export async function openExchange(o: OpenExchangeOptions): Promise<OpenExchange
       for (const id of ids) relay?.kick(id);
     },
     scanned: (d) => {
-      if (d.role === "receiving") receipts.set(d.receiptKey, d._id);
+      if (isReceivingSide(d)) receipts.set(d.receiptKey, d._id);
     },
   });
   relay = new OutboxRelay(mongo.db.collection(CASES), (records) => o.bus.publish(records), o.log.child({ component: "outbox" }), {

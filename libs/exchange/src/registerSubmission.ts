@@ -41,23 +41,30 @@ export async function registerSubmission(
       homeNode: s.homeNode,
       homeDepartment: s.homeDepartment,
       identityVerified: input.identityVerified,
+      ...(s.joint ? { jointLeg: true } : {}),
     },
   });
   run({ type: "MarkForwarded", actor: "receiving", data: { trackingNo: s.mailTrackingNo } });
+  // A leg homed in this very city (多地联办): this node is its home too, and its authority's
+  // system has it at once (已接收); nothing travels to a peer.
+  const local = s.homeNode === ctx.nodeId;
+  if (local) run({ type: "ReceiveCase", actor: "home", data: {} });
 
   const forwarded = events.slice(1);
   const now = ctx.now();
   const doc: CaseDoc = {
-    ...newCaseDoc(input.caseId, "receiving", s, state, events.length, now),
+    ...newCaseDoc(input.caseId, local ? "local" : "receiving", s, state, events.length, now),
     requestHash: input.requestHash,
     certificatesPending: s.certificateChecks.some(isPendingCheck),
   };
-  const outbox = [
-    outboxEntry(ctx, input.caseId, s.homeNode, { event: { $case: "submitted", value: sealedForHome(ctx, input.caseId, s) } }, 1),
-    ...forwarded.map((e, i) =>
-      outboxEntry(ctx, input.caseId, s.homeNode, toWire(e as Exclude<CaseEvent, { type: "case.submitted" }>), i + 2),
-    ),
-  ];
+  const outbox = local
+    ? []
+    : [
+        outboxEntry(ctx, input.caseId, s.homeNode, { event: { $case: "submitted", value: sealedForHome(ctx, input.caseId, s) } }, 1),
+        ...forwarded.map((e, i) =>
+          outboxEntry(ctx, input.caseId, s.homeNode, toWire(e as Exclude<CaseEvent, { type: "case.submitted" }>), i + 2),
+        ),
+      ];
   let stepState: CaseState = initialState;
   events.forEach((e, i) => {
     stepState = evolve(stepState, e);

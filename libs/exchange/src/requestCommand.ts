@@ -1,5 +1,6 @@
 import type { CommandRequested } from "@tongban/contracts";
 import { type CaseCommand, decide } from "@tongban/lifecycle";
+import { isReceivingSide } from "./caseDoc";
 import { handleCase } from "./caseHandler";
 import { caseNotFound } from "./caseErrors";
 import type { CommandOutcome } from "./executeCommand";
@@ -44,9 +45,11 @@ export async function requestCommand(
   command: ReceivingCommand,
 ): Promise<CommandOutcome> {
   const done = await handleCase(ctx, caseId, (d) => {
-    if (d.role !== "receiving") throw caseNotFound(caseId);
+    if (!isReceivingSide(d)) throw caseNotFound(caseId);
     if (d.requests.some((r) => r.id === requestId)) return "duplicate";
-    decide(command, d.state, decideContext(ctx, d.itemCode));
+    const events = decide(command, d.state, decideContext(ctx, d.itemCode));
+    // Homed here too (a local leg of a joint application): decided at once, nothing travels.
+    if (d.role === "local") return { decided: events, request: { id: requestId, outcome: "applied" } };
     return {
       messages: [{ event: { $case: "commandRequested", value: { requestId, requestedBy: clerk, command: commandToWire(command) } } }],
       request: { id: requestId, outcome: "sent" },

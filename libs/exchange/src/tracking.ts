@@ -19,6 +19,7 @@ export interface TrackedCase {
   receivingNode: string;
   homeNode: string;
   homeDepartment: string;
+  submission?: { joint?: { jointId: string; legRole: string } | undefined };
 }
 
 /**
@@ -49,6 +50,8 @@ export function trackingEntry(ctx: ExchangeContext, c: TrackedCase, event: CaseE
     signature: Buffer.alloc(0),
     keyId: "",
     ratingLevel: file?.rating?.level ?? "",
+    jointId: c.submission?.joint?.jointId ?? "",
+    legRole: c.submission?.joint?.legRole ?? "",
     problems: (file?.problems ?? []).map((p) => ({
       problemId: p.problemId,
       source: p.source,

@@ -35,6 +35,8 @@ export type SubmitCaseCommand = Command<
     readonly homeDepartment: string;
     /** Must be true: a case is registered only after identity verification (身份核验). */
     readonly identityVerified: boolean;
+    /** A leg of a joint application (多地联办): its home may be the receiving city itself. */
+    readonly jointLeg?: boolean;
   }
 >;
 /** Window forwarded the case and mailed the paper materials (转递, 材料寄递). */

@@ -81,10 +81,11 @@ export function validateCommand(command: CaseCommand): FieldViolation[] {
       text("receivingNode", d.receivingNode, MAX_CODE_LENGTH, out);
       text("homeNode", d.homeNode, MAX_CODE_LENGTH, out);
       text("homeDepartment", d.homeDepartment, MAX_CODE_LENGTH, out);
-      if (typeof d.homeNode === "string" && d.homeNode.trim() !== "" && d.homeNode === d.receivingNode) {
+      if (typeof d.homeNode === "string" && d.homeNode.trim() !== "" && d.homeNode === d.receivingNode && d.jointLeg !== true) {
         out.push({
           field: "homeNode",
-          description: "业务属地须与收件地不同（异地代收） / must differ from the receiving node (cross-city case)",
+          description:
+            "业务属地须与收件地不同（异地代收；联办环节除外） / must differ from the receiving node (cross-city case; a joint application's leg excepted)",
         });
       }
       if (d.identityVerified !== true) {

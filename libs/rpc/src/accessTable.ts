@@ -33,6 +33,8 @@ export const accessTable: Readonly<Record<string, AccessRule>> = {
   "/tongban.v1.IntakeService/GetCase": intake(sentByThisCity),
   "/tongban.v1.IntakeService/ListSentCases": intake(sentByThisCity),
   "/tongban.v1.IntakeService/WatchSentCases": intake(sentByThisCity),
+  "/tongban.v1.IntakeService/GetJointCase": intake("only joint applications this city's windows registered"),
+  "/tongban.v1.IntakeService/WithdrawJointCase": intake("only joint applications this city's windows registered"),
 
   "/tongban.v1.CatalogService/ListItems": { roles: ["window", "authority"], cities: "own", also: "public catalog data, no personal data" },
   "/tongban.v1.CatalogService/GetItem": { roles: ["window", "authority"], cities: "own", also: "public catalog data, no personal data" },

@@ -11,7 +11,7 @@ import {
   groups,
   topics,
 } from "@tongban/contracts";
-import { type ExchangeContext, MAX_ENVELOPE_BYTES, openExchange } from "@tongban/exchange";
+import { type ExchangeContext, JointApplications, MAX_ENVELOPE_BYTES, openExchange } from "@tongban/exchange";
 import { CertificateReverifier } from "./intake/certificateReverifier";
 import type { CertificateVerifier } from "./intake/certificateVerifier";
 import { catalogPort } from "./intake/catalogPort";
@@ -226,6 +226,8 @@ export async function startNode(opts: NodeOptions = {}): Promise<RunningNode> {
   const opened: Array<() => unknown> = [];
   try {
     const changes = new CaseChanges();
+    // Set once the exchange is open; a leg's change reaches its joint application from then on.
+    let joints: JointApplications | undefined;
     exchange = await openExchange({
       mongoUri: cfg.mongoUri,
       dbName: dbNameOf(cfg),
@@ -237,7 +239,10 @@ export async function startNode(opts: NodeOptions = {}): Promise<RunningNode> {
       sealing,
       bus,
       log,
-      onChange: (doc, kind) => changes.publish(doc, kind),
+      onChange: (doc, kind) => {
+        changes.publish(doc, kind);
+        if (doc.submission.joint && doc.role !== "home") joints?.changed(doc._id);
+      },
       maxEnvelopeBytes: cfg.outboxMaxEnvelopeBytes,
       unknownTopicWaitMs: cfg.outboxUnknownTopicWaitMs,
       relayObserver: { quarantined: (reason) => metrics.quarantinedOutboxEntry(reason) },
@@ -248,6 +253,8 @@ export async function startNode(opts: NodeOptions = {}): Promise<RunningNode> {
     exchangeRef = exchange;
     opened.push(() => exchange.close());
     const { ctx } = exchange;
+    const jointApplications = await JointApplications.open(ctx, exchange.mongo.db);
+    joints = jointApplications;
     const access: AccessOptions = {
       city: node.id,
       networkCities: network.nodes.map((n) => n.id),
@@ -285,7 +292,7 @@ export async function startNode(opts: NodeOptions = {}): Promise<RunningNode> {
           name: "tongban.v1.IntakeService",
           definition: IntakeServiceService,
           implementation: intakeGrpc(
-            { ctx, node, network, catalog: catalogPort, certificates: verifier, cases: exchange.cases, changes },
+            { ctx, node, network, catalog: catalogPort, certificates: verifier, cases: exchange.cases, changes, joints: jointApplications },
             log.child({ api: "intake" }),
           ),
         },
@@ -342,6 +349,8 @@ export async function startNode(opts: NodeOptions = {}): Promise<RunningNode> {
     opened.push(() => revocations.stop());
     reverifier.start();
     opened.push(() => reverifier.stop());
+    // Joint applications whose legs moved while the node was down (or crashed mid-hand-over).
+    void jointApplications.reconcileAll().catch((err) => log.warn({ err }, "joint applications not reconciled at start"));
     const monitor = new HealthMonitor({
       intervalMs: cfg.healthIntervalMs,
       log: log.child({ component: "health" }),

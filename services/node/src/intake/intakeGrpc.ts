@@ -13,6 +13,8 @@ import type {
   CommandAck,
   GetCaseRequest,
   GetCaseResponse,
+  GetJointCaseRequest,
+  GetJointCaseResponse,
   IntakeServiceServer,
   RecordDeliveryRequest,
   RecordDeliveryResponse,
@@ -26,8 +28,20 @@ import type {
   SubmitCorrectionResponse,
   WithdrawCaseRequest,
   WithdrawCaseResponse,
+  WithdrawJointCaseRequest,
+  WithdrawJointCaseResponse,
 } from "@tongban/contracts";
-import { type CaseDoc, type ReceivingCommand, caseNotFound, caseView, loadCase, requestCommand } from "@tongban/exchange";
+import {
+  type CaseDoc,
+  CaseError,
+  type ReceivingCommand,
+  caseNotFound,
+  caseView,
+  isReceivingSide,
+  jointNotFound,
+  loadCase,
+  requestCommand,
+} from "@tongban/exchange";
 import { type RatingLevel, ratingLevels } from "@tongban/lifecycle";
 import { AppError, type FieldViolation } from "@tongban/rpc";
 import { unary } from "../grpcErrors";
@@ -61,6 +75,7 @@ export function toSubmissionInput(req: SubmitCaseRequest): SubmissionInput {
     mailTrackingNo: req.mailTrackingNo,
     windowClerk: req.windowClerk,
     identityVerified: req.identityVerified,
+    legs: req.legs.map((l) => ({ role: l.role, homeNode: l.homeNode, homeDepartment: l.homeDepartment })),
   };
 }
 
@@ -68,6 +83,14 @@ export function toSubmissionInput(req: SubmitCaseRequest): SubmissionInput {
 function requireCaseId(caseId: string, out: FieldViolation[] = []): void {
   if (checkText(out, "case_id", caseId, MAX_ID_LENGTH) && !caseId) {
     out.push({ field: "case_id", description: "案件编号不能为空 / case id is required" });
+  }
+  if (out.length > 0) throw AppError.invalid(capViolations(out));
+}
+
+/** A joint application id within its bounds, or INVALID_ARGUMENT. */
+function requireJointId(jointId: string, out: FieldViolation[] = []): void {
+  if (checkText(out, "joint_id", jointId, MAX_ID_LENGTH) && !jointId) {
+    out.push({ field: "joint_id", description: "联办申请编号不能为空 / joint application id is required" });
   }
   if (out.length > 0) throw AppError.invalid(capViolations(out));
 }
@@ -118,7 +141,13 @@ export function intakeGrpc(deps: IntakeDeps, log: Logger): IntakeServiceServer {
     submitCase: unary<SubmitCaseRequest, SubmitCaseResponse>("SubmitCase", log, async (req) => {
       const out = await submitCase(toSubmissionInput(req), deps);
       log.info({ caseId: out.caseId, duplicate: out.duplicate, homeNode: req.homeNode, itemCode: req.itemCode }, "case submitted");
-      return { caseId: out.caseId, duplicate: out.duplicate, acceptedAt: out.acceptedAt, warnings: out.warnings };
+      return {
+        caseId: out.caseId,
+        duplicate: out.duplicate,
+        acceptedAt: out.acceptedAt,
+        warnings: out.warnings,
+        legs: out.legs.map((l) => ({ ...l, waitsFor: [...l.waitsFor] })),
+      };
     }),
     submitCorrection: unary<SubmitCorrectionRequest, SubmitCorrectionResponse>("SubmitCorrection", log, async (req) => {
       requireIds(req, itemViolations(req.items));
@@ -128,6 +157,14 @@ export function intakeGrpc(deps: IntakeDeps, log: Logger): IntakeServiceServer {
       const v: FieldViolation[] = [];
       checkText(v, "reason", req.reason, MAX_REASON_LENGTH, { multiline: true });
       requireIds(req, v);
+      const jointId = deps.joints.ofLeg(req.caseId);
+      if (jointId) {
+        throw new CaseError(
+          "FAILED_PRECONDITION",
+          `该案件是联办申请 ${jointId} 的一个环节，请撤回整个联办申请 / the case is a leg of joint application ${jointId}: withdraw the application (WithdrawJointCase)`,
+          "JOINT_LEG",
+        );
+      }
       return { ack: await command(req, { type: "Withdraw", actor: "receiving", data: req.reason ? { reason: req.reason } : {} }) };
     }),
     recordDelivery: unary<RecordDeliveryRequest, RecordDeliveryResponse>("RecordDelivery", log, async (req) => {
@@ -162,8 +199,23 @@ export function intakeGrpc(deps: IntakeDeps, log: Logger): IntakeServiceServer {
     getCase: unary<GetCaseRequest, GetCaseResponse>("GetCase", log, async (req) => {
       requireCaseId(req.caseId);
       const doc = await loadCase(ctx, req.caseId);
-      if (!doc || doc.role !== "receiving") throw caseNotFound(req.caseId);
+      if (!doc || !isReceivingSide(doc)) throw caseNotFound(req.caseId);
       return { case: view(doc) };
+    }),
+    getJointCase: unary<GetJointCaseRequest, GetJointCaseResponse>("GetJointCase", log, async (req) => {
+      requireJointId(req.jointId);
+      const doc = deps.joints.get(req.jointId);
+      if (!doc) throw jointNotFound(req.jointId);
+      return { joint: await deps.joints.view(doc) };
+    }),
+    withdrawJointCase: unary<WithdrawJointCaseRequest, WithdrawJointCaseResponse>("WithdrawJointCase", log, async (req) => {
+      const v: FieldViolation[] = [];
+      checkText(v, "reason", req.reason, MAX_REASON_LENGTH, { multiline: true });
+      requireJointId(req.jointId, v);
+      requireIds({ caseId: "-", requestId: req.requestId, windowClerk: req.windowClerk });
+      const out = await deps.joints.withdraw(req.jointId, { requestId: req.requestId, reason: req.reason, clerk: req.windowClerk });
+      log.info({ jointId: req.jointId, duplicate: out.duplicate }, "joint application withdrawn");
+      return { joint: out.view, duplicate: out.duplicate };
     }),
     ...sentCasesGrpc(ctx, deps.cases, deps.changes, view, log),
   };

@@ -9,7 +9,7 @@ import type {
   WatchSentCasesRequest,
   WatchSentCasesResponse,
 } from "@tongban/contracts";
-import type { CaseDoc, ExchangeContext } from "@tongban/exchange";
+import { type CaseDoc, type ExchangeContext, isReceivingSide } from "@tongban/exchange";
 import { caseStatuses } from "@tongban/lifecycle";
 import { AppError, type FieldViolation, toServiceError } from "@tongban/rpc";
 import { type CaseChanges, whenStreamEnds } from "../caseChanges";
@@ -38,7 +38,7 @@ export function sentCasesGrpc(
       }
       homeNodeChecked(v, req.homeNode, ctx);
       if (v.length > 0) throw AppError.invalid(v);
-      const filter: Filter<CaseDoc> = { role: "receiving" };
+      const filter: Filter<CaseDoc> = { role: { $in: ["receiving", "local"] } };
       if (req.state) filter.status = req.state as CaseDoc["status"];
       if (req.homeNode) filter.homeNode = req.homeNode;
       if (req.itemCode) filter.itemCode = req.itemCode;
@@ -56,7 +56,7 @@ export function sentCasesGrpc(
         call.emit("error", toServiceError(toAppError(AppError.invalid(v)), log, "WatchSentCases") as ServiceError);
         return;
       }
-      const wanted = (doc: CaseDoc) => doc.role === "receiving" && (!homeNode || doc.homeNode === homeNode);
+      const wanted = (doc: CaseDoc) => isReceivingSide(doc) && (!homeNode || doc.homeNode === homeNode);
       let open = true;
       // Live changes from the moment the call starts; a case may also come in the replay (the
       // client dedupes on case_id and seq).
@@ -79,7 +79,7 @@ export function sentCasesGrpc(
       async function replay(from: Date): Promise<void> {
         let after: { at: Date; id: string } | undefined;
         while (open) {
-          const filter: Filter<CaseDoc> = { role: "receiving", ...(homeNode ? { homeNode } : {}) };
+          const filter: Filter<CaseDoc> = { role: { $in: ["receiving", "local"] }, ...(homeNode ? { homeNode } : {}) };
           filter.$or = after
             ? [{ updatedAt: { $gt: after.at } }, { updatedAt: after.at, _id: { $gt: after.id } }]
             : [{ updatedAt: { $gte: from } }];

@@ -2,10 +2,10 @@ import { status } from "@grpc/grpc-js";
 import { createHash } from "node:crypto";
 import { type Network, type NodeConfig } from "@tongban/config";
 import { ApplicantKind, type CaseSubmitted } from "@tongban/contracts";
-import { type ExchangeContext, registerSubmission } from "@tongban/exchange";
+import { type ExchangeContext, type JointApplications, type JointLegPlan, registerSubmission } from "@tongban/exchange";
 import { AppError } from "@tongban/rpc";
 import type { CertificateVerifier } from "./certificateVerifier";
-import { type CatalogPort, type SubmissionInput, validateSubmission } from "./domain/validateSubmission";
+import { type CatalogPort, type CheckedSubmission, type SubmissionInput, validateSubmission } from "./domain/validateSubmission";
 
 export interface SubmitDeps {
   ctx: ExchangeContext;
@@ -14,14 +14,27 @@ export interface SubmitDeps {
   catalog: CatalogPort;
   /** Verifies referenced certificates with their issuing registries; without it, none are verified. */
   certificates?: CertificateVerifier;
+  /** The joint applications (多地联办) this node's windows registered. */
+  joints: JointApplications;
 }
 
 export interface SubmitOutcome {
+  /** The case id, or for a joint application its id. */
   caseId: string;
   duplicate: boolean;
   acceptedAt: Date;
   warnings: string[];
+  /** A joint application's legs with their case ids. */
+  legs: JointLegPlan[];
 }
+
+const receiptConflict = (receiptNo: string, existing: string) =>
+  new AppError(
+    status.ALREADY_EXISTS,
+    `收件编号 ${receiptNo} 已用于另一申请 / receipt number ${receiptNo} is already used by a different submission (case ${existing})`,
+    [{ field: "receipt_no", description: "收件编号重复但内容不同 / duplicate receipt number with different content" }],
+    "RECEIPT_NO_CONFLICT",
+  );
 
 const fingerprint = (value: unknown) => createHash("sha256").update(JSON.stringify(value)).digest("base64url");
 
@@ -36,8 +49,11 @@ export async function submitCase(input: SubmissionInput, deps: SubmitDeps): Prom
   const s = checked.value;
   const requestHash = fingerprint(s);
   const caseId = deps.ctx.ids();
+  const receiptKey = `${deps.node.id}:${s.receiptNo}`;
+  const joint = deps.joints.byReceiptKey(receiptKey);
+  if (joint && s.legs.length === 0) throw receiptConflict(s.receiptNo, joint._id);
   // A retried submission returns the case registered the first time: no second lookup.
-  const retried = s.certificates.length > 0 && deps.ctx.receipts.has(`${deps.node.id}:${s.receiptNo}`);
+  const retried = s.certificates.length > 0 && (deps.ctx.receipts.has(receiptKey) || joint !== undefined);
   const certificateChecks =
     deps.certificates && s.certificates.length > 0 && !retried
       ? await deps.certificates.verify({
@@ -70,16 +86,48 @@ export async function submitCase(input: SubmissionInput, deps: SubmitDeps): Prom
     windowClerk: s.windowClerk,
     certificateChecks,
     sealedApplicant: undefined,
+    joint: undefined,
   };
+  if (s.legs.length > 0) return submitJoint(deps, { jointId: caseId, receiptKey, submission, requestHash, s, warnings: checked.warnings });
   const result = await registerSubmission(deps.ctx, { caseId, submission, identityVerified: s.identityVerified, requestHash });
-  if (result.created) return { caseId: result.doc._id, duplicate: false, acceptedAt: now, warnings: checked.warnings };
-  if (result.existing.requestHash !== requestHash) {
-    throw new AppError(
-      status.ALREADY_EXISTS,
-      `收件编号 ${s.receiptNo} 已用于另一申请 / receipt number ${s.receiptNo} is already used by a different submission (case ${result.existing._id})`,
-      [{ field: "receipt_no", description: "收件编号重复但内容不同 / duplicate receipt number with different content" }],
-      "RECEIPT_NO_CONFLICT",
-    );
-  }
-  return { caseId: result.existing._id, duplicate: true, acceptedAt: result.existing.createdAt, warnings: checked.warnings };
+  if (result.created) return { caseId: result.doc._id, duplicate: false, acceptedAt: now, warnings: checked.warnings, legs: [] };
+  if (result.existing.requestHash !== requestHash) throw receiptConflict(s.receiptNo, result.existing._id);
+  return { caseId: result.existing._id, duplicate: true, acceptedAt: result.existing.createdAt, warnings: checked.warnings, legs: [] };
+}
+
+/**
+ * A joint application (多地联办): registered once with a case id fixed for each leg; the legs that
+ * wait for nothing start at once (see JointApplications), the others when their prerequisites are
+ * approved.
+ */
+async function submitJoint(
+  deps: SubmitDeps,
+  a: { jointId: string; receiptKey: string; submission: CaseSubmitted; requestHash: string; s: CheckedSubmission; warnings: string[] },
+): Promise<SubmitOutcome> {
+  const legs = deps.catalog.jointLegs(a.s.itemCode) ?? [];
+  const plans: JointLegPlan[] = legs.map((l) => {
+    const target = a.s.legs.find((x) => x.role === l.role)!;
+    return {
+      role: l.role,
+      caseId: deps.ctx.ids(),
+      homeNode: target.homeNode,
+      homeDepartment: target.homeDepartment,
+      waitsFor: [...l.waitsFor],
+    };
+  });
+  const now = deps.ctx.now();
+  const r = await deps.joints.register({
+    _id: a.jointId,
+    receiptKey: a.receiptKey,
+    receiptNo: a.s.receiptNo,
+    itemCode: a.s.itemCode,
+    requestHash: a.requestHash,
+    identityVerified: a.s.identityVerified,
+    submission: { ...a.submission, homeNode: "", homeDepartment: "" },
+    legs: plans,
+    createdAt: now,
+  });
+  if (r.created) return { caseId: a.jointId, duplicate: false, acceptedAt: now, warnings: a.warnings, legs: plans };
+  if (r.existing.requestHash !== a.requestHash) throw receiptConflict(a.s.receiptNo, r.existing._id);
+  return { caseId: r.existing._id, duplicate: true, acceptedAt: r.existing.createdAt, warnings: a.warnings, legs: r.existing.legs };
 }

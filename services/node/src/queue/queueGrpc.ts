@@ -25,6 +25,7 @@ import {
   caseNotFound,
   claimCase,
   executeHomeCommand,
+  isHomeSide,
   loadCase,
   queueItem,
   releaseCase,
@@ -117,7 +118,7 @@ export function queueGrpc(
         v.push({ field: "state", description: `未知状态「${req.state}」/ unknown state '${req.state}'` });
       }
       throwIfAny(v);
-      const filter: Filter<CaseDoc> = { role: "home", homeDepartment: scopedDepartment(call, req.department) };
+      const filter: Filter<CaseDoc> = { role: { $in: ["home", "local"] }, homeDepartment: scopedDepartment(call, req.department) };
       if (req.state) filter.status = req.state as CaseDoc["status"];
       if (req.itemCode) filter.itemCode = req.itemCode;
       if (req.overdueOnly) filter.dueAt = { $lt: ctx.now() };
@@ -141,7 +142,7 @@ export function queueGrpc(
         return;
       }
       const unsubscribe = changes.subscribe(({ doc, kind }) => {
-        if (doc.role !== "home" || doc.homeDepartment !== dept) return;
+        if (!isHomeSide(doc) || doc.homeDepartment !== dept) return;
         call.write({ item: item(doc), change: kind });
       });
       // The stream lives no longer than the clerk's token: then it ends UNAUTHENTICATED and the
@@ -165,7 +166,7 @@ export function queueGrpc(
       requireCaseId(v, req.caseId);
       throwIfAny(v);
       const doc = await loadCase(ctx, req.caseId);
-      if (!doc || doc.role !== "home") throw caseNotFound(req.caseId);
+      if (!doc || !isHomeSide(doc)) throw caseNotFound(req.caseId);
       assertDepartment(doc, { id: clerkOf(call).id, department: clerkOf(call).department });
       return { item: item(doc) };
     }),

@@ -6,6 +6,7 @@ import {
   MAX_CLERK_LENGTH,
   MAX_CODE_LENGTH,
   MAX_ID_NUMBER_LENGTH,
+  MAX_LEGS,
   MAX_MATERIALS,
   checkCopies,
   MAX_MATERIAL_NAME_LENGTH,
@@ -27,6 +28,15 @@ export interface CatalogPort {
   item(code: string): { name: string; remoteReceipt: boolean } | undefined;
   /** The department code that handles the item in that city, if any. */
   homeDepartment(itemCode: string, nodeId: string): string | undefined;
+  /** The legs of an item handled jointly by several cities (多地联办); undefined for a single-home item. */
+  jointLegs(itemCode: string): readonly { role: string; waitsFor: readonly string[] }[] | undefined;
+}
+
+/** The home of one leg of a joint application, as the window names it. */
+export interface LegInput {
+  role: string;
+  homeNode: string;
+  homeDepartment: string;
 }
 
 export type ApplicantKindName = "PERSON" | "ORGANIZATION";
@@ -44,6 +54,8 @@ export interface SubmissionInput {
   mailTrackingNo: string;
   windowClerk: string;
   identityVerified: boolean;
+  /** For a joint item: the home of each leg (home_node and home_department empty). */
+  legs: LegInput[];
 }
 
 /** A submission that passed formal check (形式审查), normalized. */
@@ -90,7 +102,23 @@ export function validateSubmission(
     });
   }
 
-  if (bounded("home_node", input.homeNode, MAX_CODE_LENGTH) && need("home_node", input.homeNode, "业务属地", "home node")) {
+  const jointLegs = ctx.catalog.item(input.itemCode) ? ctx.catalog.jointLegs(input.itemCode) : undefined;
+  if (jointLegs) checkLegs(v, input, jointLegs, ctx);
+  else if (input.legs.length > 0) {
+    v.push({
+      field: "legs",
+      description: "该事项由一地办理，不分联办环节 / the item has one home; legs apply only to jointly handled items",
+    });
+  }
+
+  if (jointLegs) {
+    // Each leg names its own home.
+    for (const field of ["home_node", "home_department"] as const) {
+      const value = field === "home_node" ? input.homeNode : input.homeDepartment;
+      if (bounded(field, value, MAX_CODE_LENGTH) && value)
+        v.push({ field, description: "联办事项的业务属地在 legs 中逐一填写 / for a jointly handled item name each leg's home in legs" });
+    }
+  } else if (bounded("home_node", input.homeNode, MAX_CODE_LENGTH) && need("home_node", input.homeNode, "业务属地", "home node")) {
     if (!ctx.network.node(input.homeNode)) {
       const known = ctx.network.nodes.map((n) => n.id).join(", ");
       v.push({
@@ -127,6 +155,7 @@ export function validateSubmission(
         description: `事项「${item.name}」不支持异地代收 / item '${input.itemCode}' cannot be handled by remote receipt`,
       });
     } else if (
+      !jointLegs &&
       ctx.network.node(input.homeNode) &&
       bounded("home_department", input.homeDepartment, MAX_CODE_LENGTH) &&
       need("home_department", input.homeDepartment, "业务属地主管部门", "home department")
@@ -206,4 +235,62 @@ export function validateSubmission(
       mailTrackingNo: input.mailTrackingNo.trim().toUpperCase(),
     },
   };
+}
+
+/**
+ * The legs of a joint application: one per leg of the catalog (by role, each once), each homed in
+ * a city of the network at the department that handles the item there, no two in the same city.
+ * A leg may be homed in the receiving city itself (e.g. the move-in city where the applicant
+ * applies, 迁入地申请).
+ */
+function checkLegs(
+  v: FieldViolation[],
+  input: SubmissionInput,
+  legs: readonly { role: string }[],
+  ctx: { network: Network; catalog: CatalogPort },
+): void {
+  const roles = legs.map((l) => l.role).join(", ");
+  if (!checkCount(v, "legs", input.legs.length, MAX_LEGS, { zh: "联办环节", en: "legs" })) return;
+  const seenRoles = new Set<string>();
+  const seenCities = new Map<string, string>();
+  input.legs.forEach((leg, i) => {
+    const at = `legs[${i}]`;
+    if (checkText(v, `${at}.role`, leg.role, MAX_CODE_LENGTH)) {
+      if (!legs.some((l) => l.role === leg.role)) {
+        v.push({ field: `${at}.role`, description: `该事项的联办环节为 ${roles} / the item's legs are ${roles}, not '${leg.role}'` });
+      } else if (seenRoles.has(leg.role)) {
+        v.push({ field: `${at}.role`, description: `联办环节 ${leg.role} 重复 / leg '${leg.role}' is named twice` });
+      }
+      seenRoles.add(leg.role);
+    }
+    if (!checkText(v, `${at}.home_node`, leg.homeNode, MAX_CODE_LENGTH)) return;
+    if (!ctx.network.node(leg.homeNode)) {
+      const known = ctx.network.nodes.map((n) => n.id).join(", ");
+      v.push({
+        field: `${at}.home_node`,
+        description: `未知的业务属地城市「${leg.homeNode}」/ unknown home city '${leg.homeNode}' (known: ${known})`,
+      });
+      return;
+    }
+    const other = seenCities.get(leg.homeNode);
+    if (other !== undefined) {
+      v.push({
+        field: `${at}.home_node`,
+        description: `${other} 与 ${leg.role} 同在 ${leg.homeNode}，同城转移无需联办 / legs '${other}' and '${leg.role}' are both in ${leg.homeNode}: a transfer within one city is not handled jointly`,
+      });
+    }
+    seenCities.set(leg.homeNode, leg.role);
+    if (!checkText(v, `${at}.home_department`, leg.homeDepartment, MAX_CODE_LENGTH)) return;
+    const dept = ctx.catalog.homeDepartment(input.itemCode, leg.homeNode);
+    if (dept !== leg.homeDepartment) {
+      v.push({
+        field: `${at}.home_department`,
+        description: `部门「${leg.homeDepartment}」不办理该事项（应为「${dept ?? "无"}」）/ department '${leg.homeDepartment}' does not handle this item in ${leg.homeNode} (expected '${dept ?? "none"}')`,
+      });
+    }
+  });
+  for (const l of legs) {
+    if (!seenRoles.has(l.role))
+      v.push({ field: "legs", description: `缺少联办环节 ${l.role} / leg '${l.role}' is missing (the item's legs are ${roles})` });
+  }
 }
