@@ -1,9 +1,9 @@
 import { type ServiceError, status } from "@grpc/grpc-js";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { INTAKE_MAX_RECEIVE_BYTES, MAX_CERTIFICATES, MAX_MATERIALS } from "@tongban/bounds";
+import { INTAKE_MAX_RECEIVE_BYTES, MAX_CERTIFICATES, MAX_LEGS, MAX_MATERIALS } from "@tongban/bounds";
 import { ApplicantKind, CatalogServiceClient, type SubmitCaseRequest } from "@tongban/contracts";
-import { demoCertificates, sampleSubmission } from "@tongban/demo";
+import { demoCertificates, sampleJointSubmission, sampleSubmission } from "@tongban/demo";
 import { ratingLevels } from "@tongban/lifecycle";
 import { callUnary, checkHealth, fieldViolationsOf } from "@tongban/rpc";
 import { apis, queuedIn } from "../support/clients";
@@ -43,6 +43,17 @@ const mutations = {
   mailTrackingNo: hostileString,
   windowClerk: hostileString,
   identityVerified: fc.constant(false),
+  legs: fc.oneof(
+    fc.array(
+      fc.record({ role: fc.oneof(hostileString, fc.constantFrom("out", "in")), homeNode: hostileString, homeDepartment: hostileString }),
+      {
+        maxLength: 10,
+      },
+    ),
+    fc
+      .integer({ min: MAX_LEGS + 1, max: 20_000 })
+      .map((k) => Array.from({ length: k }, () => ({ role: "out", homeNode: "quanzhou", homeDepartment: "rsj" }))),
+  ),
 };
 type Mutation = keyof typeof mutations;
 const malformedSubmission = fc
@@ -137,6 +148,18 @@ describe("generated bad input at every intake method (形式审查 under attack)
     );
   });
 
+  it(`when ${RUNS} generated malformed joint applications arrive, then each gets a clear answer and every one accepted starts its first leg`, async () => {
+    await fc.assert(
+      fc.asyncProperty(malformedSubmission, async (mutation) => {
+        // Transfer out of Quanzhou into Xiamen, applied for at Xiamen's window (the in leg is local).
+        const req = { ...sampleJointSubmission(xiamen, "quanzhou", "xiamen", n++, "FUZJ"), ...mutation };
+        const out = await clearAnswer(submit(req));
+        if (out.ok) accepted.push(out.value.legs.find((l) => l.role === "out")!.caseId);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
   const caseId = () => fc.oneof(hostileString, fc.constant(existing), fc.constant("01NOSUCHCASE00000000000000"));
   const ids = () => ({
     caseId: caseId(),
@@ -178,6 +201,15 @@ describe("generated bad input at every intake method (形式审查 under attack)
         ifNoneMatch: hostileString,
       })
       .map((r) => () => callUnary(catalog(), catalog().listItems, r)),
+    GetJointCase: fc.record({ jointId: caseId() }).map((r) => () => callUnary(xm.intakeClient, xm.intakeClient.getJointCase, r)),
+    WithdrawJointCase: fc
+      .record({
+        jointId: caseId(),
+        requestId: fc.oneof(hostileString, fc.uuid()),
+        windowClerk: fc.oneof(hostileString, fc.constant("w1")),
+        reason: hostileString,
+      })
+      .map((r) => () => callUnary(xm.intakeClient, xm.intakeClient.withdrawJointCase, r)),
     GetItem: fc
       .record({ code: fc.oneof(hostileString, fc.constant("TB-2020-010")) })
       .map((r) => () => callUnary(catalog(), catalog().getItem, r)),
