@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { MAX_LIST_ENTRIES, MAX_MATERIALS, MAX_NAME_LENGTH, MAX_REASON_LENGTH } from "@tongban/bounds";
+import { MAX_LEGS, MAX_LIST_ENTRIES, MAX_MATERIALS, MAX_NAME_LENGTH, MAX_REASON_LENGTH } from "@tongban/bounds";
 import { CaseSubmitted, type EventEnvelope, topics } from "@tongban/contracts";
 import { sampleSubmission } from "@tongban/demo";
 import { OUT_OF_BOUNDS_CODE } from "@tongban/exchange";
@@ -118,6 +118,43 @@ describe("well-formed events out of input bounds on a node's inbound topic", () 
         }),
         field: "submit_correction.items",
         secrets: ["材料清单"],
+      },
+      {
+        kind: "too-many-joint-legs",
+        ...submission(7, (s) => {
+          const leg = { role: "外地环节", caseId: newCaseId(), homeNode: "quanzhou", homeDepartment: "rsj", waitsFor: [] };
+          s.joint = { jointId: newCaseId(), legRole: "out", legs: Array.from({ length: MAX_LEGS + 1 }, () => leg), prerequisites: [] };
+        }),
+        field: "joint.legs",
+        secrets: ["外地环节"],
+      },
+      {
+        kind: "long-joint-report-reason",
+        caseId: existing,
+        envelope: envelope(existing, "case.joint_status_reported", 0, {
+          event: {
+            $case: "jointStatusReported",
+            value: {
+              version: 1,
+              joint: {
+                jointId: newCaseId(),
+                receiptNo: "R-1",
+                itemCode: "TB-2021-051",
+                receivingNode: "xiamen",
+                state: "REFUSED",
+                stateZh: "",
+                stateEn: "",
+                reasons: [longReason],
+                endedByLeg: "out",
+                legs: [],
+                createdAt: undefined,
+                updatedAt: undefined,
+              },
+            },
+          },
+        }),
+        field: "joint.reasons[0]",
+        secrets: ["撤回理由"],
       },
       {
         kind: "long-correction-item",
