@@ -137,4 +137,49 @@ describe("who may say what on the bus", () => {
     const moved = withValue(w.value, { caseId: "01TRUSTCASE000000000000002", eventId: "01MOVED" });
     expect(await receive(memoryNode("zhangzhou"), moved)).toBe("UNSEALABLE");
   });
+
+  it("when a joint report arrives for a case that is not a leg, or a home's node sends one, then it is refused and the case keeps no report", async () => {
+    const { home, window, caseId, toHome, back } = await caseAtHome();
+    const forwarded = toHome.find((e) => e.type === "case.forwarded")!;
+    const report = (from: "xiamen" | "zhangzhou", to: "xiamen" | "zhangzhou") =>
+      resigned(
+        {
+          ...forwarded,
+          eventId: `01REPORT${from}`,
+          type: "case.joint_status_reported",
+          sourceNode: from,
+          targetNode: to,
+          caseSeq: 0,
+          payload: {
+            event: {
+              $case: "jointStatusReported",
+              value: {
+                version: 1,
+                joint: {
+                  jointId: "01JOINT0000000000000000001",
+                  receiptNo: "XM-T-1",
+                  itemCode: "TB-2021-051",
+                  receivingNode: "xiamen",
+                  state: "IN_PROGRESS",
+                  stateZh: "办理中",
+                  stateEn: "In progress",
+                  reasons: [],
+                  endedByLeg: "",
+                  legs: [],
+                  createdAt: undefined,
+                  updatedAt: undefined,
+                },
+              },
+            },
+          },
+        },
+        from,
+      );
+    // The window's node about a case that is no leg of any application.
+    expect(await receive(home, report("xiamen", "zhangzhou"))).toBe("MISROUTED");
+    expect((await home.store.read(caseId))?.jointReport).toBeUndefined();
+    // A report is the window node's to make: from the home it is the wrong side.
+    expect(back.length).toBeGreaterThan(0);
+    expect(await receive(window, report("zhangzhou", "xiamen"))).toBe("WRONG_SIDE");
+  });
 });
