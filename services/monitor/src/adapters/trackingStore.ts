@@ -14,6 +14,7 @@ export class TrackingStore {
   static async open(db: Db): Promise<TrackingStore> {
     const records = db.collection<TrackingRecord>(TRACKING);
     await records.createIndex({ caseId: 1 }, { name: "by_case" });
+    await records.createIndex({ jointId: 1 }, { name: "by_joint" });
     return new TrackingStore(records);
   }
 
@@ -34,5 +35,10 @@ export class TrackingStore {
 
   byCase(caseId: string): Promise<TrackingRecord[]> {
     return this.records.find({ caseId }).toArray();
+  }
+
+  /** Every record of every leg of a joint application (多地联办). */
+  byJoint(jointId: string): Promise<TrackingRecord[]> {
+    return this.records.find({ jointId }).toArray();
   }
 }

@@ -10,6 +10,8 @@ import type { TrackingRecord } from "./trackingRecord";
 export class CaseBook {
   private readonly records = new Map<string, TrackingRecord[]>();
   private readonly summaries = new Map<string, CaseSummary>();
+  /** Joint application id → the case ids of its legs (多地联办). */
+  private readonly joints = new Map<string, Set<string>>();
 
   /** Adds a record; false when it was already known (same tracking id). */
   add(r: TrackingRecord): boolean {
@@ -18,6 +20,11 @@ export class CaseBook {
     list.push(r);
     this.records.set(r.caseId, list);
     this.summaries.delete(r.caseId);
+    if (r.jointId) {
+      const legs = this.joints.get(r.jointId) ?? new Set<string>();
+      legs.add(r.caseId);
+      this.joints.set(r.jointId, legs);
+    }
     return true;
   }
 
@@ -46,13 +53,25 @@ export class CaseBook {
     for (const caseId of this.records.keys()) yield this.summary(caseId)!;
   }
 
-  /** Case ids starting with `prefix` (case-insensitive), at most `limit`. */
-  search(prefix: string, limit = 20): string[] {
+  /** The case ids of a joint application's legs that have tracking records, in no particular order. */
+  legsOf(jointId: string): readonly string[] {
+    return [...(this.joints.get(jointId) ?? [])];
+  }
+
+  /** Every joint application id with at least one leg tracked. */
+  jointIds(): Iterable<string> {
+    return this.joints.keys();
+  }
+
+  /** Case ids starting with `prefix` (case-insensitive), at most `limit`; with `legsOnly`, only legs of joint applications. */
+  search(prefix: string, limit = 20, legsOnly = false): string[] {
     const p = prefix.trim().toUpperCase();
     const out: string[] = [];
     for (const id of this.records.keys()) {
-      if (id.toUpperCase().startsWith(p)) out.push(id);
       if (out.length >= limit) break;
+      if (!id.toUpperCase().startsWith(p)) continue;
+      if (legsOnly && !this.summary(id)?.jointId) continue;
+      out.push(id);
     }
     return out;
   }

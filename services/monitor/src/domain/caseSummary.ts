@@ -30,6 +30,9 @@ export interface CaseSummary {
   ratingLevel?: string;
   /** Problems (整改) opened about the case, as the latest step reported them. */
   problems: TrackedProblemRecord[];
+  /** The joint application (多地联办) the case is a leg of, and its role there; absent for an ordinary case. */
+  jointId?: string;
+  legRole?: string;
 }
 
 const earliest = (a: Date | undefined, b: Date | undefined) => (!a ? b : !b ? a : a.getTime() <= b.getTime() ? a : b);
@@ -48,9 +51,11 @@ export function summariseCase(records: readonly TrackingRecord[]): CaseSummary |
   let receivedAtHome: Date | undefined;
   let materialsSignedAt: Date | undefined;
   let ratingLevel: string | undefined;
+  let joint: { jointId: string; legRole: string } | undefined;
   let problems: { seq: number; list: TrackedProblemRecord[] } = { seq: -1, list: [] };
   for (const r of records) {
     ratingLevel ??= r.ratingLevel;
+    if (r.jointId) joint ??= { jointId: r.jointId, legRole: r.legRole ?? "" };
     if (r.problems && r.seq > problems.seq) problems = { seq: r.seq, list: r.problems };
     const later = r.seq > latest.seq || (r.seq === latest.seq && r.reportedBy === r.homeNode && latest.reportedBy !== latest.homeNode);
     if (later) latest = r;
@@ -80,5 +85,6 @@ export function summariseCase(records: readonly TrackingRecord[]): CaseSummary |
     finished: finishedStates.has(latest.state),
     ...(ratingLevel ? { ratingLevel } : {}),
     problems: problems.list,
+    ...joint,
   };
 }

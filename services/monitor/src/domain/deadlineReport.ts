@@ -13,6 +13,9 @@ export interface DeadlineEntry {
   dueAt: Date;
   /** Working days past the due date (overdue) or left before it (due soon). */
   workingDays: number;
+  /** The joint application (多地联办) the case is a leg of, and its role; absent for an ordinary case. */
+  jointId?: string;
+  legRole?: string;
 }
 
 /** Counts per home city and department. */
@@ -72,6 +75,7 @@ export function deadlineReport(
     stage,
     dueAt,
     workingDays,
+    ...(s.jointId ? { jointId: s.jointId, legRole: s.legRole ?? "" } : {}),
   });
   for (const s of cases) {
     if (s.finished) continue;

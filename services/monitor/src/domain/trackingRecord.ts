@@ -25,6 +25,10 @@ export interface TrackingRecord {
   ratingLevel?: string;
   /** The case's problems (整改) as of this step. */
   problems?: TrackedProblemRecord[];
+  /** Set when the case is one leg of a joint application (多地联办): the application's id. */
+  jointId?: string;
+  /** This leg's role in the joint application ("out", "in"); set with jointId. */
+  legRole?: string;
 }
 
 export interface TrackedProblemRecord {
@@ -56,6 +60,7 @@ export function toTrackingRecord(t: TrackingEvent): TrackingRecord | undefined {
     submittedAt: t.submittedAt,
     materialsSignedAt: t.materialsSignedAt,
     ...(t.ratingLevel ? { ratingLevel: t.ratingLevel } : {}),
+    ...(t.jointId ? { jointId: t.jointId, legRole: t.legRole } : {}),
     ...(t.problems.length > 0
       ? {
           problems: t.problems.map((p) => ({

@@ -20,7 +20,9 @@ describe("bounds of the monitor's HTTP API", () => {
   beforeAll(async () => {
     // Views that only record what reached them: a refused parameter must never get this far.
     const views = {
-      search: (q: string) => (asked.push(`search:${q}`), []),
+      search: (q: string, legsOnly: boolean) => (asked.push(`search:${q}${legsOnly ? ":joint" : ""}`), []),
+      joint: async (id: string) => (asked.push(`joint:${id}`), undefined),
+      joints: (q: string) => (asked.push(`joints:${q}`), []),
       caseDetail: async (id: string) => (asked.push(`case:${id}`), undefined),
       deadLetter: async (id: string) => (asked.push(`dl:${id}`), undefined),
       deadLetters: async (node?: string) => (asked.push(`dls:${node}`), []),
@@ -56,6 +58,27 @@ describe("bounds of the monitor's HTTP API", () => {
     expect(asked).toEqual([]);
     expect((await app.inject({ url: "/api/cases/01CASE" })).statusCode).toBe(404);
     expect(asked).toEqual(["case:01CASE"]);
+  });
+
+  it("when a joint application id is out of bounds or the joint filter is not 0 or 1, then 400 names the parameter, and valid ones reach the views", async () => {
+    asked.length = 0;
+    const long = await app.inject({ url: `/api/joints/${"J".repeat(MAX_ID_LENGTH + 1)}` });
+    expect(long.statusCode).toBe(400);
+    expect(long.json().error).toContain(`invalid parameter jointId: 字段过长（最多${MAX_ID_LENGTH}字）`);
+    expect((await app.inject({ url: "/api/joints/abc%07def" })).statusCode).toBe(400);
+    expect((await app.inject({ url: `/api/joints?q=${"a".repeat(MAX_SEARCH_LENGTH + 1)}` })).statusCode).toBe(400);
+    const badFlag = await app.inject({ url: "/api/cases?q=01&joint=yes" });
+    expect(badFlag.statusCode).toBe(400);
+    expect(badFlag.json().error).toContain("invalid parameter joint");
+    expect(asked).toEqual([]);
+
+    const missing = await app.inject({ url: "/api/joints/01JOINT" });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json().error).toBe("未找到联办申请 / no tracking records for joint application 01JOINT");
+    expect((await app.inject({ url: "/api/joints?q=01" })).json()).toEqual({ joints: [] });
+    expect((await app.inject({ url: "/api/cases?q=01&joint=1" })).json()).toEqual({ caseIds: [] });
+    expect((await app.inject({ url: "/api/cases?q=02&joint=0" })).statusCode).toBe(200);
+    expect(asked).toEqual(["joint:01JOINT", "joints:01", "search:01:joint", "search:02"]);
   });
 
   it("when a request body is larger than the limit, then 413 says so in Chinese and English", async () => {

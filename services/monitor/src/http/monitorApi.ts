@@ -7,7 +7,7 @@ import type { MonitorViews } from "../monitorViews";
 import { ReplayError, type Replayer } from "../replayer";
 import type { HttpAccess } from "./httpAccess";
 import type { LiveEvents } from "./liveEvents";
-import { BadParam, param } from "./params";
+import { BadParam, flag, param } from "./params";
 
 export interface MonitorApiDeps {
   views: MonitorViews;
@@ -75,13 +75,22 @@ export async function monitorApi(d: MonitorApiDeps): Promise<FastifyInstance> {
 
   app.get("/api/labels", () => d.views.labels());
   app.get<{ Querystring: { windowMinutes?: string } }>("/api/overview", (req) => d.views.overview(minutes(req.query.windowMinutes, 60)));
-  app.get<{ Querystring: { q?: string } }>("/api/cases", (req) => ({
-    caseIds: d.views.search(param("q", req.query.q ?? "", MAX_SEARCH_LENGTH)),
+  app.get<{ Querystring: { q?: string; joint?: string } }>("/api/cases", (req) => ({
+    caseIds: d.views.search(param("q", req.query.q ?? "", MAX_SEARCH_LENGTH), flag("joint", req.query.joint)),
   }));
   app.get<{ Params: { caseId: string } }>("/api/cases/:caseId", async (req, reply) => {
     const detail = await d.views.caseDetail(param("caseId", req.params.caseId.trim(), MAX_ID_LENGTH));
     if (!detail) return reply.code(404).send({ error: `未找到办件 / no tracking records for case ${req.params.caseId}` });
     return detail;
+  });
+
+  app.get<{ Querystring: { q?: string } }>("/api/joints", (req) => ({
+    joints: d.views.joints(param("q", req.query.q ?? "", MAX_SEARCH_LENGTH)),
+  }));
+  app.get<{ Params: { jointId: string } }>("/api/joints/:jointId", async (req, reply) => {
+    const joint = await d.views.joint(param("jointId", req.params.jointId.trim(), MAX_ID_LENGTH));
+    if (!joint) return reply.code(404).send({ error: `未找到联办申请 / no tracking records for joint application ${req.params.jointId}` });
+    return joint;
   });
 
   app.get<{ Querystring: { node?: string } }>("/api/dead-letters", async (req) => ({

@@ -17,3 +17,10 @@ export function param(name: string, value: string, max: number): string {
   if (problem) throw new BadParam(name, problem);
   return value;
 }
+
+/** A yes/no switch: absent, "" or "0" is no, "1" is yes, anything else BadParam. */
+export function flag(name: string, value: string | undefined): boolean {
+  if (value === undefined || value === "" || value === "0") return false;
+  if (value === "1") return true;
+  throw new BadParam(name, "应为 0 或 1 / must be 0 or 1");
+}
