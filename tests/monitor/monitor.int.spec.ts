@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Bus } from "@tongban/bus";
-import { sampleSubmission } from "@tongban/demo";
+import { handlingOf, item } from "@tongban/catalog";
+import { sampleJointSubmission, sampleSubmission } from "@tongban/demo";
 import type { RunningMonitor } from "@tongban/monitor";
 import { connectMongo } from "@tongban/store";
 import { type CityRegistry, startRegistry, stopRegistry } from "../support/certsNetwork";
-import { apis, queuedIn, sentCaseIn } from "../support/clients";
+import { type HomeCommand, apis, queuedIn, sentCaseIn } from "../support/clients";
 import { type CityNode, type Isolation, isolation, network, nodeIds, startCities, stopCities, busAs } from "../support/testNetwork";
 import { awaitJson, databaseBytes, freePort, getJson, orphanCase, postJson, startTestMonitor, trackingTopicBytes } from "./monitorSupport";
 
@@ -123,6 +124,118 @@ describe("the operators' monitor", () => {
     expect(materials).not.toContain(signed);
     expect((await getJson(monitor, `/api/cases/${open}`)).overdue).toMatchObject({ stage: "correction" });
     clock.offsetMs = 0;
+  });
+
+  it("when a joint application received in Zhangzhou moves out of Xiamen into Quanzhou, then both legs appear under its joint id, each with its own home, state, statutory clock and timeline", async () => {
+    const req = sampleJointSubmission(network.node("zhangzhou")!, "xiamen", "quanzhou", 7300, "MONJ");
+    submissions.push(req);
+    const app = await apis(city("zhangzhou")).submit(req);
+    const outLeg = app.legs.find((l) => l.role === "out")!;
+    const inLeg = app.legs.find((l) => l.role === "in")!;
+    const handling = handlingOf(item(req.itemCode)!);
+    if (handling.kind !== "joint") throw new Error(`${req.itemCode} is not handled jointly`);
+    const names = Object.fromEntries(handling.legs.map((l) => [l.role, l.name]));
+    await queuedIn(city("xiamen"), outLeg.caseId, "RECEIVED_BY_HOME");
+
+    // Before the out leg is approved the in leg has no case: it waits, named as the catalog names it.
+    const waiting = await awaitJson(monitor, `/api/joints/${app.caseId}`, "the out leg received at home", (j) =>
+      j.legs[0]?.summary?.state === "RECEIVED_BY_HOME" ? j : undefined,
+    );
+    expect(waiting).toMatchObject({ jointId: app.caseId, itemCode: req.itemCode, receivingNode: "zhangzhou" });
+    expect(waiting.legs).toHaveLength(2);
+    expect(waiting.legs[0]).toMatchObject({ role: "out", caseId: outLeg.caseId, name: names.out, waitsFor: [] });
+    expect(waiting.legs[1]).toEqual({ role: "in", name: names.in, waitsFor: ["out"], pending: "WAITING" });
+
+    const home = apis(city("xiamen"));
+    await home.claim(outLeg.caseId);
+    for (const command of [
+      { $case: "accept", value: {} },
+      { $case: "startReview", value: {} },
+      { $case: "decide", value: { decision: { outcome: "approved", documentRef: "厦公迁出〔2026〕0701号", reasons: [] } } },
+    ] satisfies HomeCommand[])
+      await home.exec(outLeg.caseId, command);
+    await queuedIn(city("quanzhou"), inLeg.caseId, "RECEIVED_BY_HOME");
+
+    // The in leg's detail carries the whole application, every leg with its own clock and steps.
+    const detail = await awaitJson(monitor, `/api/cases/${inLeg.caseId}`, "both legs tracked", (d) => {
+      const [o, i] = d.joint?.legs ?? [];
+      const reported = (l: any, step: string) => l?.timeline?.find((s: any) => s.step === step)?.reports.length === 2;
+      return reported(o, "case.decided") && reported(i, "case.received") ? d : undefined;
+    });
+    expect(detail.summary).toMatchObject({ caseId: inLeg.caseId, jointId: app.caseId, legRole: "in", homeNode: "quanzhou" });
+    const [o, i] = detail.joint.legs;
+    expect(o).toMatchObject({ role: "out", caseId: outLeg.caseId, name: names.out });
+    expect(o.summary).toMatchObject({
+      caseId: outLeg.caseId,
+      jointId: app.caseId,
+      legRole: "out",
+      receivingNode: "zhangzhou",
+      homeNode: "xiamen",
+      homeDepartment: outLeg.homeDepartment,
+      state: "DECIDED",
+      dueStage: "delivery",
+    });
+    expect(o.timeline.map((s: any) => s.step)).toEqual([
+      "case.submitted",
+      "case.forwarded",
+      "case.received",
+      "case.accepted",
+      "case.review_started",
+      "case.decided",
+    ]);
+    expect(i).toMatchObject({ role: "in", caseId: inLeg.caseId, name: names.in, waitsFor: ["out"] });
+    expect(i.pending).toBeUndefined();
+    expect(i.summary).toMatchObject({
+      homeNode: "quanzhou",
+      homeDepartment: inLeg.homeDepartment,
+      state: "RECEIVED_BY_HOME",
+      dueStage: "correction",
+    });
+    expect(i.timeline.map((s: any) => s.step)).toEqual(["case.submitted", "case.forwarded", "case.received"]);
+    for (const step of i.timeline) expect(step.reports.map((r: any) => r.node).sort()).toEqual(["quanzhou", "zhangzhou"]);
+    // The out leg's own detail shows the same application.
+    const fromOut = await getJson(monitor, `/api/cases/${outLeg.caseId}`);
+    expect(fromOut.joint.legs.map((l: any) => [l.role, l.caseId, l.summary.state])).toEqual([
+      ["out", outLeg.caseId, "DECIDED"],
+      ["in", inLeg.caseId, "RECEIVED_BY_HOME"],
+    ]);
+
+    // Each leg runs its own statutory clock: just past the in leg's correction limit, only the in leg is overdue.
+    const inDue = new Date(i.summary.dueAt);
+    const outDue = new Date(o.summary.dueAt);
+    expect(inDue.getTime()).toBeLessThan(outDue.getTime());
+    try {
+      clock.offsetMs = inDue.getTime() + 3_600_000 - Date.now();
+      const between = await getJson(monitor, `/api/joints/${app.caseId}`);
+      expect(between.legs[1].overdue).toMatchObject({ caseId: inLeg.caseId, stage: "correction", jointId: app.caseId, legRole: "in" });
+      expect(between.legs[0].overdue).toBeUndefined();
+      const overdue = (await getJson(monitor, "/api/overview")).deadlines.overdue;
+      expect(overdue.find((e: any) => e.caseId === inLeg.caseId)).toMatchObject({ jointId: app.caseId, legRole: "in" });
+      expect(overdue.map((e: any) => e.caseId)).not.toContain(outLeg.caseId);
+      clock.offsetMs = outDue.getTime() + 3_600_000 - Date.now();
+      const both = await getJson(monitor, `/api/joints/${app.caseId}`);
+      expect(both.legs.map((l: any) => l.overdue?.stage)).toEqual(["delivery", "correction"]);
+    } finally {
+      clock.offsetMs = 0;
+    }
+
+    // Listed among the joint applications, and a legs-only search finds the legs and no ordinary case.
+    const { joints } = await getJson(monitor, "/api/joints");
+    expect(joints.map((j: any) => j.jointId)).toEqual([app.caseId]);
+    expect(joints[0].legs.map((l: any) => [l.role, l.summary.homeNode, l.timeline])).toEqual([
+      ["out", "xiamen", undefined],
+      ["in", "quanzhou", undefined],
+    ]);
+    expect((await getJson(monitor, "/api/cases?joint=1")).caseIds.sort()).toEqual([outLeg.caseId, inLeg.caseId].sort());
+    const ordinary = caseOf.get("xiamen>quanzhou")!;
+    expect((await getJson(monitor, `/api/cases?q=${ordinary}&joint=1`)).caseIds).toEqual([]);
+    expect((await getJson(monitor, `/api/cases?q=${ordinary}`)).caseIds).toEqual([ordinary]);
+    expect((await fetch(new URL(`/api/joints/${ordinary}`, monitor.url))).status).toBe(404);
+    const labels = await getJson(monitor, "/api/labels");
+    expect(labels.legs.filter((l: any) => l.itemCode === req.itemCode)).toEqual([
+      { itemCode: req.itemCode, role: "out", ...names.out },
+      { itemCode: req.itemCode, role: "in", ...names.in },
+    ]);
   });
 
   it("when a message is dead-lettered, then it is listed with its reason; a replay before the fix fails again, a replay after it is delivered", async () => {
