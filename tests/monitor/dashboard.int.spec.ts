@@ -4,12 +4,13 @@ import { join } from "node:path";
 import { type BrowserContext, type Page, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Bus } from "@tongban/bus";
-import { sampleSubmission } from "@tongban/demo";
+import { handlingOf, item } from "@tongban/catalog";
+import { sampleJointSubmission, sampleSubmission } from "@tongban/demo";
 import type { RunningMonitor } from "@tongban/monitor";
 import { connectMongo } from "@tongban/store";
-import { apis, queuedIn, sentCaseIn } from "../support/clients";
+import { type HomeCommand, apis, queuedIn, sentCaseIn } from "../support/clients";
 import { type CityNode, type Isolation, isolation, network, nodeIds, startCities, stopCities, busAs } from "../support/testNetwork";
-import { chromiumArgs, orphanCase, startTestMonitor } from "./monitorSupport";
+import { chromiumArgs, getJson, orphanCase, startTestMonitor } from "./monitorSupport";
 
 const artifacts = new URL("../../test-artifacts/monitor/", import.meta.url).pathname;
 const DAY = 24 * 3600 * 1000;
@@ -158,5 +159,111 @@ describe("the operators' dashboard in a real browser", () => {
     await expect.poll(() => page.locator("h1").textContent(), { timeout: UI_TIMEOUT }).toBe("Tongban Exchange monitor");
     expect(await page.locator('[data-testid="lang-toggle"]').textContent()).toBe("中文");
     await shot("07-english");
+  });
+
+  it("when a joint application received in Zhangzhou moves out of Xiamen into Quanzhou, then its legs are marked in the case list and a leg's timeline shows every leg with its home, state, clock and steps", async () => {
+    const texts = (selector: string) => page.locator(selector).allTextContents();
+    const attrs = (selector: string, name: string) =>
+      page.locator(selector).evaluateAll((els, n) => els.map((e) => e.getAttribute(n)), name);
+    // The first scenario ended in English; the operator switches back to Chinese.
+    if ((await page.locator("h1").textContent()) !== "通办交换运行监控") await page.locator('[data-testid="lang-toggle"]').click();
+    await expect.poll(() => page.locator("h1").textContent(), { timeout: UI_TIMEOUT }).toBe("通办交换运行监控");
+
+    const req = sampleJointSubmission(network.node("zhangzhou")!, "xiamen", "quanzhou", 8300, "UIJ");
+    const app = await apis(city("zhangzhou")).submit(req);
+    const outLeg = app.legs.find((l) => l.role === "out")!;
+    const inLeg = app.legs.find((l) => l.role === "in")!;
+    const handling = handlingOf(item(req.itemCode)!);
+    if (handling.kind !== "joint") throw new Error(`${req.itemCode} is not handled jointly`);
+    const names = Object.fromEntries(handling.legs.map((l) => [l.role, l.name]));
+
+    // The out leg's row in the case list carries its badge.
+    const outBadge = `[data-testid="case-row"][data-case-id="${outLeg.caseId}"] [data-testid="leg-badge"]`;
+    await expect
+      .poll(() => page.locator(outBadge).first().textContent({ timeout: UI_TIMEOUT }), { timeout: UI_TIMEOUT })
+      .toBe(`联办·${names.out!.zh}`);
+    expect(await attr(outBadge, "data-joint-id")).toBe(app.caseId);
+
+    // Until the out leg is approved, its timeline shows the in leg waiting for it.
+    await queuedIn(city("xiamen"), outLeg.caseId, "RECEIVED_BY_HOME");
+    await page.locator(`[data-testid="case-row"][data-case-id="${outLeg.caseId}"] a.case`).first().click();
+    await expect.poll(() => page.locator('[data-testid="timeline-case"]').textContent(), { timeout: UI_TIMEOUT }).toBe(outLeg.caseId);
+    const waitingLeg = '[data-testid="joint-panel"] [data-testid="joint-leg"][data-role="in"]';
+    await expect.poll(() => attr(waitingLeg, "data-state"), { timeout: UI_TIMEOUT }).toBe("WAITING");
+    expect(await attr(waitingLeg, "data-case-id")).toBe("");
+    expect((await page.locator(`${waitingLeg} [data-testid="leg-state"]`).textContent())!.trim()).toBe(
+      `待前序办结（前序：${names.out!.zh}）`,
+    );
+
+    // Xiamen approves the out leg; the in leg starts and reaches Quanzhou.
+    const home = apis(city("xiamen"));
+    await home.claim(outLeg.caseId);
+    for (const command of [
+      { $case: "accept", value: {} },
+      { $case: "startReview", value: {} },
+      { $case: "decide", value: { decision: { outcome: "approved", documentRef: "厦公迁出〔2026〕0801号", reasons: [] } } },
+    ] satisfies HomeCommand[])
+      await home.exec(outLeg.caseId, command);
+    await queuedIn(city("quanzhou"), inLeg.caseId, "RECEIVED_BY_HOME");
+
+    const inRow = `[data-testid="case-row"][data-case-id="${inLeg.caseId}"]`;
+    await expect.poll(() => attr(inRow, "data-state"), { timeout: UI_TIMEOUT }).toBe("RECEIVED_BY_HOME");
+    expect(await attr(`${inRow} [data-testid="leg-badge"]`, "data-role")).toBe("in");
+    await page.locator(`${inRow} a.case`).first().click();
+
+    // The in leg's timeline, then the application: both legs with their homes, states and steps.
+    await expect.poll(() => page.locator('[data-testid="timeline-case"]').textContent(), { timeout: UI_TIMEOUT }).toBe(inLeg.caseId);
+    const legRows = '[data-testid="joint-panel"] [data-testid="joint-leg"]';
+    expect(await attr('[data-testid="joint-panel"]', "data-joint-id")).toBe(app.caseId);
+    await expect
+      .poll(() => attrs(`${legRows}[data-role="out"] [data-testid="leg-step"]`, "data-step"), { timeout: UI_TIMEOUT })
+      .toEqual(["case.submitted", "case.forwarded", "case.received", "case.accepted", "case.review_started", "case.decided"]);
+    await expect
+      .poll(() => attrs(`${legRows}[data-role="in"] [data-testid="leg-step"]`, "data-step"), { timeout: UI_TIMEOUT })
+      .toEqual(["case.submitted", "case.forwarded", "case.received"]);
+    expect(await attrs(legRows, "data-role")).toEqual(["out", "in"]);
+    expect(await attrs(legRows, "data-case-id")).toEqual([outLeg.caseId, inLeg.caseId]);
+    expect(await attrs(legRows, "data-home")).toEqual(["xiamen", "quanzhou"]);
+    expect(await texts(`${legRows} [data-testid="leg-name"]`)).toEqual([names.out!.zh, `${names.in!.zh} 本件`]);
+    expect(await texts(`${legRows} [data-testid="leg-home"]`)).toEqual(["厦门市", "泉州市"]);
+    expect((await texts(`${legRows} [data-testid="leg-state"]`)).map((x) => x.trim())).toEqual(["已决定", "已接收"]);
+    expect(await attrs(`${legRows} [data-testid="leg-due"]`, "data-stage")).toEqual(["delivery", "correction"]);
+    expect(await texts(`${legRows}[data-role="in"] [data-testid="leg-step"]`)).toEqual([
+      expect.stringMatching(/^已收件 /),
+      expect.stringMatching(/^已转递 /),
+      expect.stringMatching(/^主管地已接收 /),
+    ]);
+
+    // Between the in leg's correction limit and the out leg's delivery limit only the in leg is overdue, highlighted as elsewhere on the page.
+    const { legs } = await getJson(monitor, `/api/joints/${app.caseId}`);
+    const [outDue, inDue] = legs.map((l: any) => new Date(l.summary.dueAt).getTime());
+    expect(inDue).toBeLessThan(outDue);
+    clock.offsetMs = (inDue + outDue) / 2 - Date.now();
+    try {
+      await expect.poll(() => attrs(`${legRows} [data-testid="leg-due"]`, "data-overdue"), { timeout: UI_TIMEOUT }).toEqual(["0", "1"]);
+      const [outClass, inClass] = await attrs(`${legRows} [data-testid="leg-due"]`, "class");
+      expect(outClass).not.toContain("bad");
+      expect(inClass).toBe("bad");
+      expect(await page.locator(`${legRows}[data-role="in"] [data-testid="leg-due"]`).textContent()).toMatch(/补正告知 .*已超期 \+\d+/s);
+      await shot("joint-case");
+
+      // The list of joint applications opens the application by its own id.
+      const jointRow = `[data-testid="joint-row"][data-joint-id="${app.caseId}"]`;
+      expect(await attrs(`${jointRow} .chip`, "data-state")).toEqual(["DECIDED", "RECEIVED_BY_HOME"]);
+      await page.locator(`${jointRow} a.case`).click();
+      await expect.poll(() => page.locator('[data-testid="timeline-joint"]').textContent(), { timeout: UI_TIMEOUT }).toBe(app.caseId);
+      expect(await attrs(legRows, "data-case-id")).toEqual([outLeg.caseId, inLeg.caseId]);
+
+      await page.locator('[data-testid="lang-toggle"]').click();
+      await expect
+        .poll(() => page.locator('[data-testid="timeline"] h2').textContent(), { timeout: UI_TIMEOUT })
+        .toBe(`Joint application · ${app.caseId}`);
+      expect(await page.locator('[data-testid="joint-panel"] h3').textContent()).toMatch(/Received at\s+Zhangzhou · /);
+      expect(await texts(`${legRows} [data-testid="leg-name"]`)).toEqual([names.out!.en, names.in!.en]);
+      expect(await page.locator(outBadge).first().textContent()).toBe(`Joint·${names.out!.en}`);
+      await shot("joint-case-en");
+    } finally {
+      clock.offsetMs = 0;
+    }
   });
 });

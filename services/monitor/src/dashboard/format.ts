@@ -1,7 +1,7 @@
 import type { Labels } from "../apiTypes";
 import { TEXT, lang } from "./i18n";
 
-let labels: Labels = { nodes: [], departments: [], states: {} as Labels["states"], steps: {} as Labels["steps"] };
+let labels: Labels = { nodes: [], departments: [], states: {} as Labels["states"], steps: {} as Labels["steps"], legs: [] };
 
 /** The names of cities, departments, states and steps, from GET /api/labels. */
 export function setLabels(l: Labels): void {
@@ -24,6 +24,12 @@ export const stateName = (s: string): string => (labels.states as Record<string,
 
 /** A step (case.submitted …) by its name (已收件 …); unknown steps as they came. */
 export const stepName = (s: string): string => (labels.steps as Record<string, { zh: string; en: string }>)[s]?.[lang()] ?? s;
+
+/** A leg of a joint application by the catalog's name for the item (迁出地办理 …), else by its role (转出地 / transfer-out). */
+export function legName(itemCode: string, role: string): string {
+  const l = labels.legs.find((x) => x.itemCode === itemCode && x.role === role);
+  return l ? l[lang()] : ((TEXT[lang()].roleNames as Record<string, string>)[role] ?? role);
+}
 
 export const stageName = (s: string): string => (TEXT[lang()].stageNames as Record<string, string>)[s] ?? s;
 

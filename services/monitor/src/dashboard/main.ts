@@ -5,7 +5,7 @@
  * switches to English. Live: server-sent events, with polling as a fallback.
  */
 import { html, render } from "lit-html";
-import type { CaseDetail, DeadLetterView, HealthRow, Labels, LagRow, Overview } from "../apiTypes";
+import type { CaseDetail, DeadLetterView, HealthRow, JointDetail, Labels, LagRow, Overview } from "../apiTypes";
 import { api, connect, loadSession, post } from "./api";
 import { setLabels, when } from "./format";
 import { lang, setLang, t } from "./i18n";
@@ -13,14 +13,16 @@ import type { Actions } from "./views/actions";
 import { renderCharts } from "./views/charts";
 import { deadLetterRows, inspectView, replayAllButtons } from "./views/deadLetters";
 import { departmentName, pairName, problemRows, ratingRows, ratingsHead } from "./views/feedback";
+import { jointRows, jointView } from "./views/joint";
 import { healthRows, lagRows } from "./views/ops";
 import { alertsView, caseOptions, deadlineHead, deadlineRows, departmentRows, pairRows, recentRows } from "./views/overview";
 import { timelineError, timelineView } from "./views/timeline";
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 
-const last: { overview: Overview | null; deadLetters: DeadLetterView[]; lag: LagRow[]; health: HealthRow[] } = {
+const last: { overview: Overview | null; joints: JointDetail[]; deadLetters: DeadLetterView[]; lag: LagRow[]; health: HealthRow[] } = {
   overview: null,
+  joints: [],
   deadLetters: [],
   lag: [],
   health: [],
@@ -95,6 +97,7 @@ function renderOverview(): void {
   $("problem-count").textContent = `${t("openOverdue")} ${f.openProblems} / ${f.overdueProblems}`;
   render(problemRows(f, actions), $("problems-body"));
   render(recentRows(o, actions), $("cases-body"));
+  render(jointRows(last.joints, actions), $("joints-body"));
   render(caseOptions(o), $("case-ids"));
 }
 
@@ -119,7 +122,12 @@ async function renderTimeline(): Promise<void> {
   try {
     render(timelineView(await api<CaseDetail>(`/api/cases/${encodeURIComponent(id)}`), actions), panel);
   } catch (err) {
-    render(timelineError(id, (err as Error).message, actions), panel);
+    // A joint application's id names no case: the application with its legs, if it is one.
+    try {
+      render(jointView(await api<JointDetail>(`/api/joints/${encodeURIComponent(id)}`), actions), panel);
+    } catch {
+      render(timelineError(id, (err as Error).message, actions), panel);
+    }
   }
 }
 
@@ -132,11 +140,13 @@ function renderAll(): void {
 
 async function refresh(): Promise<void> {
   try {
-    const [overview, dl] = await Promise.all([
+    const [overview, joints, dl] = await Promise.all([
       api<Overview>(`/api/overview?windowMinutes=${$<HTMLSelectElement>("window").value}`),
+      api<{ joints: JointDetail[] }>("/api/joints"),
       api<{ deadLetters: DeadLetterView[] }>("/api/dead-letters"),
     ]);
     last.overview = overview;
+    last.joints = joints.joints;
     last.deadLetters = dl.deadLetters;
     renderOverview();
     renderDeadLetters();

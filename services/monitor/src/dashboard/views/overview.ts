@@ -3,6 +3,7 @@ import type { Overview } from "../../apiTypes";
 import { city, dept, duration, stageName, stateName, stepName, when } from "../format";
 import { lang, t } from "../i18n";
 import { type Actions, caseLink } from "./actions";
+import { legBadge } from "./joint";
 
 type DeadlineEntry = Overview["deadlines"]["overdue"][number];
 
@@ -51,7 +52,7 @@ export const deadlineRows = (list: readonly DeadlineEntry[], cls: string, testid
     : list.map(
         (e) =>
           html`<tr data-testid=${testid} data-case-id=${e.caseId}>
-            <td>${caseLink(e.caseId, a)}</td>
+            <td>${caseLink(e.caseId, a)} ${legBadge(e)}</td>
             <td>${city(e.receivingNode)} → ${city(e.homeNode)}</td>
             <td>${dept(e.homeNode, e.homeDepartment)}</td>
             <td>${stateName(e.state)}</td>
@@ -91,7 +92,7 @@ export const recentRows = (o: Overview, a: Actions) =>
   o.recent.map(
     (c) =>
       html`<tr data-testid="case-row" data-case-id=${c.caseId} data-state=${c.state}>
-        <td>${caseLink(c.caseId, a)}</td>
+        <td>${caseLink(c.caseId, a)} ${legBadge(c)}</td>
         <td>${city(c.receivingNode)} → ${city(c.homeNode)}</td>
         <td>${dept(c.homeNode, c.homeDepartment)}</td>
         <td>${stateName(c.state)}</td>

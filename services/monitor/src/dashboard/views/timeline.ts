@@ -3,8 +3,12 @@ import type { CaseDetail } from "../../apiTypes";
 import { city, dept, stageName, stateName, stepName, when } from "../format";
 import { t } from "../i18n";
 import type { Actions } from "./actions";
+import { jointPanel, legBadge } from "./joint";
 
-/** A case's cross-city timeline: each step, named as operators say it, with the nodes that recorded it. */
+/**
+ * A case's cross-city timeline: each step, named as operators say it, with the nodes that recorded
+ * it; for a leg of a joint application, the application's legs after it.
+ */
 export const timelineView = (c: CaseDetail, a: Actions) => {
   const s = c.summary;
   return html`<div class="toolbar">
@@ -13,7 +17,7 @@ export const timelineView = (c: CaseDetail, a: Actions) => {
     </div>
     <div>
       ${city(s.receivingNode)} → ${city(s.homeNode)} · ${dept(s.homeNode, s.homeDepartment)} · ${s.itemCode} ·
-      <b data-testid="timeline-state">${stateName(s.state)}</b>
+      <b data-testid="timeline-state">${stateName(s.state)}</b> ${legBadge(s)}
       ${
         c.overdue
           ? html`<span class="bad" data-testid="timeline-overdue"
@@ -48,7 +52,8 @@ export const timelineView = (c: CaseDetail, a: Actions) => {
             </tr>`,
         )}
       </tbody>
-    </table>`;
+    </table>
+    ${c.joint ? jointPanel(c.joint, s.caseId, a) : nothing}`;
 };
 
 export const timelineError = (id: string, message: string, a: Actions) =>
