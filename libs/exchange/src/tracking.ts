@@ -52,6 +52,7 @@ export function trackingEntry(ctx: ExchangeContext, c: TrackedCase, event: CaseE
     ratingLevel: file?.rating?.level ?? "",
     jointId: c.submission?.joint?.jointId ?? "",
     legRole: c.submission?.joint?.legRole ?? "",
+    decisionOutcome: file?.decision?.outcome ?? "",
     problems: (file?.problems ?? []).map((p) => ({
       problemId: p.problemId,
       source: p.source,

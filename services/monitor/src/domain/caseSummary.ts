@@ -33,6 +33,8 @@ export interface CaseSummary {
   /** The joint application (多地联办) the case is a leg of, and its role there; absent for an ordinary case. */
   jointId?: string;
   legRole?: string;
+  /** "approved" or "denied" once decided. */
+  decisionOutcome?: string;
 }
 
 const earliest = (a: Date | undefined, b: Date | undefined) => (!a ? b : !b ? a : a.getTime() <= b.getTime() ? a : b);
@@ -51,10 +53,12 @@ export function summariseCase(records: readonly TrackingRecord[]): CaseSummary |
   let receivedAtHome: Date | undefined;
   let materialsSignedAt: Date | undefined;
   let ratingLevel: string | undefined;
+  let decisionOutcome: string | undefined;
   let joint: { jointId: string; legRole: string } | undefined;
   let problems: { seq: number; list: TrackedProblemRecord[] } = { seq: -1, list: [] };
   for (const r of records) {
     ratingLevel ??= r.ratingLevel;
+    decisionOutcome ??= r.decisionOutcome;
     if (r.jointId) joint ??= { jointId: r.jointId, legRole: r.legRole ?? "" };
     if (r.problems && r.seq > problems.seq) problems = { seq: r.seq, list: r.problems };
     const later = r.seq > latest.seq || (r.seq === latest.seq && r.reportedBy === r.homeNode && latest.reportedBy !== latest.homeNode);
@@ -84,6 +88,7 @@ export function summariseCase(records: readonly TrackingRecord[]): CaseSummary |
     materialsSignedAt,
     finished: finishedStates.has(latest.state),
     ...(ratingLevel ? { ratingLevel } : {}),
+    ...(decisionOutcome ? { decisionOutcome } : {}),
     problems: problems.list,
     ...joint,
   };

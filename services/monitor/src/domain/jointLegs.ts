@@ -9,7 +9,7 @@ export interface PlannedLeg {
 
 /**
  * Why a leg has no case yet: it waits for the legs before it, or it never starts because one of
- * them was not accepted or withdrawn (the application ended).
+ * them was not accepted, withdrawn or denied (the application ended).
  */
 export type PendingLeg = "WAITING" | "CANCELLED";
 
@@ -31,8 +31,7 @@ const endingStates: ReadonlySet<string> = new Set(["NOT_ACCEPTED", "WITHDRAWN"])
  * The legs of one joint application from the cases tracked for it (each carries its role): every
  * leg the catalog plans for the item, in the catalog's order, then any tracked case no planned leg
  * took (a role the catalog no longer plans), by role. A planned leg without a case waits, or is
- * cancelled when a leg it waits for ended the application; a denied decision ends it too, but
- * tracking records carry no decision outcome, so such a leg shows as waiting.
+ * cancelled when a leg it waits for ended the application (not accepted, withdrawn, or denied).
  */
 export function jointLegs(tracked: readonly CaseSummary[], planned: readonly PlannedLeg[]): JointLegSlot[] {
   const ordered = [...tracked].sort((a, b) => (a.legRole ?? "").localeCompare(b.legRole ?? "") || a.caseId.localeCompare(b.caseId));
@@ -46,7 +45,10 @@ export function jointLegs(tracked: readonly CaseSummary[], planned: readonly Pla
       taken.add(s.caseId);
       return { ...leg, caseId: s.caseId };
     }
-    const ended = p.waitsFor.some((r) => endingStates.has(byRole.get(r)?.state ?? ""));
+    const ended = p.waitsFor.some((r) => {
+      const before = byRole.get(r);
+      return before !== undefined && (endingStates.has(before.state) || before.decisionOutcome === "denied");
+    });
     return { ...leg, pending: ended ? "CANCELLED" : "WAITING" };
   });
   for (const s of ordered) {

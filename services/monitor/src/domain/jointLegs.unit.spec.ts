@@ -104,6 +104,11 @@ describe("joint applications (多地联办) in the monitor", () => {
     }
   });
 
+  it("when the out leg was decided, then the in leg waits if it was approved and is cancelled if it was denied", () => {
+    expect(jointLegs([summariseCase(outLeg("DECIDED", { decisionOutcome: "approved" }))!], planned)[1]!.pending).toBe("WAITING");
+    expect(jointLegs([summariseCase(outLeg("DECIDED", { decisionOutcome: "denied" }))!], planned)[1]!.pending).toBe("CANCELLED");
+  });
+
   it("when a tracked leg's role is not planned by the catalog, or a role is tracked twice, then the extra cases still show, after the planned legs", () => {
     const odd = summariseCase([rec("ODD", "case.submitted", "SUBMITTED", 1, { jointId: "J1", legRole: "via" })])!;
     const twice = summariseCase([rec("OUT2", "case.submitted", "SUBMITTED", 1, { jointId: "J1", legRole: "out" })])!;

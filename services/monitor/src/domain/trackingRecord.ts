@@ -29,6 +29,8 @@ export interface TrackingRecord {
   jointId?: string;
   /** This leg's role in the joint application ("out", "in"); set with jointId. */
   legRole?: string;
+  /** "approved" or "denied" once the case is decided. */
+  decisionOutcome?: string;
 }
 
 export interface TrackedProblemRecord {
@@ -61,6 +63,7 @@ export function toTrackingRecord(t: TrackingEvent): TrackingRecord | undefined {
     materialsSignedAt: t.materialsSignedAt,
     ...(t.ratingLevel ? { ratingLevel: t.ratingLevel } : {}),
     ...(t.jointId ? { jointId: t.jointId, legRole: t.legRole } : {}),
+    ...(t.decisionOutcome ? { decisionOutcome: t.decisionOutcome } : {}),
     ...(t.problems.length > 0
       ? {
           problems: t.problems.map((p) => ({
