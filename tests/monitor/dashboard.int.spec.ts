@@ -8,7 +8,7 @@ import { handlingOf, item } from "@tongban/catalog";
 import { sampleJointSubmission, sampleSubmission } from "@tongban/demo";
 import type { RunningMonitor } from "@tongban/monitor";
 import { connectMongo } from "@tongban/store";
-import { type HomeCommand, apis, queuedIn, sentCaseIn } from "../support/clients";
+import { apis, approveCase, queuedIn, sentCaseIn } from "../support/clients";
 import { type CityNode, type Isolation, isolation, network, nodeIds, startCities, stopCities, busAs } from "../support/testNetwork";
 import { chromiumArgs, getJson, orphanCase, startTestMonitor } from "./monitorSupport";
 
@@ -196,14 +196,7 @@ describe("the operators' dashboard in a real browser", () => {
     );
 
     // Xiamen approves the out leg; the in leg starts and reaches Quanzhou.
-    const home = apis(city("xiamen"));
-    await home.claim(outLeg.caseId);
-    for (const command of [
-      { $case: "accept", value: {} },
-      { $case: "startReview", value: {} },
-      { $case: "decide", value: { decision: { outcome: "approved", documentRef: "厦公迁出〔2026〕0801号", reasons: [] } } },
-    ] satisfies HomeCommand[])
-      await home.exec(outLeg.caseId, command);
+    await approveCase(city("xiamen"), outLeg.caseId, "厦公迁出〔2026〕0801号");
     await queuedIn(city("quanzhou"), inLeg.caseId, "RECEIVED_BY_HOME");
 
     const inRow = `[data-testid="case-row"][data-case-id="${inLeg.caseId}"]`;

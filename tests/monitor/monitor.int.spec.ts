@@ -5,7 +5,7 @@ import { sampleJointSubmission, sampleSubmission } from "@tongban/demo";
 import type { RunningMonitor } from "@tongban/monitor";
 import { connectMongo } from "@tongban/store";
 import { type CityRegistry, startRegistry, stopRegistry } from "../support/certsNetwork";
-import { type HomeCommand, apis, queuedIn, sentCaseIn } from "../support/clients";
+import { apis, approveCase, queuedIn, sentCaseIn } from "../support/clients";
 import { type CityNode, type Isolation, isolation, network, nodeIds, startCities, stopCities, busAs } from "../support/testNetwork";
 import { awaitJson, databaseBytes, freePort, getJson, orphanCase, postJson, startTestMonitor, trackingTopicBytes } from "./monitorSupport";
 
@@ -146,14 +146,7 @@ describe("the operators' monitor", () => {
     expect(waiting.legs[0]).toMatchObject({ role: "out", caseId: outLeg.caseId, name: names.out, waitsFor: [] });
     expect(waiting.legs[1]).toEqual({ role: "in", name: names.in, waitsFor: ["out"], pending: "WAITING" });
 
-    const home = apis(city("xiamen"));
-    await home.claim(outLeg.caseId);
-    for (const command of [
-      { $case: "accept", value: {} },
-      { $case: "startReview", value: {} },
-      { $case: "decide", value: { decision: { outcome: "approved", documentRef: "厦公迁出〔2026〕0701号", reasons: [] } } },
-    ] satisfies HomeCommand[])
-      await home.exec(outLeg.caseId, command);
+    await approveCase(city("xiamen"), outLeg.caseId, "厦公迁出〔2026〕0701号");
     await queuedIn(city("quanzhou"), inLeg.caseId, "RECEIVED_BY_HOME");
 
     // The in leg's detail carries the whole application, every leg with its own clock and steps.

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { JointCaseView, SubmitCaseRequest } from "@tongban/contracts";
 import { sampleJointSubmission, sampleSubmission } from "@tongban/demo";
 import { callUnary } from "@tongban/rpc";
-import { type HomeCommand, apis, queuedIn, sentCaseIn } from "../support/clients";
+import { apis, approveCase, queuedIn, sentCaseIn } from "../support/clients";
 import {
   type CityNode,
   type Isolation,
@@ -51,17 +51,8 @@ describe("joint applications (多地联办)", () => {
       const ok = j.state === state && Object.entries(legs).every(([role, s]) => j.legs.find((l) => l.role === role)?.state === s);
       return ok ? j : undefined;
     });
-  /** The home runs a leg from received to decided (approved, with its document) and sends the result. */
-  const approve = async (home: string, caseId: string, documentRef: string) => {
-    const h = apis(city(home));
-    await h.claim(caseId);
-    for (const command of [
-      { $case: "accept", value: {} },
-      { $case: "startReview", value: {} },
-      { $case: "decide", value: { decision: { outcome: "approved", documentRef, reasons: [] } } },
-    ] satisfies HomeCommand[])
-      await h.exec(caseId, command);
-  };
+  /** The home runs a leg from received to decided (approved, with its document). */
+  const approve = (home: string, caseId: string, documentRef: string) => approveCase(city(home), caseId, documentRef);
   /** Result sent, delivered at the window, closed. */
   const finish = async (at: string, home: string, caseId: string) => {
     const h = apis(city(home));

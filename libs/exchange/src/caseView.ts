@@ -2,7 +2,7 @@ import type { CaseView, JointCaseView, QueueItem } from "@tongban/contracts";
 import { type CaseFile, isOverdue, stateLabels, suspensionKindLabels } from "@tongban/lifecycle";
 import type { CaseDoc } from "./caseDoc";
 import { checksOf, isPendingCheck } from "./certificateChecks";
-import { jointStateLabelled, legNames, legStateLabelled, startedLegView } from "./jointView";
+import { jointStateLabelled, plannedLegView, startedLegView } from "./jointView";
 
 /** The node's view of a case, without personal data; `forwarded` says whether all it sent is out. */
 export function caseView(doc: CaseDoc, now: Date, forwarded = true): CaseView {
@@ -119,26 +119,11 @@ function startingJointView(doc: CaseDoc): JointCaseView | undefined {
     endedByLeg: "",
     createdAt: doc.createdAt,
     updatedAt: doc.updatedAt,
+    // This case's own leg is filled in by withOwnLeg.
     legs: j.legs.map((l) => {
       const p = decided.get(l.role);
-      const own = l.role === j.legRole;
-      const name = legNames(doc.itemCode, l.role);
-      return {
-        role: l.role,
-        nameZh: name.zh,
-        nameEn: name.en,
-        caseId: l.caseId,
-        homeNode: l.homeNode,
-        homeDepartment: l.homeDepartment,
-        waitsFor: [...l.waitsFor],
-        ...legStateLabelled(own ? doc.state.status : p ? "DECIDED" : l.waitsFor.includes(j.legRole) ? "WAITING" : ""),
-        dueAt: own ? (doc.dueAt ?? undefined) : undefined,
-        overdueStage: "",
-        decision: p?.outcome ?? "",
-        decisionRef: p?.documentRef ?? "",
-        decidedAt: p?.decidedAt,
-        updatedAt: undefined,
-      };
+      const planned = plannedLegView(l, doc.itemCode, p ? "DECIDED" : l.waitsFor.includes(j.legRole) ? "WAITING" : "");
+      return p ? { ...planned, decision: p.outcome, decisionRef: p.documentRef, decidedAt: p.decidedAt } : planned;
     }),
   };
 }

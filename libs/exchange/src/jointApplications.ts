@@ -12,7 +12,7 @@ import {
   jointStateLabelled,
   legNames,
   legOutcome,
-  legStateLabelled,
+  plannedLegView,
   startedLegView,
 } from "./jointView";
 import { registerSubmission } from "./registerSubmission";
@@ -192,24 +192,9 @@ export class JointApplications {
     }
     const views: JointLegView[] = doc.legs.map((plan, i) => {
       const d = legs[i];
-      if (d) return startedLegView(plan, doc.itemCode, d, now);
-      const name = legNames(doc.itemCode, plan.role);
-      return {
-        role: plan.role,
-        nameZh: name.zh,
-        nameEn: name.en,
-        caseId: plan.caseId,
-        homeNode: plan.homeNode,
-        homeDepartment: plan.homeDepartment,
-        waitsFor: [...plan.waitsFor],
-        ...legStateLabelled(state === "IN_PROGRESS" ? "WAITING" : "CANCELLED"),
-        dueAt: undefined,
-        overdueStage: "",
-        decision: "",
-        decisionRef: "",
-        decidedAt: undefined,
-        updatedAt: undefined,
-      };
+      return d
+        ? startedLegView(plan, doc.itemCode, d, now)
+        : plannedLegView(plan, doc.itemCode, state === "IN_PROGRESS" ? "WAITING" : "CANCELLED");
     });
     const updated = legs.reduce((m, d) => (d && d.updatedAt > m ? d.updatedAt : m), doc.withdrawal?.at ?? doc.createdAt);
     return {

@@ -66,15 +66,11 @@ export function legOutcome(doc: CaseDoc): "open" | "approved" | "ended" | "close
   return d?.outcome === "approved" ? "approved" : "open";
 }
 
-/** One started leg as the application shows it. */
-export function startedLegView(
-  plan: { role: string; caseId: string; homeNode: string; homeDepartment: string; waitsFor: readonly string[] },
-  itemCode: string,
-  doc: CaseDoc,
-  now: Date,
-): JointLegView {
+type LegPlan = { role: string; caseId: string; homeNode: string; homeDepartment: string; waitsFor: readonly string[] };
+
+/** A leg as the application shows it before or without its case: planned, in `state`, nothing decided. */
+export function plannedLegView(plan: LegPlan, itemCode: string, state: CaseStatus | UnstartedLegState | ""): JointLegView {
   const name = legNames(itemCode, plan.role);
-  const d = decisionOf(doc);
   return {
     role: plan.role,
     nameZh: name.zh,
@@ -83,7 +79,21 @@ export function startedLegView(
     homeNode: plan.homeNode,
     homeDepartment: plan.homeDepartment,
     waitsFor: [...plan.waitsFor],
-    ...legStateLabelled(doc.state.status),
+    ...legStateLabelled(state),
+    dueAt: undefined,
+    overdueStage: "",
+    decision: "",
+    decisionRef: "",
+    decidedAt: undefined,
+    updatedAt: undefined,
+  };
+}
+
+/** One started leg as the application shows it. */
+export function startedLegView(plan: LegPlan, itemCode: string, doc: CaseDoc, now: Date): JointLegView {
+  const d = decisionOf(doc);
+  return {
+    ...plannedLegView(plan, itemCode, doc.state.status),
     dueAt: doc.dueAt ?? undefined,
     overdueStage: isOverdue(doc.state, now)?.stage ?? "",
     decision: d?.outcome ?? "",
