@@ -68,18 +68,28 @@ export function tcpOpen(host: string, port: number, timeoutMs = 1_000): Promise<
   });
 }
 
+/** Most of one probe-and-wait step that counts against a start-up timeout (see waitReady). */
+const MAX_STEP_MS = 3_000;
+
 /**
  * Polls a readiness probe until it succeeds. Fails early when the process died, and always
- * with the tail of its log so the user sees why.
+ * with the tail of its log so the user sees why. Only time this process could watch counts: while
+ * another start-up blocks the event loop with a synchronous step (a Maven download, a Go build, a
+ * broker format), a step counts at most MAX_STEP_MS — otherwise a server that came up meanwhile
+ * would be declared dead because its probe's own timers fired late.
  */
 export async function waitReady(p: ManagedProcess, probe: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
+  let left = timeoutMs;
+  let mark = Date.now();
   let interval = 100;
   for (;;) {
     if (await probe().catch(() => false)) return;
     const pid = readPid(p);
     if (pid !== undefined && !isAlive(pid)) throw new Error(`${p.name} exited during start-up.\n${logTail(p)}`);
-    if (Date.now() > deadline) throw new Error(`${p.name} not ready after ${timeoutMs} ms.\n${logTail(p)}`);
+    const now = Date.now();
+    left -= Math.min(now - mark, MAX_STEP_MS);
+    mark = now;
+    if (left <= 0) throw new Error(`${p.name} not ready after ${timeoutMs} ms.\n${logTail(p)}`);
     await delay(interval);
     interval = Math.min(interval * 2, 1_000);
   }
