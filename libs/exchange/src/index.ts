@@ -23,3 +23,4 @@ export * from "./caseIndex";
 export * from "./inboundTrust";
 export * from "./jointView";
 export * from "./jointApplications";
+export * from "./rebuildReadModel";

@@ -5,6 +5,7 @@ import { groups } from "@tongban/contracts";
 import type { CallerFor } from "./cliCallers";
 import type { Output } from "./output";
 import type { OpenQuarantine } from "./quarantineCommands";
+import type { OpenNodeStore } from "./rebuildCommand";
 
 /** What every command needs, injected so commands run as plain functions in tests. */
 export interface CliContext {
@@ -20,6 +21,10 @@ export interface CliContext {
   out: Output;
   /** Opens a node's outbox quarantine (its own database); absent when no store is configured. */
   openQuarantine?: OpenQuarantine;
+  /** Opens a node's own database (rebuild); absent when no store is configured. */
+  openNodeStore?: OpenNodeStore;
+  /** The writer lease's timing, as the nodes use it (NODE_LEASE_TTL_MS, NODE_LEASE_RENEW_MS). */
+  lease?: { ttlMs: number; renewMs: number };
 }
 
 /** A consumer group name for one read, recognisable as the CLI's: `<prefix>.cli.<purpose>.<random>`. */

@@ -15,3 +15,4 @@ export * from "./showLag";
 export * from "./showHealth";
 export * from "./program";
 export * from "./quarantineCommands";
+export * from "./rebuildCommand";

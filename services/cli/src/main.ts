@@ -48,6 +48,11 @@ export async function main(argv: readonly string[]): Promise<number> {
         const mongo = await connectMongo(cfg.mongoUri, cfg.nodeDb.replaceAll("{node}", node));
         return { quarantine: OutboxQuarantine.of(mongo.db), close: () => mongo.close() };
       },
+      openNodeStore: async (node) => {
+        const mongo = await connectMongo(cfg.mongoUri, cfg.nodeDb.replaceAll("{node}", node));
+        return { db: mongo.db, ferretDb: mongo.ferretDb, close: () => mongo.close() };
+      },
+      lease: { ttlMs: cfg.leaseTtlMs, renewMs: cfg.leaseRenewMs },
     });
   } catch (err) {
     process.stderr.write(`失败 / failed: ${(err as Error).message}\n`);

@@ -5,6 +5,7 @@ import { type Role, defaultPkiDir, ensureDevPki, issueIdentity, roles, spiffeUri
 import type { CliContext } from "./cliContext";
 import { listDeadLetters } from "./listDeadLetters";
 import { registerQuarantineCommands } from "./quarantineCommands";
+import { rebuildNode } from "./rebuildCommand";
 import { replayDeadLetters } from "./replayDeadLetters";
 import { healthTargets, showHealth } from "./showHealth";
 import { departmentCodes, issueToken, parseTtl } from "./issueToken";
@@ -165,6 +166,15 @@ export async function runCli(argv: readonly string[], ctx: CliContext): Promise<
       ctx.out.write(
         `${spiffeUri(node, role as Role, name)}\nGRPC_TLS_CERT=${files.cert}\nGRPC_TLS_KEY=${files.key}\nGRPC_TLS_CA=${files.ca}\n`,
       );
+    });
+
+  program
+    .command("rebuild")
+    .description("从案件日志重建节点读模型（先停止该节点）/ rebuild a node's read model from its case log (stop the node first)")
+    .argument("<node>", "城市节点 / city node")
+    .action(async (node: string) => {
+      const outcome = await rebuildNode(ctx, nodesOf(node)[0]!, ctx.lease ?? { ttlMs: 10_000, renewMs: 3_000 });
+      if (outcome.broken.length > 0) exitCode = 1;
     });
 
   registerQuarantineCommands(

@@ -15,6 +15,11 @@ export class Progress {
     private total: number,
   ) {}
 
+  /** Items done so far. */
+  get count(): number {
+    return this.done;
+  }
+
   /** Marks `n` more items done. */
   tick(n = 1): void {
     this.done += n;
