@@ -55,6 +55,8 @@ export interface ConsumeOptions {
   retryBackoff?: { initialMs: number; maxMs: number };
   /** Wait before re-creating a crashed consumer: doubles from `initialMs` up to `maxMs` (default 1 s … 30 s). */
   restartBackoff?: { initialMs: number; maxMs: number };
+  /** How long the broker keeps a silent member before handing its partitions to another; default 30 s. */
+  sessionTimeoutMs?: number;
   /** kafkajs's own retries inside one consumer run before it counts as crashed. */
   kafkaRetry?: Pick<RetryOptions, "retries" | "initialRetryTime" | "maxRetryTime">;
 }
@@ -186,8 +188,8 @@ export class ManagedConsumer {
     const c = kafka.consumer({
       groupId: this.opts.groupId,
       allowAutoTopicCreation: false,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3_000,
+      sessionTimeout: this.opts.sessionTimeoutMs ?? 30_000,
+      heartbeatInterval: Math.min(3_000, Math.floor((this.opts.sessionTimeoutMs ?? 30_000) / 3)),
       // Batches large under load and small when idle, without a linger of our own: the broker
       // answers a fetch as soon as one byte is there (an idle node sees each record at once),
       // and under load a fetch takes everything that piled up while the last batch was handled,

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import type { ConfigKey } from "./loadConfig";
 
-const bool = z
+/** An on/off setting: "true" or "1" is on; unset, "false" or "0" is off. */
+export const bool = z
   .enum(["true", "false", "1", "0"])
   .optional()
   .transform((v) => v === "true" || v === "1");

@@ -2,7 +2,7 @@ import { fileURLToPath } from "node:url";
 import { Bus, type Subscription, settleWithin } from "@tongban/bus";
 import { WorkingDayCalendar } from "@tongban/calendar";
 import { CertsClient, verifyReferences } from "@tongban/certs-client";
-import { type ConfigOf, type Network, commonKeys, metricsKeys } from "@tongban/config";
+import { type ConfigOf, type Network, bool, commonKeys, metricsKeys } from "@tongban/config";
 import {
   AuthorityQueueServiceService,
   CatalogServiceService,
@@ -41,7 +41,7 @@ import {
   startCityService,
   trustOf,
 } from "@tongban/runtime";
-import { NodeLease, type OutboxRelay, connectMongo, storeReachable } from "@tongban/store";
+import { LeaseHeldError, NodeLease, type OutboxRelay, connectMongo, storeReachable } from "@tongban/store";
 import { z } from "zod";
 
 export const nodeConfigSpec = {
@@ -124,6 +124,16 @@ export const nodeConfigSpec = {
     doc: "how often UNVERIFIED certificates of forwarded cases are verified again",
     schema: z.coerce.number().int().min(50).default(5_000),
   },
+  standby: {
+    env: "NODE_STANDBY",
+    doc: "start as the city's standby: wait (serving nothing) while another process holds the city's writer lease, and take over once its heartbeat stops",
+    schema: bool,
+  },
+  kafkaSessionTimeoutMs: {
+    env: "KAFKA_SESSION_TIMEOUT_MS",
+    doc: "how long the broker keeps a silent member of the node's consumer groups before it hands its partitions to another (a standby that took over waits for this)",
+    schema: z.coerce.number().int().min(6_000).max(300_000).default(30_000),
+  },
 };
 export type NodeServiceConfig = ConfigOf<typeof nodeConfigSpec>;
 
@@ -202,8 +212,8 @@ export async function startNode(opts: NodeOptions = {}): Promise<RunningNode> {
     });
   let lease: NodeLease;
   let exchangeRef: { relay: OutboxRelay } | undefined;
-  try {
-    lease = await NodeLease.acquire(control.db, {
+  const acquire = () =>
+    NodeLease.acquire(control.db, {
       node: node.id,
       ttlMs: cfg.leaseTtlMs,
       renewMs: cfg.leaseRenewMs,
@@ -216,6 +226,8 @@ export async function startNode(opts: NodeOptions = {}): Promise<RunningNode> {
       },
       onRenewFailed: (err) => log.warn({ err }, "writer lease heartbeat failed"),
     });
+  try {
+    lease = cfg.standby ? await standBy(acquire, log, cfg.leaseRenewMs) : await acquire();
   } catch (err) {
     await control.close();
     await bus.close().catch(() => undefined);
@@ -321,6 +333,7 @@ export async function startNode(opts: NodeOptions = {}): Promise<RunningNode> {
 
     const startConsumer = async () => {
       subscription ??= await bus.consume({
+        sessionTimeoutMs: cfg.kafkaSessionTimeoutMs,
         groupId: inboundGroup,
         topics: [topics.inbound(cfg.topicPrefix, node.id)],
         deadLetterTopic: topics.deadLetter(cfg.topicPrefix, node.id),
@@ -340,6 +353,7 @@ export async function startNode(opts: NodeOptions = {}): Promise<RunningNode> {
     await startConsumer();
     // Every node reads every registry's revocations and flags its own open cases that relied on them.
     const revocations = await bus.consume({
+      sessionTimeoutMs: cfg.kafkaSessionTimeoutMs,
       groupId: groups.revocations(cfg.topicPrefix, node.id),
       topics: [topics.certsRevoked(cfg.topicPrefix)],
       deadLetterTopic: topics.deadLetter(cfg.topicPrefix, node.id),
@@ -440,3 +454,25 @@ export async function startNode(opts: NodeOptions = {}): Promise<RunningNode> {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) runMain("node", () => startNode());
+
+/**
+ * A standby (备用进程) waits for the city's writer lease: while the writer's heartbeat goes on, each
+ * attempt is refused within a renewal interval and tried again; once it stops for a TTL, the next
+ * attempt takes the next epoch (the old writer can never write again) and the node starts.
+ */
+async function standBy(acquire: () => Promise<NodeLease>, log: Logger, pollMs: number): Promise<NodeLease> {
+  let waiting = false;
+  for (;;) {
+    try {
+      const lease = await acquire();
+      if (waiting) log.info({ epoch: lease.epoch }, "standby taking over the city");
+      return lease;
+    } catch (err) {
+      if (err instanceof LeaseHeldError) {
+        if (!waiting) log.info({ holder: err.holder, epoch: err.epoch }, "standby: the city's writer is alive; waiting to take over");
+        waiting = true;
+      } else log.warn({ err }, "standby: the lease could not be read; trying again");
+      await new Promise((r) => setTimeout(r, pollMs));
+    }
+  }
+}
