@@ -1,6 +1,6 @@
-import type { Collection } from "mongodb";
+import type { Collection, Db } from "mongodb";
 import { duplicateKeyErrorsOf } from "@tongban/store";
-import type { InboxEntry } from "./caseDoc";
+import { INBOX, type InboxEntry } from "./caseDoc";
 import type { InboxStore } from "./exchangeContext";
 
 /**
@@ -47,4 +47,13 @@ export class InboxWriter implements InboxStore {
     this.tail = this.tail.then(write, write);
     return this.tail;
   }
+}
+
+/**
+ * Forgets inbox entries applied before `before` (数据保留): their messages are past the topics'
+ * retention, so no replay can bring them again. Only the city's writer prunes. The number removed.
+ */
+export async function pruneInbox(db: Db, before: Date, assertWriter?: () => void): Promise<number> {
+  assertWriter?.();
+  return (await db.collection<InboxEntry>(INBOX).deleteMany({ appliedAt: { $lt: before } })).deletedCount;
 }

@@ -4,3 +4,4 @@ export * from "./keyedMutex";
 export * from "./outboxQuarantine";
 export * from "./nodeLease";
 export * from "./groupCommitLog";
+export * from "./retention";

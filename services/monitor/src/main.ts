@@ -7,7 +7,7 @@ import { spiffeUri } from "@tongban/identity";
 import { type Logger, createLogger } from "@tongban/log";
 import { callerOf, transportOf } from "@tongban/rpc";
 import { busConnection, runMain, trustOf } from "@tongban/runtime";
-import { connectMongo } from "@tongban/store";
+import { RetentionJob, connectMongo, expiredBefore } from "@tongban/store";
 import { z } from "zod";
 import { DeadLetterStore } from "./adapters/deadLetterStore";
 import { OpsProbe } from "./adapters/opsProbe";
@@ -107,6 +107,21 @@ export const monitorConfigSpec = {
     doc: "city whose operators run this monitor; its gRPC identity is spiffe://tongban/<city>/operator/monitor (default the network file's first node)",
     schema: z.string().optional(),
   },
+  trackingRetentionDays: {
+    env: "MONITOR_TRACKING_RETENTION_DAYS",
+    doc: "days a finished case's tracking records (closed, rated, not accepted, withdrawn) are kept after its last step",
+    schema: z.coerce.number().int().min(1).default(365),
+  },
+  deadLetterRetentionDays: {
+    env: "MONITOR_DEAD_LETTER_RETENTION_DAYS",
+    doc: "days dead letters, their replays and replay outcomes are kept",
+    schema: z.coerce.number().int().min(1).default(90),
+  },
+  retentionIntervalMs: {
+    env: "RETENTION_INTERVAL_MS",
+    doc: "how often expired data is removed",
+    schema: z.coerce.number().int().min(1_000).default(3_600_000),
+  },
   grpcTlsCert: commonKeys.grpcTlsCert,
   grpcTlsKey: commonKeys.grpcTlsKey,
   grpcTlsCa: commonKeys.grpcTlsCa,
@@ -128,6 +143,8 @@ export interface RunningMonitor {
   url: string;
   port: number;
   log: Logger;
+  /** The prune job of expired tracking records and dead letters (runs every RETENTION_INTERVAL_MS). */
+  retention: RetentionJob;
   stop(): Promise<void>;
 }
 
@@ -253,12 +270,26 @@ export async function startMonitor(opts: MonitorOptions = {}): Promise<RunningMo
   const port = typeof address === "object" && address ? address.port : cfg.httpPort;
   const url = `http://${cfg.httpHost}:${port}/`;
   log.info({ url, cases: book.size, loginRequired: access.loginRequired }, "monitor listening");
+  // Data retention (数据保留): finished cases' tracking and old dead letters expire.
+  const retention = new RetentionJob(
+    async () => {
+      const expired = book.expired(expiredBefore(now(), cfg.trackingRetentionDays));
+      for (const id of expired) book.remove(id);
+      const records = await tracking.deleteCases(expired);
+      return { cases: expired.length, records, ...(await deadLetters.deleteBefore(expiredBefore(now(), cfg.deadLetterRetentionDays))) };
+    },
+    cfg.retentionIntervalMs,
+    log.child({ component: "retention" }),
+  );
+  retention.start();
 
   return {
     url,
     port,
     log,
+    retention,
     stop: async () => {
+      await retention.stop();
       replayer.stop();
       live.close();
       await app.close();

@@ -11,7 +11,7 @@ import {
   groups,
   topics,
 } from "@tongban/contracts";
-import { type ExchangeContext, JointApplications, MAX_ENVELOPE_BYTES, openExchange } from "@tongban/exchange";
+import { type ExchangeContext, JointApplications, MAX_ENVELOPE_BYTES, openExchange, pruneInbox } from "@tongban/exchange";
 import { CertificateReverifier } from "./intake/certificateReverifier";
 import type { CertificateVerifier } from "./intake/certificateVerifier";
 import { catalogPort } from "./intake/catalogPort";
@@ -41,7 +41,7 @@ import {
   startCityService,
   trustOf,
 } from "@tongban/runtime";
-import { LeaseHeldError, NodeLease, type OutboxRelay, connectMongo, storeReachable } from "@tongban/store";
+import { LeaseHeldError, NodeLease, type OutboxRelay, RetentionJob, connectMongo, expiredBefore, storeReachable } from "@tongban/store";
 import { z } from "zod";
 
 export const nodeConfigSpec = {
@@ -128,6 +128,16 @@ export const nodeConfigSpec = {
     env: "NODE_STANDBY",
     doc: "start as the city's standby: wait (serving nothing) while another process holds the city's writer lease, and take over once its heartbeat stops",
     schema: bool,
+  },
+  inboxRetentionDays: {
+    env: "INBOX_RETENTION_DAYS",
+    doc: "days the inbox remembers an applied message's id (dedupe of replays); keep it well above the inbound topic's retention",
+    schema: z.coerce.number().int().min(1).default(30),
+  },
+  retentionIntervalMs: {
+    env: "RETENTION_INTERVAL_MS",
+    doc: "how often expired data is removed",
+    schema: z.coerce.number().int().min(1_000).default(3_600_000),
   },
   kafkaSessionTimeoutMs: {
     env: "KAFKA_SESSION_TIMEOUT_MS",
@@ -363,6 +373,16 @@ export async function startNode(opts: NodeOptions = {}): Promise<RunningNode> {
     opened.push(() => revocations.stop());
     reverifier.start();
     opened.push(() => reverifier.stop());
+    // Data retention (数据保留): the inbox forgets message ids older than the topics keep messages.
+    const retention = new RetentionJob(
+      async () => ({
+        inbox: await pruneInbox(exchange.mongo.db, expiredBefore(ctx.now(), cfg.inboxRetentionDays), () => lease.assertValid()),
+      }),
+      cfg.retentionIntervalMs,
+      log.child({ component: "retention" }),
+    );
+    retention.start();
+    opened.push(() => retention.stop());
     // Joint applications whose legs moved while the node was down (or crashed mid-hand-over).
     void jointApplications.reconcileAll().catch((err) => log.warn({ err }, "joint applications not reconciled at start"));
     const monitor = new HealthMonitor({

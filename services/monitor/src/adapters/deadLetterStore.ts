@@ -49,6 +49,16 @@ export class DeadLetterStore {
     return insertOnce(this.outcomes, o);
   }
 
+  /** Deletes dead letters received, replays made and outcomes recorded before `before`; the numbers deleted. */
+  async deleteBefore(before: Date): Promise<{ deadLetters: number; replays: number; outcomes: number }> {
+    const [deadLetters, replays, outcomes] = await Promise.all([
+      this.letters.deleteMany({ receivedAt: { $lt: before } }),
+      this.replays.deleteMany({ replayedAt: { $lt: before } }),
+      this.outcomes.deleteMany({ at: { $lt: before } }),
+    ]);
+    return { deadLetters: deadLetters.deletedCount, replays: replays.deletedCount, outcomes: outcomes.deletedCount };
+  }
+
   get(id: string): Promise<DeadLetter | null> {
     return this.letters.findOne({ _id: id });
   }

@@ -33,6 +33,15 @@ export class TrackingStore {
     return this.records.find({});
   }
 
+  /** Deletes every record of the given cases; the number deleted. */
+  async deleteCases(caseIds: readonly string[]): Promise<number> {
+    let n = 0;
+    for (let i = 0; i < caseIds.length; i += 100) {
+      n += (await this.records.deleteMany({ caseId: { $in: caseIds.slice(i, i + 100) } })).deletedCount;
+    }
+    return n;
+  }
+
   byCase(caseId: string): Promise<TrackingRecord[]> {
     return this.records.find({ caseId }).toArray();
   }

@@ -28,6 +28,25 @@ export class CaseBook {
     return true;
   }
 
+  /** Forgets a case (its retention ran out). */
+  remove(caseId: string): void {
+    for (const r of this.records.get(caseId) ?? []) {
+      if (!r.jointId) continue;
+      const legs = this.joints.get(r.jointId);
+      legs?.delete(caseId);
+      if (legs?.size === 0) this.joints.delete(r.jointId);
+    }
+    this.records.delete(caseId);
+    this.summaries.delete(caseId);
+  }
+
+  /** Finished cases whose last step is older than `before` (their tracking has expired). */
+  expired(before: Date): string[] {
+    const out: string[] = [];
+    for (const s of this.allSummaries()) if (s.finished && s.lastAt !== undefined && s.lastAt < before) out.push(s.caseId);
+    return out;
+  }
+
   get size(): number {
     return this.records.size;
   }

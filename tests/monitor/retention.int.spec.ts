@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Bus } from "@tongban/bus";
+import { topics } from "@tongban/contracts";
+import { sampleSubmission } from "@tongban/demo";
+import { pruneInbox } from "@tongban/exchange";
+import type { RunningMonitor } from "@tongban/monitor";
+import { type MongoHandle, connectMongo, expiredBefore } from "@tongban/store";
+import { apis, approveCase, queuedIn, sentCaseIn } from "../support/clients";
+import { type CityNode, type Isolation, busAs, isolation, network, startCities, stopCities } from "../support/testNetwork";
+import { awaitJson, startTestMonitor } from "./monitorSupport";
+
+// Data retention (数据保留): a finished case's tracking, old dead letters and old inbox entries
+// expire; an open case's tracking never does.
+
+const DAY = 24 * 3600 * 1000;
+
+describe("data retention", () => {
+  const clock = { offsetMs: 0 };
+  const now = () => new Date(Date.now() + clock.offsetMs);
+  let iso: Isolation;
+  let cities: CityNode[];
+  let monitor: RunningMonitor;
+  let bus: Bus;
+  let monitorDb: MongoHandle;
+  const city = (id: string) => cities.find((c) => c.id === id)!;
+
+  beforeAll(async () => {
+    iso = isolation();
+    cities = await startCities(iso, ["xiamen", "quanzhou"], now);
+    monitor = await startTestMonitor(iso, cities, now);
+    bus = busAs("retention-test");
+    monitorDb = await connectMongo(iso.mongoUri, iso.dbName("monitor"));
+  });
+  afterAll(async () => {
+    await bus.close();
+    await monitor.stop();
+    await monitorDb.db.dropDatabase();
+    await monitorDb.close();
+    await stopCities(cities);
+  });
+
+  it("when a year has passed, then a closed case's tracking and old dead letters are removed, an open case stays, and the inbox forgets old message ids", async () => {
+    const [xm, qz] = [city("xiamen"), city("quanzhou")];
+    const xiamen = network.node("xiamen")!;
+    const closed = (await apis(xm).submit(sampleSubmission(xiamen, "quanzhou", 9301))).caseId;
+    const open = (await apis(xm).submit(sampleSubmission(xiamen, "quanzhou", 9302))).caseId;
+    await queuedIn(qz, closed, "RECEIVED_BY_HOME");
+    await approveCase(qz, closed, "泉审〔2026〕9301号");
+    await apis(qz).exec(closed, { $case: "sendResult", value: { channel: { kind: "mail", trackingNo: "EA123456785CN" } } });
+    await sentCaseIn(xm, closed, "RESULT_SENT");
+    await apis(xm).recordDelivery(closed);
+    await queuedIn(qz, closed, "DELIVERED");
+    await apis(qz).exec(closed, { $case: "close", value: {} });
+    await sentCaseIn(xm, closed, "CLOSED");
+    await bus.publish([{ topic: topics.inbound(iso.topicPrefix, "quanzhou"), key: "garbage", value: Buffer.from("not an envelope") }]);
+
+    await awaitJson(monitor, `/api/cases/${closed}`, "the closed case at the monitor", (d) =>
+      d.summary?.state === "CLOSED" && d.timeline ? d : undefined,
+    );
+    await awaitJson(monitor, `/api/cases/${open}`, "the open case at the monitor", (d) => (d.summary ? d : undefined));
+    await awaitJson(monitor, "/api/dead-letters?node=quanzhou", "the dead letter", (b) => (b.deadLetters?.length > 0 ? b : undefined));
+    const tracking = (caseId: string) => monitorDb.db.collection("tracking").countDocuments({ caseId });
+
+    // Nothing has expired yet.
+    await monitor.retention.runOnce();
+    expect(await tracking(closed)).toBeGreaterThan(0);
+    const inbox = qz.db.db.collection("inbox");
+    const entries = await inbox.countDocuments({});
+    expect(entries).toBeGreaterThan(0);
+    expect(await pruneInbox(qz.db.db, expiredBefore(now(), 30))).toBe(0);
+
+    // A year and a month later.
+    clock.offsetMs = 400 * DAY;
+    await monitor.retention.runOnce();
+    expect((await fetch(new URL(`/api/cases/${closed}`, monitor.url))).status).toBe(404);
+    expect(await tracking(closed)).toBe(0);
+    expect((await fetch(new URL(`/api/cases/${open}`, monitor.url))).status).toBe(200);
+    expect(await tracking(open)).toBeGreaterThan(0);
+    const letters = (await fetch(new URL("/api/dead-letters?node=quanzhou", monitor.url)).then((r) => r.json())) as {
+      deadLetters: unknown[];
+    };
+    expect(letters.deadLetters).toEqual([]);
+    expect(await pruneInbox(qz.db.db, expiredBefore(now(), 30))).toBe(entries);
+    expect(await inbox.countDocuments({})).toBe(0);
+  });
+});
