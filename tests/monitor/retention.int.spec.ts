@@ -6,7 +6,7 @@ import { pruneInbox } from "@tongban/exchange";
 import type { RunningMonitor } from "@tongban/monitor";
 import { type MongoHandle, connectMongo, expiredBefore } from "@tongban/store";
 import { apis, approveCase, queuedIn, sentCaseIn } from "../support/clients";
-import { type CityNode, type Isolation, busAs, isolation, network, startCities, stopCities } from "../support/testNetwork";
+import { type CityNode, type Isolation, busAs, eventually, isolation, network, startCities, stopCities } from "../support/testNetwork";
 import { awaitJson, startTestMonitor } from "./monitorSupport";
 
 // Data retention (数据保留): a finished case's tracking, old dead letters and old inbox entries
@@ -37,6 +37,31 @@ describe("data retention", () => {
     await monitorDb.db.dropDatabase();
     await monitorDb.close();
     await stopCities(cities);
+  });
+
+  it("when the monitor is rebuilt from the tracking topic (MONITOR_REBUILD), then it stores exactly the tracking records it had", async () => {
+    const [xm, qz] = [city("xiamen"), city("quanzhou")];
+    const a = (await apis(xm).submit(sampleSubmission(network.node("xiamen")!, "quanzhou", 9201))).caseId;
+    const b = (await apis(qz).submit(sampleSubmission(network.node("quanzhou")!, "xiamen", 9202))).caseId;
+    await queuedIn(qz, a, "RECEIVED_BY_HOME");
+    await queuedIn(xm, b, "RECEIVED_BY_HOME");
+    await approveCase(qz, a, "泉审〔2026〕9201号");
+    await awaitJson(monitor, `/api/cases/${a}`, "a decided at the monitor", (d) => (d.summary?.state === "DECIDED" ? d : undefined));
+    await awaitJson(monitor, `/api/cases/${b}`, "b at the monitor", (d) => (d.summary?.state === "RECEIVED_BY_HOME" ? d : undefined));
+    const records = () => monitorDb.db.collection<{ _id: string }>("tracking").find({}).sort({ _id: 1 }).toArray();
+    await monitor.stop();
+    const before = await records();
+    expect(before.length).toBeGreaterThan(10);
+    // A record the topic never carried: a rebuild from the topic drops it.
+    await monitorDb.db.collection<{ _id: string }>("tracking").insertOne({ ...before[0]!, _id: "01NOTONTHETOPIC" });
+
+    monitor = await startTestMonitor(iso, cities, now, {}, { rebuild: true });
+    const after = await eventually("the tracking records read again", async () => {
+      const r = await records();
+      return r.length >= before.length && !r.some((x) => x._id === "01NOTONTHETOPIC") ? r : undefined;
+    });
+    expect(after).toEqual(before);
+    await awaitJson(monitor, `/api/cases/${a}`, "a rebuilt", (d) => (d.summary?.state === "DECIDED" ? d : undefined));
   });
 
   it("when a year has passed, then a closed case's tracking and old dead letters are removed, an open case stays, and the inbox forgets old message ids", async () => {

@@ -152,6 +152,17 @@ export class BusAdmin {
     }
   }
 
+  /** Moves `groupId`'s committed offsets on `topic` back to the earliest records (the group must have no live member). */
+  async rewind(groupId: string, topic: string): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      await admin.resetOffsets({ groupId, topic, earliest: true });
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
   /** Drops the probe's admin client. */
   async close(timeoutMs = 2_000): Promise<void> {
     const admin = this.probeAdmin;

@@ -151,6 +151,11 @@ export class Bus {
     return this.admin.lag(groupId, topic);
   }
 
+  /** Rewinds a consumer group to the earliest records of `topic`, so its next consumer reads the topic again. */
+  rewind(groupId: string, topic: string): Promise<void> {
+    return this.admin.rewind(groupId, topic);
+  }
+
   async close(): Promise<void> {
     await Promise.all([...this.consumers].map((c) => c.stop()));
     this.consumers.clear();

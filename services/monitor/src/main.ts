@@ -1,7 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { Bus, PoisonMessage, type Subscription, readRecords } from "@tongban/bus";
 import { WorkingDayCalendar } from "@tongban/calendar";
-import { type ConfigOf, Network, commonKeys, defaultNetworkFile, kafkaKeys, loadConfig } from "@tongban/config";
+import { type ConfigOf, Network, bool, commonKeys, defaultNetworkFile, kafkaKeys, loadConfig } from "@tongban/config";
 import { TrackingEvent, encodeTracking, groups, signatureFaultReasons, topics, ulidGenerator } from "@tongban/contracts";
 import { spiffeUri } from "@tongban/identity";
 import { type Logger, createLogger } from "@tongban/log";
@@ -117,6 +117,11 @@ export const monitorConfigSpec = {
     doc: "days dead letters, their replays and replay outcomes are kept",
     schema: z.coerce.number().int().min(1).default(90),
   },
+  rebuild: {
+    env: "MONITOR_REBUILD",
+    doc: "at start, drop the stored tracking records and read the tracking topic again from its earliest record (rebuild)",
+    schema: bool,
+  },
   retentionIntervalMs: {
     env: "RETENTION_INTERVAL_MS",
     doc: "how often expired data is removed",
@@ -181,11 +186,17 @@ export async function startMonitor(opts: MonitorOptions = {}): Promise<RunningMo
   const mongo = await connectMongo(cfg.mongoUri, cfg.mongoDb);
   const [tracking, deadLetters] = await Promise.all([TrackingStore.open(mongo.db), DeadLetterStore.open(mongo.db)]);
 
+  const trackingGroup = groups.monitorTracking(prefix);
+  if (cfg.rebuild) {
+    // Rebuilt from the tracking topic: what the topic still holds (its retention) comes back.
+    const dropped = await tracking.clear();
+    await bus.rewind(trackingGroup, topics.tracking(prefix));
+    log.info({ dropped }, "rebuilding the tracking records from the tracking topic");
+  }
   const book = new CaseBook();
   for await (const r of tracking.all()) book.add(r);
   const live = new LiveEvents();
   const dlqGroup = groups.monitorDeadLetters(prefix);
-  const trackingGroup = groups.monitorTracking(prefix);
   const replayer = new Replayer({
     store: deadLetters,
     publish: (records) => bus.publish(records),
@@ -254,6 +265,20 @@ export async function startMonitor(opts: MonitorOptions = {}): Promise<RunningMo
     policy: { dueSoonDays: cfg.dueSoonDays, materialsDays: cfg.materialsDays },
     now,
   });
+  let progress: NodeJS.Timeout | undefined;
+  if (cfg.rebuild) {
+    // Progress of the rebuild: what the tracking consumer still has to read, until it caught up.
+    progress = setInterval(() => {
+      void bus.lag(trackingGroup, topics.tracking(prefix)).then(
+        (left) => {
+          log.info({ left, cases: book.size }, left === 0 ? "rebuilt from the tracking topic" : "rebuilding from the tracking topic");
+          if (left === 0) clearInterval(progress);
+        },
+        () => undefined,
+      );
+    }, 2_000);
+    progress.unref();
+  }
   const probe = new OpsProbe(
     network,
     prefix,
@@ -289,6 +314,7 @@ export async function startMonitor(opts: MonitorOptions = {}): Promise<RunningMo
     log,
     retention,
     stop: async () => {
+      clearInterval(progress);
       await retention.stop();
       replayer.stop();
       live.close();

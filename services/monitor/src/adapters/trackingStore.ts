@@ -33,6 +33,11 @@ export class TrackingStore {
     return this.records.find({});
   }
 
+  /** Deletes every record (before a rebuild from the tracking topic). */
+  async clear(): Promise<number> {
+    return (await this.records.deleteMany({})).deletedCount;
+  }
+
   /** Deletes every record of the given cases; the number deleted. */
   async deleteCases(caseIds: readonly string[]): Promise<number> {
     let n = 0;
