@@ -17,7 +17,7 @@ export interface Department {
   readonly nameEn: string;
 }
 
-/** A pilot city and its exchange node. */
+/** A city of the network and its exchange node (from the network configuration, deploy/network.json). */
 export interface City {
   readonly nodeId: string;
   /** 厦门市. */
@@ -40,7 +40,6 @@ export interface DepartmentKind {
 /** Contents of `data/departments.json`. */
 export interface DepartmentData {
   readonly version: string;
-  readonly cities: readonly City[];
   readonly departments: readonly DepartmentKind[];
   /** Item code → home department code. */
   readonly items: Readonly<Record<string, DepartmentCode>>;
@@ -84,25 +83,11 @@ function unique(values: readonly string[], where: string): void {
  */
 export function parseDepartmentData(raw: unknown): DepartmentData {
   const obj = object(raw, "departments");
-  const cities = list(obj["cities"], "departments.cities").map((c, i) => {
-    const where = `departments.cities[${i}]`;
-    const city = object(c, where);
-    return {
-      nodeId: text(city, "nodeId", where),
-      name: text(city, "name", where),
-      nameEn: text(city, "nameEn", where),
-      divisionCode: text(city, "divisionCode", where),
-    };
-  });
   const departments = list(obj["departments"], "departments.departments").map((d, i) => {
     const where = `departments.departments[${i}]`;
     const dep = object(d, where);
     return { code: text(dep, "code", where), name: text(dep, "name", where), nameEn: text(dep, "nameEn", where) };
   });
-  unique(
-    cities.map((c) => c.nodeId),
-    "departments.cities",
-  );
   unique(
     departments.map((d) => d.code),
     "departments.departments",
@@ -115,24 +100,28 @@ export function parseDepartmentData(raw: unknown): DepartmentData {
     if (!known.has(dep)) throw new CatalogDataError(`departments.items.${code}: unknown department ${dep}`);
     items[code] = dep;
   }
-  return { version: text(obj, "version", "departments"), cities, departments, items };
+  return { version: text(obj, "version", "departments"), departments, items };
 }
 
-/** Cities, their departments and each item's home department. Build one with `loadDepartments`. */
+/**
+ * Cities, their departments and each item's home department. The departments and the items' home
+ * departments are the catalog's (data/departments.json); the cities are the network's, so a city
+ * added to the network configuration has every department. Build one with `loadDepartments`.
+ */
 export class DepartmentDirectory {
   readonly version: string;
   readonly #cities: ReadonlyMap<string, City>;
   readonly #kinds: ReadonlyMap<DepartmentCode, DepartmentKind>;
   readonly #items: ReadonlyMap<string, DepartmentCode>;
 
-  constructor(data: DepartmentData) {
+  constructor(data: DepartmentData, cities: readonly City[]) {
     this.version = data.version;
-    this.#cities = new Map(data.cities.map((c) => [c.nodeId, Object.freeze({ ...c })]));
+    this.#cities = new Map(cities.map((c) => [c.nodeId, Object.freeze({ ...c })]));
     this.#kinds = new Map(data.departments.map((d) => [d.code, Object.freeze({ ...d })]));
     this.#items = new Map(Object.entries(data.items));
   }
 
-  /** The pilot cities in data-file order. */
+  /** The cities, in the network's order. */
   cities(): readonly City[] {
     return [...this.#cities.values()];
   }
@@ -180,6 +169,6 @@ export class DepartmentDirectory {
  *
  * @throws CatalogDataError when the data is malformed or inconsistent.
  */
-export function loadDepartments(raw: unknown): DepartmentDirectory {
-  return new DepartmentDirectory(parseDepartmentData(raw));
+export function loadDepartments(raw: unknown, cities: readonly City[]): DepartmentDirectory {
+  return new DepartmentDirectory(parseDepartmentData(raw), cities);
 }

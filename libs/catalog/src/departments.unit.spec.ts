@@ -88,6 +88,6 @@ describe("cities and departments", () => {
   it("when an item maps to an unknown department, then loading fails", () => {
     const raw = structuredClone(data) as { items: Record<string, string> };
     raw.items["TB-2020-001"] = "xxj";
-    expect(() => loadDepartments(raw)).toThrow(CatalogDataError);
+    expect(() => loadDepartments(raw, cities())).toThrow(CatalogDataError);
   });
 });

@@ -12,7 +12,7 @@ export {
   type DepartmentData,
   type DepartmentKind,
 } from "./departmentDirectory";
-export { cities, defaultDepartments, departmentCode, departments, homeDepartment } from "./departments";
+export { cities, defaultDepartments, departmentCode, departments, homeDepartment, registerCities } from "./departments";
 export { isItemCode, itemCodeFor, type ItemCode } from "./itemCode";
 export { derivedDepartmentCode, leadUnitDepartment } from "./leadUnitDepartment";
 export { parseCatalogData } from "./parseCatalogData";

@@ -1,3 +1,4 @@
+import { registerCities } from "@tongban/catalog";
 import { fileURLToPath } from "node:url";
 import { Bus, PoisonMessage, type Subscription, readRecords } from "@tongban/bus";
 import { WorkingDayCalendar } from "@tongban/calendar";
@@ -161,6 +162,7 @@ export interface RunningMonitor {
 export async function startMonitor(opts: MonitorOptions = {}): Promise<RunningMonitor> {
   const cfg = loadConfig(monitorConfigSpec, process.env, opts.config);
   const network = opts.network ?? Network.load(cfg.networkFile ?? defaultNetworkFile);
+  registerCities(network.nodes);
   const log = opts.logger ?? createLogger({ service: "monitor", level: cfg.logLevel });
   const now = opts.now ?? (() => new Date());
   const prefix = cfg.topicPrefix;

@@ -1,3 +1,4 @@
+import { registerCities } from "@tongban/catalog";
 import { fileURLToPath } from "node:url";
 import { Bus, type Subscription, settleWithin } from "@tongban/bus";
 import { WorkingDayCalendar } from "@tongban/calendar";
@@ -189,6 +190,8 @@ export interface RunningNode {
 export async function startNode(opts: NodeOptions = {}): Promise<RunningNode> {
   // Configuration, network, logger, TLS and signing key, each refused with a clear message before anything connects.
   const { cfg, network, node, log, transport, signer } = startCityService(nodeConfigSpec, opts, "node", "node");
+  // The catalog's departments exist in every city of this network (a city added by configuration included).
+  registerCities(network.nodes);
   const sealing = loadSealing(cfg, network, node.id);
 
   const inboundGroup = groups.inbound(cfg.topicPrefix, node.id);
