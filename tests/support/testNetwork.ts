@@ -64,12 +64,13 @@ export function nodeIdentityEnv(node: string): Record<string, string> {
   return { ...identityEnv(node, "node", node), CLERK_JWKS: c.clerkJwks, CLERK_TOKEN_ISSUER: c.clerkIssuer };
 }
 
-export function nodeConfig(iso: Isolation, node: string) {
+/** A node's configuration under test; it connects to the broker as `principal` (default its own, node-<city>). */
+export function nodeConfig(iso: Isolation, node: string, principal: string = kafkaPrincipals.node(node)) {
   return {
     ...nodeIdentityConfig(node),
     node,
     topicPrefix: iso.topicPrefix,
-    ...kafkaSettings(kafkaPrincipals.node(node)),
+    ...kafkaSettings(principal),
     mongoUri: iso.mongoUri,
     mongoDb: iso.dbName(node),
     intakePort: 0,

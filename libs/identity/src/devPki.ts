@@ -272,6 +272,15 @@ export async function ensureDevPki(cities: readonly PkiCity[], dir: string = def
       issueBusKey(dir, city.id, "node", "sealing");
     }
     writeSigningKeys(dir);
+    // Every city that has a CA here stays trusted, like the signing keys above: a call for fewer
+    // cities (another entry point, an older network file) never drops one a running process uses.
+    const named = new Set(cities.map((c) => c.id));
+    for (const other of readdirSync(dir, { withFileTypes: true })
+      .filter((d) => d.isDirectory() && !named.has(d.name))
+      .sort((a, b) => a.name.localeCompare(b.name))) {
+      const ca = join(dir, other.name, "ca.crt");
+      if (existsSync(ca)) cas.push(readFileSync(ca, "utf8").trim());
+    }
     const bundle = `${cas.join("\n")}\n`;
     if (!existsSync(trustBundlePath(dir)) || readFileSync(trustBundlePath(dir), "utf8") !== bundle)
       writeAtomic(trustBundlePath(dir), bundle);
