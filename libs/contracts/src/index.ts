@@ -14,3 +14,4 @@ export * from "./topics";
 export * from "./ids";
 export * from "./signatures";
 export * from "./sealing";
+export * from "./tracing";

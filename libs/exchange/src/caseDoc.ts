@@ -1,5 +1,5 @@
 import type { Db } from "mongodb";
-import type { CaseSubmitted, CertificateAlert, CertificateCheck, JointCaseView } from "@tongban/contracts";
+import type { CaseSubmitted, CertificateAlert, CertificateCheck, JointCaseView, TraceContext } from "@tongban/contracts";
 import type { CaseState, CaseStatus } from "@tongban/lifecycle";
 
 /**
@@ -64,6 +64,8 @@ export interface CaseDoc {
    * state), made by the receiving node and, for a remote home, sent to it.
    */
   jointReport?: { version: number; joint: JointCaseView };
+  /** The case's trace (W3C context of the span that registered it here): every later change continues it. */
+  trace?: TraceContext;
   createdAt: Date;
   updatedAt: Date;
   rev: number;

@@ -3,7 +3,10 @@ import {
   type CaseEvent as WireEvent,
   type EventEnvelope,
   SCHEMA_VERSION,
+  SpanKind,
+  continueTrace,
   encodeEnvelope,
+  instantSpan,
   eventTypeOf,
   signMessage,
   topics,
@@ -32,7 +35,8 @@ export function outboxEntry(ctx: ExchangeContext, caseId: string, target: string
     targetNode: target,
     occurredAt: ctx.now(),
     schemaVersion: SCHEMA_VERSION,
-    trace: undefined,
+    // The produce span's context: the receiving node continues the case's trace from it.
+    trace: instantSpan(`kafka.produce ${eventTypeOf(payload)}`, SpanKind.PRODUCER, { "case.id": caseId, "messaging.destination": target }),
     caseSeq,
     signature: Buffer.alloc(0),
     keyId: "",
@@ -96,48 +100,54 @@ export function handleCase(ctx: ExchangeContext, caseId: string, decide: (doc: C
   return ctx.lock.run(caseId, async () => {
     const doc = await loadCase(ctx, caseId);
     if (!doc) return undefined;
-    const d = decide(doc);
-    if (d === "unchanged" || d === "duplicate") {
-      return {
-        doc,
-        events: [],
-        duplicate: d === "duplicate",
-        changed: false,
-        durable: ctx.caseLog.aheadOf(caseId)?.durable ?? Promise.resolve(),
-      };
-    }
-    const applied = d.applied ?? [];
-    const decided = d.decided ?? [];
-    const events = [...applied, ...decided];
-    // A local case (both sides here) has no peer to tell.
-    const outbox =
-      doc.role === "local"
-        ? []
-        : [
-            ...decided.map((e, i) => outboxEntry(ctx, caseId, doc.peerNode, toWire(historyEvent(e)), doc.seq + applied.length + i + 1)),
-            ...(d.messages ?? []).map((m) => outboxEntry(ctx, caseId, doc.peerNode, m, 0)),
-          ];
-    // One tracking record per step recorded here, with the state right after it.
-    let state = doc.state;
-    events.forEach((e, i) => {
-      state = evolve(state, e);
-      outbox.push(trackingEntry(ctx, doc, e, state, doc.seq + i + 1));
-    });
-    const now = ctx.now();
-    const set: Partial<CaseDoc> = {
-      ...d.set,
-      state,
-      status: state.status,
-      seq: doc.seq + events.length,
-      dueAt: currentDueAt(state),
-      requests: d.request ? [...doc.requests, d.request].slice(-MAX_REMEMBERED_REQUESTS) : doc.requests,
-      updatedAt: now,
-      rev: doc.rev + 1,
-    };
-    const next: CaseDoc = { ...doc, ...set };
-    const durable = append(ctx, { _id: rowId(caseId, next.rev), caseId, rev: next.rev, at: now, set, outbox }, next, "changed");
-    return { doc: next, events, duplicate: false, changed: true, durable };
+    // Every change of a case continues its trace, whoever made it (a clerk, the peer, a window).
+    return continueTrace(doc.trace, "case.change", { "case.id": caseId, node: ctx.nodeId }, async () => changeCase(ctx, doc, decide));
   });
+}
+
+function changeCase(ctx: ExchangeContext, doc: CaseDoc, decide: (doc: CaseDoc) => Decision): Handled {
+  const caseId = doc._id;
+  const d = decide(doc);
+  if (d === "unchanged" || d === "duplicate") {
+    return {
+      doc,
+      events: [],
+      duplicate: d === "duplicate",
+      changed: false,
+      durable: ctx.caseLog.aheadOf(caseId)?.durable ?? Promise.resolve(),
+    };
+  }
+  const applied = d.applied ?? [];
+  const decided = d.decided ?? [];
+  const events = [...applied, ...decided];
+  // A local case (both sides here) has no peer to tell.
+  const outbox =
+    doc.role === "local"
+      ? []
+      : [
+          ...decided.map((e, i) => outboxEntry(ctx, caseId, doc.peerNode, toWire(historyEvent(e)), doc.seq + applied.length + i + 1)),
+          ...(d.messages ?? []).map((m) => outboxEntry(ctx, caseId, doc.peerNode, m, 0)),
+        ];
+  // One tracking record per step recorded here, with the state right after it.
+  let state = doc.state;
+  events.forEach((e, i) => {
+    state = evolve(state, e);
+    outbox.push(trackingEntry(ctx, doc, e, state, doc.seq + i + 1));
+  });
+  const now = ctx.now();
+  const set: Partial<CaseDoc> = {
+    ...d.set,
+    state,
+    status: state.status,
+    seq: doc.seq + events.length,
+    dueAt: currentDueAt(state),
+    requests: d.request ? [...doc.requests, d.request].slice(-MAX_REMEMBERED_REQUESTS) : doc.requests,
+    updatedAt: now,
+    rev: doc.rev + 1,
+  };
+  const next: CaseDoc = { ...doc, ...set };
+  const durable = append(ctx, { _id: rowId(caseId, next.rev), caseId, rev: next.rev, at: now, set, outbox }, next, "changed");
+  return { doc: next, events, duplicate: false, changed: true, durable };
 }
 
 /**

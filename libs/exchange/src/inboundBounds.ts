@@ -56,6 +56,11 @@ export function inboundViolations(env: EventEnvelope): BoundViolation[] {
   line("case_id", env.caseId, MAX_ID_LENGTH);
   line("type", env.type, MAX_CODE_LENGTH);
   line("source_node", env.sourceNode, MAX_CODE_LENGTH);
+  if (env.trace) {
+    // W3C: a traceparent is 55 characters, a tracestate at most 512.
+    line("trace.traceparent", env.trace.traceparent, MAX_CODE_LENGTH);
+    line("trace.tracestate", env.trace.tracestate, MAX_REASON_LENGTH);
+  }
 
   const w = env.payload?.event;
   switch (w?.$case) {

@@ -1,4 +1,4 @@
-import type { CaseSubmitted } from "@tongban/contracts";
+import { type CaseSubmitted, traceContextOf } from "@tongban/contracts";
 import type { CaseState } from "@tongban/lifecycle";
 import { type CaseDoc, type Role } from "./caseDoc";
 import { certificateIdsOf } from "./certificateChecks";
@@ -10,7 +10,9 @@ export const receiptKeyOf = (s: Pick<CaseSubmitted, "receivingNode" | "receiptNo
 
 /** A case document as first stored on either side, from the submission and the state it starts in. */
 export function newCaseDoc(caseId: string, role: Role, s: CaseSubmitted, state: CaseState, seq: number, now: Date): CaseDoc {
+  const trace = traceContextOf();
   return {
+    ...(trace ? { trace } : {}),
     _id: caseId,
     role,
     peerNode: role === "receiving" ? s.homeNode : s.receivingNode,

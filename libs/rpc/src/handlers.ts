@@ -1,3 +1,5 @@
+import { ROOT_CONTEXT } from "@opentelemetry/api";
+import { SpanKind, contextFrom, inSpan } from "@tongban/contracts";
 import { type ServerUnaryCall, type handleUnaryCall, type sendUnaryData, status } from "@grpc/grpc-js";
 import type { Logger } from "pino";
 import { principalOf } from "./access";
@@ -19,7 +21,12 @@ export function unary<Req, Res>(
 ): handleUnaryCall<Req, Res> {
   return (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>) => {
     const started = performance.now();
-    fn(call.request, call).then(
+    // A span per call, continuing the caller's trace when it sent a traceparent.
+    const traceparent = call.metadata.get("traceparent")[0];
+    const parent = contextFrom(typeof traceparent === "string" ? { traceparent, tracestate: "" } : undefined, ROOT_CONTEXT);
+    inSpan(`grpc ${method}`, { kind: SpanKind.SERVER, parent, attributes: { "rpc.system": "grpc", "rpc.method": method } }, () =>
+      fn(call.request, call),
+    ).then(
       (res) => {
         log.debug({ method, ms: Math.round(performance.now() - started) }, "rpc ok");
         callback(null, res);

@@ -6,3 +6,4 @@ export * from "./signing";
 export * from "./cityService";
 export * from "./networkAcls";
 export * from "./kafkaAccess";
+export * from "./tracing";

@@ -2,6 +2,8 @@ import type { Logger } from "pino";
 import { loadConfig } from "@tongban/config";
 import { shutdownKeys } from "./runtimeKeys";
 
+import { startTracing } from "./tracing";
+
 export interface Stoppable {
   stop(): Promise<void>;
 }
@@ -37,6 +39,8 @@ export function exitAfterFlush(log: Logger, code: number): void {
 export function runMain(name: string, start: () => Promise<Stoppable & { log: Logger }>): void {
   let stopping = false;
   const { shutdownDeadlineMs } = loadConfig(shutdownKeys, process.env);
+  // Spans over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set (see startTracing).
+  const tracing = startTracing(`tongban-${name}`);
   start().then(
     (svc) => {
       const shutdown = (signal: string) => {
@@ -52,7 +56,8 @@ export function runMain(name: string, start: () => Promise<Stoppable & { log: Lo
           exitAfterFlush(svc.log, 1);
         }, shutdownDeadlineMs);
         svc.stop().then(
-          () => {
+          async () => {
+            await tracing.shutdown().catch(() => undefined);
             clearTimeout(deadline);
             svc.log.info("stopped");
             exitAfterFlush(svc.log, 0);
