@@ -73,6 +73,13 @@ describe("joint applications (多地联办)", () => {
     const started = await joint("zhangzhou", app.jointId);
     expect(started).toMatchObject({ state: "IN_PROGRESS", stateZh: "办理中", receiptNo: app.req.receiptNo, itemCode: app.req.itemCode });
     expect(started.legs.find((l) => l.role === "in")).toMatchObject({ state: "WAITING", stateZh: "待前序办结", caseId: app.in.caseId });
+    // The application's id is no case id: GetCase says where to read it and names the legs' cases.
+    const asCase = await apis(city("zhangzhou"))
+      .sentCase(app.jointId)
+      .catch((e: { code: number; details: string }) => e);
+    expect(asCase).toMatchObject({ code: status.NOT_FOUND });
+    expect((asCase as { details: string }).details).toContain("GetJointCase");
+    expect((asCase as { details: string }).details).toContain(app.out.caseId);
     // The out leg's home sees that the in leg waits for it; the in leg's home has nothing yet.
     const outAtHome = (await apis(city("xiamen")).queued(app.out.caseId))!.case!;
     expect(outAtHome.legRole).toBe("out");

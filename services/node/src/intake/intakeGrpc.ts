@@ -131,7 +131,19 @@ export interface IntakeDeps extends SubmitDeps {
 export function intakeGrpc(deps: IntakeDeps, log: Logger): IntakeServiceServer {
   const { ctx } = deps;
   const view = (doc: CaseDoc) => caseView(doc, ctx.now(), !ctx.caseLog.outbox.has(doc._id));
+  /** NOT_FOUND; for a joint application's id, saying which method reads it. */
+  const notACase = (caseId: string) => {
+    const joint = deps.joints.get(caseId);
+    if (!joint) return caseNotFound(caseId);
+    const legs = joint.legs.map((l) => `${l.role} ${l.caseId}`).join(", ");
+    return new CaseError(
+      "NOT_FOUND",
+      `${caseId} 是联办申请编号，请用 GetJointCase 或 WithdrawJointCase；各环节案件：${legs} / ${caseId} is a joint application: use GetJointCase or WithdrawJointCase; its legs' cases: ${legs}`,
+      "JOINT_APPLICATION",
+    );
+  };
   const command = async (req: { caseId: string; requestId: string; windowClerk: string }, cmd: ReceivingCommand): Promise<CommandAck> => {
+    if (deps.joints.get(req.caseId)) throw notACase(req.caseId);
     const out = await requestCommand(ctx, req.caseId, req.requestId, req.windowClerk, cmd);
     log.info({ caseId: req.caseId, command: cmd.type, duplicate: out.duplicate }, "command requested");
     return { caseId: req.caseId, requestId: req.requestId, duplicate: out.duplicate, case: view(out.doc) };
@@ -199,7 +211,7 @@ export function intakeGrpc(deps: IntakeDeps, log: Logger): IntakeServiceServer {
     getCase: unary<GetCaseRequest, GetCaseResponse>("GetCase", log, async (req) => {
       requireCaseId(req.caseId);
       const doc = await loadCase(ctx, req.caseId);
-      if (!doc || !isReceivingSide(doc)) throw caseNotFound(req.caseId);
+      if (!doc || !isReceivingSide(doc)) throw notACase(req.caseId);
       return { case: view(doc) };
     }),
     getJointCase: unary<GetJointCaseRequest, GetJointCaseResponse>("GetJointCase", log, async (req) => {
