@@ -22,6 +22,15 @@ export class CaseError extends Error {
   }
 }
 
+/** A receipt number already used by a different application (case or joint application `existing`). */
+export const receiptConflict = (receiptNo: string, existing: string) =>
+  new CaseError(
+    "ALREADY_EXISTS",
+    `收件编号 ${receiptNo} 已用于另一申请 / receipt number ${receiptNo} is already used by a different submission (case ${existing})`,
+    "RECEIPT_NO_CONFLICT",
+    [{ field: "receipt_no", description: "收件编号重复但内容不同 / duplicate receipt number with different content" }],
+  );
+
 export const caseNotFound = (caseId: string) =>
   new CaseError("NOT_FOUND", `本节点没有案件 ${caseId} / case ${caseId} is not known at this node`, "NOT_FOUND");
 

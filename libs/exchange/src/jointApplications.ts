@@ -3,7 +3,7 @@ import type { CaseSubmitted, JointCaseView, JointLegView, JointRef } from "@tong
 import { DomainError } from "@tongban/lifecycle";
 import type { CaseDoc } from "./caseDoc";
 import { handleCase } from "./caseHandler";
-import { CaseError } from "./caseErrors";
+import { CaseError, receiptConflict } from "./caseErrors";
 import { type ExchangeContext, loadCase } from "./exchangeContext";
 import {
   type JointState,
@@ -327,12 +327,4 @@ export class JointApplications {
 
 export function jointNotFound(jointId: string): CaseError {
   return new CaseError("NOT_FOUND", `联办申请 ${jointId} 不存在 / joint application ${jointId} not found`, "JOINT_NOT_FOUND");
-}
-
-function receiptConflict(receiptNo: string, caseId: string): CaseError {
-  return new CaseError(
-    "ALREADY_EXISTS",
-    `收件编号 ${receiptNo} 已用于另一申请 / receipt number ${receiptNo} is already used by a different submission (case ${caseId})`,
-    "RECEIPT_NO_CONFLICT",
-  );
 }

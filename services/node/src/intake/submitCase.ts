@@ -1,8 +1,7 @@
-import { status } from "@grpc/grpc-js";
 import { createHash } from "node:crypto";
 import { type Network, type NodeConfig } from "@tongban/config";
 import { ApplicantKind, type CaseSubmitted } from "@tongban/contracts";
-import { type ExchangeContext, type JointApplications, type JointLegPlan, registerSubmission } from "@tongban/exchange";
+import { type ExchangeContext, type JointApplications, type JointLegPlan, receiptConflict, registerSubmission } from "@tongban/exchange";
 import { AppError } from "@tongban/rpc";
 import type { CertificateVerifier } from "./certificateVerifier";
 import { type CatalogPort, type CheckedSubmission, type SubmissionInput, validateSubmission } from "./domain/validateSubmission";
@@ -27,14 +26,6 @@ export interface SubmitOutcome {
   /** A joint application's legs with their case ids. */
   legs: JointLegPlan[];
 }
-
-const receiptConflict = (receiptNo: string, existing: string) =>
-  new AppError(
-    status.ALREADY_EXISTS,
-    `收件编号 ${receiptNo} 已用于另一申请 / receipt number ${receiptNo} is already used by a different submission (case ${existing})`,
-    [{ field: "receipt_no", description: "收件编号重复但内容不同 / duplicate receipt number with different content" }],
-    "RECEIPT_NO_CONFLICT",
-  );
 
 const fingerprint = (value: unknown) => createHash("sha256").update(JSON.stringify(value)).digest("base64url");
 
