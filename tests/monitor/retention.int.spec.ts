@@ -4,7 +4,7 @@ import { topics } from "@tongban/contracts";
 import { sampleSubmission } from "@tongban/demo";
 import { pruneInbox } from "@tongban/exchange";
 import type { RunningMonitor } from "@tongban/monitor";
-import { type MongoHandle, connectMongo, expiredBefore } from "@tongban/store";
+import { type MongoHandle, connectMongo, expireByTtl, expiredBefore } from "@tongban/store";
 import { apis, approveCase, queuedIn, sentCaseIn } from "../support/clients";
 import { type CityNode, type Isolation, busAs, eventually, isolation, network, startCities, stopCities } from "../support/testNetwork";
 import { awaitJson, startTestMonitor } from "./monitorSupport";
@@ -107,5 +107,22 @@ describe("data retention", () => {
     expect(letters.deadLetters).toEqual([]);
     expect(await pruneInbox(qz.db.db, expiredBefore(now(), 30))).toBe(entries);
     expect(await inbox.countDocuments({})).toBe(0);
+  });
+
+  it("when retention is set up, then a store with TTL indexes expires documents itself (a changed period is applied) and one without is left to the prune job", async () => {
+    const { db, features } = monitorDb;
+    const buildInfo = await db.admin().command({ buildInfo: 1 });
+    expect(features.engine).toBe("ferretdbVersion" in buildInfo ? "ferretdb" : "mongodb");
+    await db.collection("ttlProbe").insertOne({ at: now() });
+    const ttlIndex = async () => (await db.collection("ttlProbe").indexes()).find((ix) => ix.name === "expire_at");
+    expect(await expireByTtl(db, features, "ttlProbe", "at", 30)).toBe(features.ttlIndexes);
+    if (features.ttlIndexes) {
+      expect((await ttlIndex())?.expireAfterSeconds).toBe(30 * 24 * 3600);
+      expect(await expireByTtl(db, features, "ttlProbe", "at", 10)).toBe(true);
+      expect((await ttlIndex())?.expireAfterSeconds).toBe(10 * 24 * 3600);
+    } else {
+      // FerretDB v1 would keep a TTL index without ever deleting: none is made, the prune job runs.
+      expect(await ttlIndex()).toBeUndefined();
+    }
   });
 });

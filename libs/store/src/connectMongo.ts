@@ -1,4 +1,5 @@
 import { MongoClient, type Db } from "mongodb";
+import { type StoreFeatures, detectFeatures } from "./storeFeatures";
 
 export interface MongoHandle {
   client: MongoClient;
@@ -15,6 +16,8 @@ export interface MongoHandle {
    * is never read and only costs each write; create only the ones that guard uniqueness.
    */
   ferretDb: boolean;
+  /** Everything detected about the store (logged at start; see README "Store modes"). */
+  features: StoreFeatures;
   close(): Promise<void>;
 }
 
@@ -35,9 +38,15 @@ export async function connectMongo(uri: string, dbName: string): Promise<MongoHa
   await client.connect();
   const db = client.db(dbName);
   await db.command({ ping: 1 });
-  const info = await db.admin().command({ buildInfo: 1 });
-  const ferretDb = "ferretdbVersion" in info;
-  return { client, db, atomicConditionalUpdates: !ferretDb, ferretDb, close: () => client.close() };
+  const features = await detectFeatures(db);
+  return {
+    client,
+    db,
+    atomicConditionalUpdates: features.atomicConditionalUpdates,
+    ferretDb: features.engine === "ferretdb",
+    features,
+    close: () => client.close(),
+  };
 }
 
 /** Whether the store answers a `ping` within `timeoutMs` (for health checks); never throws. */

@@ -5,3 +5,4 @@ export * from "./outboxQuarantine";
 export * from "./nodeLease";
 export * from "./groupCommitLog";
 export * from "./retention";
+export * from "./storeFeatures";

@@ -186,6 +186,7 @@ export async function startMonitor(opts: MonitorOptions = {}): Promise<RunningMo
     ...nodeIds.flatMap((n) => [topics.deadLetter(prefix, n), topics.inbound(prefix, n)]),
   ]);
   const mongo = await connectMongo(cfg.mongoUri, cfg.mongoDb);
+  log.info({ store: mongo.features }, "store features");
   const [tracking, deadLetters] = await Promise.all([TrackingStore.open(mongo.db), DeadLetterStore.open(mongo.db)]);
 
   const trackingGroup = groups.monitorTracking(prefix);
@@ -297,13 +298,17 @@ export async function startMonitor(opts: MonitorOptions = {}): Promise<RunningMo
   const port = typeof address === "object" && address ? address.port : cfg.httpPort;
   const url = `http://${cfg.httpHost}:${port}/`;
   log.info({ url, cases: book.size, loginRequired: access.loginRequired }, "monitor listening");
-  // Data retention (数据保留): finished cases' tracking and old dead letters expire.
+  // Data retention (数据保留): finished cases' tracking and old dead letters expire. Tracking goes
+  // by case (a case's records all at once, when it has been finished long enough), so the prune
+  // job removes it on every store; dead letters expire by a TTL index where the store has them.
+  const deadLettersByTtl = await deadLetters.expireByTtl(mongo.db, mongo.features, cfg.deadLetterRetentionDays);
   const retention = new RetentionJob(
     async () => {
       const expired = book.expired(expiredBefore(now(), cfg.trackingRetentionDays));
       for (const id of expired) book.remove(id);
       const records = await tracking.deleteCases(expired);
-      return { cases: expired.length, records, ...(await deadLetters.deleteBefore(expiredBefore(now(), cfg.deadLetterRetentionDays))) };
+      const letters = deadLettersByTtl ? {} : await deadLetters.deleteBefore(expiredBefore(now(), cfg.deadLetterRetentionDays));
+      return { cases: expired.length, records, ...letters };
     },
     cfg.retentionIntervalMs,
     log.child({ component: "retention" }),

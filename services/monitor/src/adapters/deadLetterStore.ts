@@ -1,5 +1,5 @@
 import type { Collection, Db } from "mongodb";
-import { isDuplicateKey } from "@tongban/store";
+import { type StoreFeatures, expireByTtl, isDuplicateKey } from "@tongban/store";
 import type { DeadLetter, Replay, ReplayOutcome } from "../domain/deadLetter";
 
 export const DEAD_LETTERS = "deadLetters";
@@ -47,6 +47,16 @@ export class DeadLetterStore {
 
   insertOutcome(o: ReplayOutcome): Promise<boolean> {
     return insertOnce(this.outcomes, o);
+  }
+
+  /** On a store with TTL indexes, the server deletes what deleteBefore would; true when it does. */
+  async expireByTtl(db: Db, features: StoreFeatures, days: number): Promise<boolean> {
+    const done = await Promise.all([
+      expireByTtl(db, features, DEAD_LETTERS, "receivedAt", days),
+      expireByTtl(db, features, REPLAYS, "replayedAt", days),
+      expireByTtl(db, features, REPLAY_OUTCOMES, "at", days),
+    ]);
+    return done.every(Boolean);
   }
 
   /** Deletes dead letters received, replays made and outcomes recorded before `before`; the numbers deleted. */
