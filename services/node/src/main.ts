@@ -12,7 +12,7 @@ import {
   groups,
   topics,
 } from "@tongban/contracts";
-import { type ExchangeContext, JointApplications, MAX_ENVELOPE_BYTES, openExchange, pruneInbox } from "@tongban/exchange";
+import { type ExchangeContext, INBOX, JointApplications, MAX_ENVELOPE_BYTES, openExchange, pruneInbox } from "@tongban/exchange";
 import { CertificateReverifier } from "./intake/certificateReverifier";
 import type { CertificateVerifier } from "./intake/certificateVerifier";
 import { catalogPort } from "./intake/catalogPort";
@@ -42,7 +42,16 @@ import {
   startCityService,
   trustOf,
 } from "@tongban/runtime";
-import { LeaseHeldError, NodeLease, type OutboxRelay, RetentionJob, connectMongo, expiredBefore, storeReachable } from "@tongban/store";
+import {
+  LeaseHeldError,
+  NodeLease,
+  type OutboxRelay,
+  RetentionJob,
+  connectMongo,
+  expireByTtl,
+  expiredBefore,
+  storeReachable,
+} from "@tongban/store";
 import { z } from "zod";
 
 export const nodeConfigSpec = {
@@ -142,8 +151,8 @@ export const nodeConfigSpec = {
   },
   kafkaSessionTimeoutMs: {
     env: "KAFKA_SESSION_TIMEOUT_MS",
-    doc: "how long the broker keeps a silent member of the node's consumer groups before it hands its partitions to another (a standby that took over waits for this)",
-    schema: z.coerce.number().int().min(6_000).max(300_000).default(30_000),
+    doc: "how long the broker keeps a silent member of the node's consumer groups before it hands its partitions to another (a standby that took over, or a consumer re-created after its group coordinator's broker died, waits for this)",
+    schema: z.coerce.number().int().min(6_000).max(300_000).default(10_000),
   },
 };
 export type NodeServiceConfig = ConfigOf<typeof nodeConfigSpec>;
@@ -215,6 +224,7 @@ export async function startNode(opts: NodeOptions = {}): Promise<RunningNode> {
   ]);
   // The writer lease is taken before anything writes to the city's database.
   const control = await connectMongo(cfg.mongoUri, dbNameOf(cfg));
+  log.info({ store: control.features }, "store features");
   const servers: RunningGrpcServer[] = [];
   let subscription: Subscription | undefined;
   const onFatal =
@@ -376,11 +386,14 @@ export async function startNode(opts: NodeOptions = {}): Promise<RunningNode> {
     opened.push(() => revocations.stop());
     reverifier.start();
     opened.push(() => reverifier.stop());
-    // Data retention (数据保留): the inbox forgets message ids older than the topics keep messages.
+    // Data retention (数据保留): the inbox forgets message ids older than the topics keep messages;
+    // on MongoDB a TTL index deletes them, on FerretDB the prune job does.
+    const inboxByTtl = await expireByTtl(exchange.mongo.db, exchange.mongo.features, INBOX, "appliedAt", cfg.inboxRetentionDays);
     const retention = new RetentionJob(
-      async () => ({
-        inbox: await pruneInbox(exchange.mongo.db, expiredBefore(ctx.now(), cfg.inboxRetentionDays), () => lease.assertValid()),
-      }),
+      async (): Promise<Record<string, number>> =>
+        inboxByTtl
+          ? {}
+          : { inbox: await pruneInbox(exchange.mongo.db, expiredBefore(ctx.now(), cfg.inboxRetentionDays), () => lease.assertValid()) },
       cfg.retentionIntervalMs,
       log.child({ component: "retention" }),
     );
