@@ -118,6 +118,11 @@ export const monitorConfigSpec = {
     doc: "days dead letters, their replays and replay outcomes are kept",
     schema: z.coerce.number().int().min(1).default(90),
   },
+  healthHost: {
+    env: "MONITOR_HEALTH_HOST",
+    doc: "host at which the monitor asks each service's grpc.health; `{node}` is replaced by the city and `{process}` by `node` (intake and queue APIs) or `certs` (the registry), e.g. `{process}-{node}` in containers",
+    schema: z.string().min(1).default("localhost"),
+  },
   rebuild: {
     env: "MONITOR_REBUILD",
     doc: "at start, drop the stored tracking records and read the tracking topic again from its earliest record (rebuild)",
@@ -291,6 +296,7 @@ export async function startMonitor(opts: MonitorOptions = {}): Promise<RunningMo
       ...[...dlqTopicOf].map(([topic, node]) => ({ node, group: dlqGroup, topic })),
     ],
     caller,
+    cfg.healthHost,
   );
   const app = await monitorApi({ views, replayer, probe, live, access, log });
   await app.listen({ host: cfg.httpHost, port: cfg.httpPort });

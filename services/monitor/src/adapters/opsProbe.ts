@@ -36,6 +36,7 @@ export class OpsProbe {
     private readonly lagOf: (group: string, topic: string) => Promise<number>,
     private readonly monitorGroups: { group: string; topic: string; node: string }[],
     private readonly caller: Caller,
+    /** Where each service answers: `{node}` → the city, `{process}` → `node` or `certs`. */
     private readonly host = "localhost",
   ) {}
 
@@ -64,7 +65,8 @@ export class OpsProbe {
     return Promise.all(
       this.network.nodes.flatMap((n) =>
         (Object.keys(services) as (keyof typeof services)[]).map(async (api) => {
-          const address = `${this.host}:${n.ports[api]}`;
+          const host = this.host.replaceAll("{node}", n.id).replaceAll("{process}", api === "certs" ? "certs" : "node");
+          const address = `${host}:${n.ports[api]}`;
           return { node: n.id, api, service: services[api], address, state: await checkHealth(address, this.caller, services[api], 1_000) };
         }),
       ),
