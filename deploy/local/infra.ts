@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { ferretLogFile, ferretStatus, localMongoUri, startFerret, stopFerret } from "./ferretLocal";
 import type { KafkaAccess } from "@tongban/runtime";
-import { localKafkaAccess, sharedKafka } from "./kafkaLocal";
+import { localKafkaAccess, sharedKafka, sharedKafkaCluster } from "./kafkaLocal";
 
 /** Where the broker and store come from, in the order ARCHITECTURE.md prescribes. */
 export type InfraSource = "env" | "testcontainers" | "local";
@@ -48,18 +48,27 @@ async function viaTestcontainers(): Promise<Infra> {
   };
 }
 
+/** The local broker: one (the default), or a three-member cluster with TONGBAN_KAFKA_CLUSTER=3. */
+function localKafka() {
+  const members = process.env.TONGBAN_KAFKA_CLUSTER ?? "1";
+  if (members === "1") return { ...sharedKafka, logFiles: [sharedKafka.logFile] };
+  if (members === "3") return sharedKafkaCluster;
+  throw new Error(`TONGBAN_KAFKA_CLUSTER=${members}: use 1 (one broker) or 3 (a three-member cluster)`);
+}
+
 async function viaLocalProcesses(): Promise<Infra> {
-  const [startedKafka, startedFerret] = await Promise.all([sharedKafka.start(), startFerret()]);
+  const kafka = localKafka();
+  const [startedKafka, startedFerret] = await Promise.all([kafka.start(), startFerret()]);
   return {
     source: "local",
-    kafka: await localKafkaAccess(sharedKafka),
+    kafka: await localKafkaAccess(kafka),
     mongoUri: localMongoUri,
     notes: [
-      `Kafka log: ${sharedKafka.logFile} (SASL/SCRAM over TLS; credentials in .run/kafka-users.json)`,
+      `Kafka log: ${kafka.logFiles.join(", ")} (SASL/SCRAM over TLS; credentials in .run/kafka-users.json)`,
       `FerretDB log: ${ferretLogFile}`,
     ],
     release: async () => {
-      await Promise.all([startedKafka ? sharedKafka.stop() : undefined, startedFerret ? stopFerret() : undefined]);
+      await Promise.all([startedKafka ? kafka.stop() : undefined, startedFerret ? stopFerret() : undefined]);
     },
   };
 }
@@ -85,12 +94,12 @@ export async function resolveInfra(): Promise<Infra> {
 }
 
 export async function localStatus(): Promise<{ kafka: string; ferretdb: string }> {
-  const [kafka, ferretdb] = await Promise.all([sharedKafka.status(), ferretStatus()]);
+  const [kafka, ferretdb] = await Promise.all([localKafka().status(), ferretStatus()]);
   return { kafka, ferretdb };
 }
 
 export async function stopLocal(): Promise<void> {
-  await Promise.all([sharedKafka.stop(), stopFerret()]);
+  await Promise.all([localKafka().stop(), stopFerret()]);
 }
 
 /** A given broker: every process connects as KAFKA_SSL_CA / KAFKA_SASL_* say (one identity for all). */

@@ -48,11 +48,26 @@ export interface KafkaInstanceOptions {
   extraListeners?: readonly ExtraListener[];
   /** The broker's security, or how to get it when it starts (e.g. localKafkaSecurity); none: PLAINTEXT. */
   security?: KafkaSecurity | (() => Promise<KafkaSecurity>);
+  /** Membership of a cluster (see kafkaCluster); none: a cluster of one. */
+  quorum?: QuorumMembership;
+}
+
+/** One member of a KRaft cluster whose every member is broker and controller. */
+export interface QuorumMembership {
+  nodeId: number;
+  /** `controller.quorum.voters`: `<id>@<host>:<controllerPort>` of every member. */
+  voters: string;
+  /** The cluster id every member's storage is formatted with. */
+  clusterId: () => string;
+  /** Members in all: replication factor 3 and min.insync.replicas 2 from three members on. */
+  size: number;
 }
 
 export interface KafkaInstance {
   /** Bootstrap address of the default listener. */
   broker: string;
+  /** Bootstrap addresses (the one broker's; a cluster's every member's). */
+  brokers: string[];
   logFile: string;
   pid(): number | undefined;
   status(): Promise<"running" | "stopped">;
@@ -144,11 +159,14 @@ export function kafkaInstance(opts?: KafkaInstanceOptions): KafkaInstance {
     ];
   };
 
+  const quorum = opts?.quorum;
+  // Every record on min.insync.replicas members before it is acknowledged (producers send acks=all).
+  const replication = (quorum?.size ?? 1) >= 3 ? { factor: 3, minInsync: 2 } : { factor: 1, minInsync: 1 };
   const serverProperties = (security: KafkaSecurity | undefined): string =>
     [
       "process.roles=broker,controller",
-      "node.id=1",
-      `controller.quorum.voters=1@${host}:${controllerPort}`,
+      `node.id=${quorum?.nodeId ?? 1}`,
+      `controller.quorum.voters=${quorum?.voters ?? `1@${host}:${controllerPort}`}`,
       ...(security
         ? securedProperties(security)
         : [
@@ -162,10 +180,12 @@ export function kafkaInstance(opts?: KafkaInstanceOptions): KafkaInstance {
       "num.partitions=3",
       // Topics are provisioned explicitly (inbound, dead-letter, tracking) as in production.
       "auto.create.topics.enable=false",
-      "offsets.topic.replication.factor=1",
+      `default.replication.factor=${replication.factor}`,
+      `min.insync.replicas=${replication.minInsync}`,
+      `offsets.topic.replication.factor=${replication.factor}`,
       "offsets.topic.num.partitions=6",
-      "transaction.state.log.replication.factor=1",
-      "transaction.state.log.min.isr=1",
+      `transaction.state.log.replication.factor=${replication.factor}`,
+      `transaction.state.log.min.isr=${replication.minInsync}`,
       "group.initial.rebalance.delay.ms=0",
       "log.retention.hours=168",
       "",
@@ -192,6 +212,7 @@ export function kafkaInstance(opts?: KafkaInstanceOptions): KafkaInstance {
 
   return {
     broker,
+    brokers: [broker],
     logFile: proc.logFile,
     pid: () => readPid(proc),
     status: async () => (isAlive(readPid(proc)) && (await brokerAnswers().catch(() => false)) ? "running" : "stopped"),
@@ -204,6 +225,7 @@ export function kafkaInstance(opts?: KafkaInstanceOptions): KafkaInstance {
       const format = JSON.stringify({
         users: Object.entries(security?.users ?? {}).sort(([a], [b]) => a.localeCompare(b)),
         extra: extra.map((l) => l.name),
+        cluster: quorum ? { id: quorum.clusterId(), voters: quorum.voters } : undefined,
       });
       const formattedAlike = existsSync(formatFile) && readFileSync(formatFile, "utf8") === format;
       if (isAlive(readPid(proc))) {
@@ -228,9 +250,7 @@ export function kafkaInstance(opts?: KafkaInstanceOptions): KafkaInstance {
         rmSync(join(dataDir, "data"), { recursive: true, force: true });
       }
       if (!existsSync(join(dataDir, "data", "meta.properties"))) {
-        // Like Kafka's own Uuid.randomUuid: an id starting with '-' would be read as an option.
-        let clusterId = randomBytes(16).toString("base64url");
-        while (clusterId.startsWith("-")) clusterId = randomBytes(16).toString("base64url");
+        const clusterId = quorum?.clusterId() ?? newClusterId();
         // A secured broker's SCRAM users exist from the start (KRaft keeps them in its metadata).
         const scram = Object.entries(security?.users ?? {}).flatMap(([name, password]) => [
           "--add-scram",
@@ -239,11 +259,76 @@ export function kafkaInstance(opts?: KafkaInstanceOptions): KafkaInstance {
         run("java", ["-cp", classpath, log4j, "kafka.tools.StorageTool", "format", "-t", clusterId, "-c", props, ...scram], repoRoot);
         writeFileSync(formatFile, format, { mode: 0o600 });
       }
-      spawnDetached(proc, "java", ["-Xms256m", "-Xmx768m", "-XX:+UseG1GC", log4j, "-cp", classpath, "kafka.Kafka", props], repoRoot);
+      spawnDetached(
+        proc,
+        "java",
+        ["-Xms256m", quorum ? "-Xmx512m" : "-Xmx768m", "-XX:+UseG1GC", log4j, "-cp", classpath, "kafka.Kafka", props],
+        repoRoot,
+      );
       await waitReady(proc, brokerAnswers, 90_000);
       return true;
     },
     stop: () => stopProcess(proc, 30_000),
+  };
+}
+
+/** Like Kafka's own Uuid.randomUuid: an id starting with '-' would be read as an option. */
+function newClusterId(): string {
+  let id = randomBytes(16).toString("base64url");
+  while (id.startsWith("-")) id = randomBytes(16).toString("base64url");
+  return id;
+}
+
+export interface KafkaClusterOptions {
+  name: string;
+  /** Member i (0-based) listens at port + 10·i, its controller at port + 10·i + 1. */
+  port: number;
+  /** Three members: every topic on three brokers, two in sync before a record is acknowledged. */
+  size?: number;
+  security?: KafkaSecurity | (() => Promise<KafkaSecurity>);
+}
+
+/** A local KRaft cluster: `size` processes, each broker and controller, from the same jars. */
+export interface KafkaCluster {
+  brokers: string[];
+  members: KafkaInstance[];
+  logFiles: string[];
+  status(): Promise<"running" | "stopped">;
+  /** Starts the members that are not running; returns true when this call started any. */
+  start(): Promise<boolean>;
+  stop(): Promise<boolean>;
+}
+
+export function kafkaCluster(o: KafkaClusterOptions): KafkaCluster {
+  const size = o.size ?? 3;
+  const ids = Array.from({ length: size }, (_, i) => i + 1);
+  const voters = ids.map((id) => `${id}@${host}:${o.port + 10 * (id - 1) + 1}`).join(",");
+  const idFile = join(stateDir, `${o.name}.cluster-id`);
+  // One id for every member's storage, kept so a member formatted earlier still matches.
+  const clusterId = () => {
+    if (!existsSync(idFile)) {
+      mkdirSync(stateDir, { recursive: true });
+      writeFileSync(idFile, newClusterId());
+    }
+    return readFileSync(idFile, "utf8").trim();
+  };
+  const members = ids.map((nodeId) =>
+    kafkaInstance({
+      name: `${o.name}-${nodeId}`,
+      port: o.port + 10 * (nodeId - 1),
+      controllerPort: o.port + 10 * (nodeId - 1) + 1,
+      ...(o.security ? { security: o.security } : {}),
+      quorum: { nodeId, voters, clusterId, size },
+    }),
+  );
+  return {
+    brokers: members.map((m) => m.broker),
+    members,
+    logFiles: members.map((m) => m.logFile),
+    status: async () => ((await Promise.all(members.map((m) => m.status()))).every((s) => s === "running") ? "running" : "stopped"),
+    // Together: a member answers only once a majority of the controllers has elected a leader.
+    start: async () => (await Promise.all(members.map((m) => m.start()))).some(Boolean),
+    stop: async () => (await Promise.all(members.map((m) => m.stop()))).some(Boolean),
   };
 }
 
@@ -267,11 +352,22 @@ export async function localKafkaSecurity(): Promise<KafkaSecurity> {
   return { users, certFile: tls.cert, keyFile: tls.key, caFile: trustBundlePath(defaultPkiDir) };
 }
 
-/** How the development network's processes reach `broker` (secured with localKafkaSecurity) at `brokers`. */
-export async function localKafkaAccess(broker: KafkaInstance, brokers: string[] = [broker.broker]): Promise<KafkaAccess> {
+/** How the development network's processes reach a local broker or cluster secured with localKafkaSecurity. */
+export async function localKafkaAccess({ brokers }: { brokers: string[] }): Promise<KafkaAccess> {
   const security = await localKafkaSecurity();
   return { brokers, caFile: security.caFile, users: security.users };
 }
 
 /** The shared development broker (TONGBAN_KAFKA_PORT, default 19092), secured with localKafkaSecurity(). */
 export const sharedKafka = kafkaInstance({ name: "kafka", security: localKafkaSecurity });
+
+/**
+ * The development cluster `npm start` and `npm run infra` use when TONGBAN_KAFKA_CLUSTER=3:
+ * three members from TONGBAN_KAFKA_CLUSTER_PORT (default 19192: 19192, 19202, 19212).
+ */
+export const sharedKafkaCluster = kafkaCluster({
+  name: "kafka-cluster",
+  port: Number(process.env.TONGBAN_KAFKA_CLUSTER_PORT ?? 19192),
+  size: 3,
+  security: localKafkaSecurity,
+});
