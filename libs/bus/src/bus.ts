@@ -33,7 +33,7 @@ const toKafkaLevel = (level: string) =>
 /**
  * The Kafka bus behind one interface so the client library can be swapped: it wires the producer
  * (producer.ts), the consumers (consumer.ts) and the admin operations (admin.ts) to one client.
- * One idempotent producer per bus; consumers commit only what their handler made durable.
+ * One producer per bus (acks from all in-sync replicas, whole-send retries); consumers commit only what their handler made durable.
  */
 export class Bus {
   private readonly kafka: Kafka;

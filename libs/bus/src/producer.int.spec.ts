@@ -21,7 +21,7 @@ async function failureOf(p: Promise<void>): Promise<unknown> {
   throw new Error("the send succeeded");
 }
 
-describe("the bus's idempotent producer", () => {
+describe("the bus's producer", () => {
   it("when a send names a topic the broker does not have, then it fails within a bounded time as an unknown topic", async () => {
     const bus = new Bus(conn(), log);
     try {
@@ -70,7 +70,7 @@ describe("the bus's idempotent producer", () => {
   });
 });
 
-describe("concurrent sends through one idempotent producer", () => {
+describe("concurrent sends through one producer", () => {
   it("when many sends are started at once, then they reach kafkajs one at a time in the order they were started, and every record is written", async () => {
     const kafka = new Kafka({ ...kafkaConfig(conn()), logLevel: kafkaLogLevel.NOTHING });
     // Counts the sends kafkajs has in hand at once; the broker and the producer are real.
