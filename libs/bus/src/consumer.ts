@@ -57,6 +57,8 @@ export interface ConsumeOptions {
   restartBackoff?: { initialMs: number; maxMs: number };
   /** How long the broker keeps a silent member before handing its partitions to another; default 30 s. */
   sessionTimeoutMs?: number;
+  /** A consumer silent this long (no fetch, join or record) is re-created; default 3 × the session timeout, at least 30 s. */
+  stallMs?: number;
   /** kafkajs's own retries inside one consumer run before it counts as crashed. */
   kafkaRetry?: Pick<RetryOptions, "retries" | "initialRetryTime" | "maxRetryTime">;
 }
@@ -122,6 +124,21 @@ const backoff = (b: { initialMs: number; maxMs: number }, attempt: number) =>
 const REBALANCE_TYPES = new Set(["REBALANCE_IN_PROGRESS", "ILLEGAL_GENERATION", "UNKNOWN_MEMBER_ID", "NOT_COORDINATOR_FOR_GROUP"]);
 
 /**
+ * The group error inside `err` (kafkajs wraps a commit's last error in "number of retries
+ * exceeded"), if any. Thrown bare from eachBatch, kafkajs re-joins the group: it looks the
+ * coordinator up again and keeps its member id. Wrapped, it would not: a commit refused with
+ * NOT_COORDINATOR (the group moved to another broker, e.g. while one restarted) would go to the
+ * same broker for ever, since kafkajs keeps the coordinator it joined with.
+ */
+function groupErrorIn(err: unknown): Error | undefined {
+  for (let e = err, depth = 0; typeof e === "object" && e !== null && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const type = (e as { type?: unknown }).type;
+    if (typeof type === "string" && REBALANCE_TYPES.has(type)) return e as Error;
+  }
+  return undefined;
+}
+
+/**
  * One consumer group member with manual commits that never dies silently: each partition's
  * records are handled in order, a failing record pauses only its partition and is retried, and
  * when kafkajs crashes the consumer it is re-created here with a bounded backoff while its
@@ -140,6 +157,11 @@ export class ManagedConsumer {
   private readonly maxAttempts: number;
   private readonly retryBackoff: { initialMs: number; maxMs: number };
   private readonly restartBackoff: { initialMs: number; maxMs: number };
+  /** When the current consumer last fetched, joined its group or handled a record. */
+  private lastActivity = Date.now();
+  /** Batches being handled now: a slow handler (e.g. a store that hangs) is not a stuck consumer. */
+  private handling = 0;
+  private watchdog: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly ports: ConsumerPorts,
@@ -162,17 +184,45 @@ export class ManagedConsumer {
 
   /** Connects, joins the group and starts consuming; a failure here fails the caller's start-up. */
   async start(): Promise<void> {
+    this.watch();
     await this.open();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     this.state = "stopped";
+    clearInterval(this.watchdog);
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
     const c = this.consumer;
     this.consumer = undefined;
     if (c) await settleWithin(c.disconnect(), DISCONNECT_TIMEOUT_MS, () => this.log.warn("consumer disconnect timed out"));
+  }
+
+  /**
+   * Re-creates a consumer that has stopped fetching without crashing. kafkajs fetches at least
+   * every maxWaitTimeInMs while it runs (paused partitions included), so a long silence means it
+   * is stuck — seen after a broker of a cluster died: a re-join answered UNKNOWN_MEMBER_ID that
+   * never resumed. A join of the group legitimately waits up to the session timeout.
+   */
+  private watch(): void {
+    const stallMs = this.opts.stallMs ?? Math.max(30_000, 3 * (this.opts.sessionTimeoutMs ?? 30_000));
+    this.watchdog = setInterval(
+      () => {
+        const c = this.consumer;
+        if (!c || this.stopped || this.handling > 0 || (this.state !== "running" && this.state !== "starting")) return;
+        const silentMs = Date.now() - this.lastActivity;
+        if (silentMs < stallMs) return;
+        this.log.warn({ silentMs }, "consumer stopped fetching; re-creating it");
+        this.onCrash(c, new Error(`no fetch for ${Math.round(silentMs / 1_000)} s`));
+      },
+      Math.min(5_000, stallMs / 2),
+    );
+    this.watchdog.unref();
+  }
+
+  private touch(): void {
+    this.lastActivity = Date.now();
   }
 
   private later(ms: number, fn: () => void): void {
@@ -204,10 +254,13 @@ export class ManagedConsumer {
       retry: { ...(this.opts.kafkaRetry ?? {}), restartOnFailure: async () => false },
     });
     c.on(c.events.CRASH, (e) => this.onCrash(c, e.payload.error));
+    c.on(c.events.FETCH, () => this.touch());
     c.on(c.events.GROUP_JOIN, () => {
+      this.touch();
       if (this.consumer === c && !this.stopped) this.state = "running";
     });
     this.consumer = c;
+    this.touch();
     // stop() during connect or run has already taken (or missed) this consumer: close it here.
     const closeIfStopped = async () => {
       if (!this.stopped) return false;
@@ -223,7 +276,15 @@ export class ManagedConsumer {
         autoCommit: false,
         eachBatchAutoResolve: false,
         partitionsConsumedConcurrently: 3,
-        eachBatch: (payload) => this.eachBatch(c, payload),
+        eachBatch: async (payload) => {
+          this.handling++;
+          try {
+            await this.eachBatch(c, payload);
+          } finally {
+            this.handling--;
+            this.touch();
+          }
+        },
       });
       if (await closeIfStopped()) return;
     } catch (err) {
@@ -288,11 +349,14 @@ export class ManagedConsumer {
         headers: headersOf(m.headers),
         timestamp: m.timestamp,
       };
+      this.touch();
       const outcome = await this.handleRecord(record);
       if (outcome.kind === "retry") {
         try {
           await commit();
         } catch (err) {
+          const groupError = groupErrorIn(err);
+          if (groupError) throw groupError;
           this.log.warn({ err, topic: batch.topic, partition: batch.partition }, "commit before pausing failed");
         }
         pauseFor(outcome.delayMs);
@@ -304,8 +368,9 @@ export class ManagedConsumer {
     try {
       await commit();
     } catch (err) {
-      const type = (err as { type?: string }).type;
-      if (!isTransientError(err) || (type && REBALANCE_TYPES.has(type))) throw err;
+      const groupError = groupErrorIn(err);
+      if (groupError) throw groupError;
+      if (!isTransientError(err)) throw err;
       const delay = backoff(this.retryBackoff, 1);
       this.log.warn(
         { err, topic: batch.topic, partition: batch.partition, retryInMs: delay },
