@@ -10,6 +10,8 @@ import { type Verdict, resultsFile } from "./support/scenario";
 
 const ORDER = [
   "broker-kill",
+  "cluster-broker-kill",
+  "cluster-rolling-restart",
   "store-kill",
   "window-node-kill",
   "home-node-kill",
@@ -27,13 +29,14 @@ const END = "<!-- faults-table:end -->";
 const results = JSON.parse(readFileSync(resultsFile, "utf8")) as Record<string, Verdict>;
 const ids = [...ORDER.filter((id) => results[id]), ...Object.keys(results).filter((id) => !ORDER.includes(id))];
 const seconds = (s: number) => (s < 0 ? "not drained" : `${s.toFixed(1)} s`);
+const share = (r: number | undefined) => (r === undefined ? "—" : `${Math.round(r * 100)} %`);
 const rows = ids.map((id) => {
   const v = results[id]!;
-  return `| ${v.fault} | ${v.acknowledged} | ${v.delivered} | ${v.lost} | ${v.duplicated} | ${v.orderViolations} | ${v.deadLetters} | ${v.peakInFlight} | ${v.faultSeconds.toFixed(1)} s | ${seconds(v.recoverySeconds)} | ${seconds(v.backlogDrainedSeconds)} |`;
+  return `| ${v.fault} | ${v.acknowledged} | ${v.delivered} | ${v.lost} | ${v.duplicated} | ${v.orderViolations} | ${v.deadLetters} | ${v.peakInFlight} | ${v.faultSeconds.toFixed(1)} s | ${share(v.throughputRatio)} | ${seconds(v.recoverySeconds)} | ${seconds(v.backlogDrainedSeconds)} |`;
 });
 const table = [
-  "| fault | acknowledged | in home queue | lost | duplicated | order violations | dead letters | peak in flight | fault lasted | recovery | backlog drained |",
-  "|---|---|---|---|---|---|---|---|---|---|---|",
+  "| fault | acknowledged | in home queue | lost | duplicated | order violations | dead letters | peak in flight | fault lasted | delivery rate during the fault | recovery | backlog drained |",
+  "|---|---|---|---|---|---|---|---|---|---|---|---|",
   ...rows,
 ].join("\n");
 

@@ -1,7 +1,7 @@
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { ferretInstance } from "../../../deploy/local/ferretLocal";
-import { kafkaInstance, localKafkaSecurity } from "../../../deploy/local/kafkaLocal";
+import { kafkaCluster, kafkaInstance, localKafkaSecurity } from "../../../deploy/local/kafkaLocal";
 import { stateDir } from "../../../deploy/local/paths";
 import { toxiproxyInstance } from "../../../deploy/local/toxiproxyLocal";
 
@@ -20,6 +20,8 @@ export const faultPorts = {
   kafkaFaultyListener: Number(process.env.TONGBAN_FAULTS_KAFKA_PORT ?? 29092) + 2,
   /** Toxiproxy listens here and forwards to the FAULTY listener. */
   kafkaProxy: Number(process.env.TONGBAN_FAULTS_KAFKA_PORT ?? 29092) + 3,
+  /** The three-member cluster's first broker (the others at +10 and +20). */
+  kafkaCluster: Number(process.env.TONGBAN_FAULTS_KAFKA_CLUSTER_PORT ?? 39092),
   ferret: Number(process.env.TONGBAN_FAULTS_FERRETDB_PORT ?? 28018),
   toxiproxy: Number(process.env.TONGBAN_FAULTS_TOXIPROXY_PORT ?? 28474),
 };
@@ -32,6 +34,13 @@ export const faultKafka = kafkaInstance({
   // SASL/SCRAM over TLS on both listeners, as the shared broker: the proxy passes the TLS through.
   security: localKafkaSecurity,
 });
+/** Started only by the cluster scenarios (tests/faults/kafkaCluster.faults.spec.ts), from empty data dirs. */
+export const faultKafkaCluster = kafkaCluster({
+  name: "faults-kafka-cluster",
+  port: faultPorts.kafkaCluster,
+  size: 3,
+  security: localKafkaSecurity,
+});
 export const faultFerret = ferretInstance({ name: "faults-ferretdb", port: faultPorts.ferret });
 export const faultToxiproxy = toxiproxyInstance({ name: "faults-toxiproxy", port: faultPorts.toxiproxy });
 
@@ -41,10 +50,11 @@ export const KAFKA_PROXY = "kafka-faulty";
 
 /** Stops whatever an earlier, interrupted run left, and starts from empty data dirs. */
 export async function resetFaultInfra(): Promise<void> {
-  await Promise.all([faultKafka.stop(), faultFerret.stop(), faultToxiproxy.stop()]);
-  for (const dir of ["faults-kafka", "faults-ferretdb"]) rmSync(join(stateDir, dir), { recursive: true, force: true });
+  await Promise.all([faultKafka.stop(), faultKafkaCluster.stop(), faultFerret.stop(), faultToxiproxy.stop()]);
+  const dirs = ["faults-kafka", "faults-ferretdb", ...faultKafkaCluster.members.map((_, i) => `faults-kafka-cluster-${i + 1}`)];
+  for (const dir of [...dirs, "faults-kafka-cluster.cluster-id"]) rmSync(join(stateDir, dir), { recursive: true, force: true });
 }
 
 export async function stopFaultInfra(): Promise<void> {
-  await Promise.all([faultKafka.stop(), faultFerret.stop(), faultToxiproxy.stop()]);
+  await Promise.all([faultKafka.stop(), faultKafkaCluster.stop(), faultFerret.stop(), faultToxiproxy.stop()]);
 }

@@ -5,7 +5,7 @@ import { Bus } from "@tongban/bus";
 import { Network } from "@tongban/config";
 import { IntakeServiceClient } from "@tongban/contracts";
 import { createLogger } from "@tongban/log";
-import { busConnectionAs, kafkaEnvAs, kafkaPrincipals, provisionNetwork } from "@tongban/runtime";
+import { type KafkaAccess, busConnectionAs, kafkaEnvAs, kafkaPrincipals, provisionNetwork } from "@tongban/runtime";
 import { callerAs, identityEnv, nodeIdentityEnv } from "../../support/testNetwork";
 import { ServiceProcess, freePort } from "./serviceProcess";
 
@@ -23,6 +23,8 @@ export interface FaultCity {
 }
 
 export interface NetworkOptions {
+  /** The broker or cluster every process uses (default: the suite's own broker). */
+  kafka?: KafkaAccess;
   /** Per-city environment overrides (e.g. KAFKA_BROKERS through the proxy, LOG_LEVEL). */
   env?: Record<string, Record<string, string>>;
   /** Per-city `--import` preloads (e.g. the shifted clock). */
@@ -39,16 +41,19 @@ export interface NetworkOptions {
  */
 export class FaultNetwork {
   readonly prefix = `f${randomBytes(4).toString("hex")}`;
-  readonly kafka = inject("faultKafka");
+  readonly kafka: KafkaAccess;
   readonly mongoUri = inject("faultMongoUri");
   readonly cities: FaultCity[] = [];
-  readonly bus = new Bus(
-    busConnectionAs(inject("faultKafka"), kafkaPrincipals.admin, "faults-harness"),
-    createLogger({ service: "faults", level: "silent" }),
-  );
+  readonly bus: Bus;
   private mongo = new MongoClient(inject("faultMongoUri"), { directConnection: true, serverSelectionTimeoutMS: 2_000 });
 
-  constructor(private readonly opts: NetworkOptions = {}) {}
+  constructor(private readonly opts: NetworkOptions = {}) {
+    this.kafka = opts.kafka ?? inject("faultKafka");
+    this.bus = new Bus(
+      busConnectionAs(this.kafka, kafkaPrincipals.admin, "faults-harness"),
+      createLogger({ service: "faults", level: "silent" }),
+    );
+  }
 
   dbName = (city: string) => `${this.prefix}_${city}`;
   city = (id: string): FaultCity => this.cities.find((c) => c.id === id)!;

@@ -57,6 +57,8 @@ export class LoadGenerator {
   private sampler: Promise<void> | undefined;
   private submitting: Promise<void> | undefined;
   private readonly receiptPrefix: string;
+  private total: number;
+  private deliveredBefore: number | undefined;
   peakInFlight = 0;
 
   constructor(
@@ -64,6 +66,12 @@ export class LoadGenerator {
     private readonly o: LoadOptions,
   ) {
     this.receiptPrefix = `FLT${net.prefix.slice(1, 7).toUpperCase()}`;
+    this.total = o.total;
+  }
+
+  /** Starts no submission after this one (those started are still seen through). */
+  endSubmissions(): void {
+    this.total = Math.min(this.total, this.started);
   }
 
   get inFlight(): number {
@@ -79,7 +87,10 @@ export class LoadGenerator {
       while (!this.stopped) {
         try {
           const counts = await Promise.all(this.net.cities.map((c) => c.db.collection("cases").countDocuments({ role: "home" })));
-          this.delivered = counts.reduce((a, b) => a + b, 0);
+          const total = counts.reduce((a, b) => a + b, 0);
+          // Cases of an earlier scenario on the same network are not this load's.
+          this.deliveredBefore ??= total;
+          this.delivered = total - this.deliveredBefore;
         } catch {
           // The store may be down on purpose; the next sample counts again.
         }
@@ -112,7 +123,7 @@ export class LoadGenerator {
 
   private async run(): Promise<void> {
     const all: Promise<void>[] = [];
-    while (this.started < this.o.total) {
+    while (this.started < this.total) {
       if (this.pending >= this.o.concurrency || this.inFlight >= this.o.inFlight) {
         await new Promise((r) => setTimeout(r, 20));
         continue;

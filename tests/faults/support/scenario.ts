@@ -19,6 +19,8 @@ export interface Verdict {
   orderViolations: number;
   deadLetters: number;
   recoverySeconds: number;
+  /** Cases reaching their home queue per second while the fault lasted, as a share of the rate before it. */
+  throughputRatio?: number;
   /** Seconds from the heal until the home queues hold as many cases as had been acknowledged at the heal. */
   backlogDrainedSeconds: number;
   peakInFlight: number;
@@ -57,6 +59,8 @@ export interface ScenarioOptions {
   inject: (load: LoadGenerator) => Promise<FaultWindow>;
   /** Longest wait for every acknowledged case to reach its home queue after the load ends. */
   settleMs?: number;
+  /** Keep the load going until this long after the heal (its `total` is then only an upper bound). */
+  loadAfterHealMs?: number;
 }
 
 /**
@@ -71,18 +75,24 @@ export async function runScenario(net: FaultNetwork, o: ScenarioOptions): Promis
   try {
     await load.ackedAtLeast(o.after ?? 120);
     window = await o.inject(load);
+    if (o.loadAfterHealMs !== undefined) {
+      await new Promise((r) => setTimeout(r, o.loadAfterHealMs));
+      load.endSubmissions();
+    }
     await load.submitted();
     await settled(net, load.acked, o.settleMs ?? 180_000);
   } finally {
     await load.stop();
   }
   const counted = await count(net, load.acked);
+  const ratio = throughputRatio(load.samples, window.at, window.healedAt);
   const v: Verdict = {
     id: o.id,
     fault: o.fault,
     acknowledged: load.acked.length,
     ...counted,
     recoverySeconds: recoverySeconds(load.samples, window.at, window.healedAt),
+    ...(ratio !== undefined ? { throughputRatio: ratio } : {}),
     backlogDrainedSeconds: drainedSeconds(load.samples, window.healedAt),
     peakInFlight: load.peakInFlight,
     faultSeconds: round((window.healedAt - window.at) / 1_000),
@@ -176,6 +186,20 @@ export function recoverySeconds(samples: readonly Sample[], faultAt: number, hea
   }
   const end = after[after.length - 1];
   return end ? round((end.t - healedAt) / 1_000) : 0;
+}
+
+/** Delivery rate between the fault and the heal over the rate before the fault (two decimals). */
+export function throughputRatio(samples: readonly Sample[], faultAt: number, healedAt: number): number | undefined {
+  const rate = (from: Sample | undefined, to: Sample | undefined) =>
+    from && to && to.t > from.t ? (to.delivered - from.delivered) / ((to.t - from.t) / 1_000) : 0;
+  const before = samples.filter((s) => s.t <= faultAt);
+  const during = samples.filter((s) => s.t >= faultAt && s.t <= healedAt);
+  const last = before[before.length - 1];
+  // From the first delivery on, unless that leaves less than two seconds before the fault.
+  const first = before.find((s) => s.delivered > 0 && last !== undefined && last.t - s.t >= 2_000) ?? before[0];
+  const baseline = rate(first, last);
+  // Unknown without deliveries before the fault (inject it later: ScenarioOptions.after).
+  return baseline > 0 ? Math.round((rate(during[0], during[during.length - 1]) / baseline) * 100) / 100 : undefined;
 }
 
 export function drainedSeconds(samples: readonly Sample[], healedAt: number): number {
