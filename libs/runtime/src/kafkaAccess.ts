@@ -22,11 +22,14 @@ export interface KafkaAccess {
   sasl?: { mechanism: "scram-sha-256" | "scram-sha-512" | "plain"; username: string; password: string };
 }
 
-/** Every principal of a network: the provisioner, each city's node and registry, the monitor and the operators' command line. */
+/**
+ * Every principal of a network: the provisioner, each city's node, registry and window systems,
+ * the monitor and the operators' command line.
+ */
 export function networkPrincipals(nodeIds: readonly string[]): string[] {
   return [
     kafkaPrincipals.admin,
-    ...nodeIds.flatMap((n) => [kafkaPrincipals.node(n), kafkaPrincipals.registry(n)]),
+    ...nodeIds.flatMap((n) => [kafkaPrincipals.node(n), kafkaPrincipals.registry(n), kafkaPrincipals.window(n)]),
     kafkaPrincipals.monitor,
     kafkaPrincipals.operator,
   ];

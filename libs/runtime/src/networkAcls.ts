@@ -8,6 +8,8 @@ export type AclSpec = AclEntry;
 export const kafkaPrincipals = {
   node: (city: string) => `node-${city}`,
   registry: (city: string) => `registry-${city}`,
+  /** A city's window systems on the Kafka intake channel (they publish submissions and read results). */
+  window: (city: string) => `window-${city}`,
   monitor: "monitor",
   /** An operator's command line (`npm run tongban`): dead letters, traces, replays, lag. */
   operator: "operator",
@@ -21,7 +23,10 @@ export const kafkaPrincipals = {
  * and reads only its own inbound topic (with its own consumer group) and the revocations; a
  * registry writes revocations and its audit anchors (and reads the anchors back to verify); the
  * monitor reads tracking and the dead-letter topics and writes replays only to inbound topics, and
- * so does an operator's command line, with consumer groups under its own prefix (groups.cli).
+ * so does an operator's command line, with consumer groups under its own prefix (groups.cli). On
+ * the Kafka intake channel, only a city's window principal writes its city's intake topic and reads
+ * its results (with consumer groups under groups.window), and only the city's node reads the one
+ * and writes the other.
  */
 export function networkAcls(prefix: string, nodeIds: readonly string[]): AclSpec[] {
   const allow = (
@@ -49,6 +54,17 @@ export function networkAcls(prefix: string, nodeIds: readonly string[]): AclSpec
       allow(p, "topic", topics.certsRevoked(prefix), "read"),
       allow(p, "group", groups.inbound(prefix, n), "read"),
       allow(p, "group", groups.revocations(prefix, n), "read"),
+      allow(p, "topic", topics.intake(prefix, n), "read"),
+      allow(p, "group", groups.intake(prefix, n), "read"),
+      allow(p, "topic", topics.intakeResults(prefix, n), "write"),
+    );
+    const w = kafkaPrincipals.window(n);
+    out.push(
+      allow(w, "topic", topics.intake(prefix, n), "write"),
+      allow(w, "topic", topics.intake(prefix, n), "describe"),
+      allow(w, "topic", topics.intakeResults(prefix, n), "read"),
+      allow(w, "topic", topics.intakeResults(prefix, n), "describe"),
+      allow(w, "group", groups.window(prefix, n), "read", "prefixed"),
     );
     const r = kafkaPrincipals.registry(n);
     out.push(

@@ -51,7 +51,8 @@ export const accessAudit =
   };
 
 /**
- * Topics a network needs — per node an inbound and a dead-letter topic, plus the tracking,
+ * Topics a network needs — per node an inbound and a dead-letter topic and the Kafka intake
+ * channel's submissions and results, plus the tracking,
  * certificate-revocation, audit-anchor and the monitor's dead-letter topics. The provisioner
  * creates them (npm start, the tests' and the bench's set-up); services only require them.
  */
@@ -60,6 +61,8 @@ export function networkTopicSpecs(prefix: string, nodeIds: readonly string[], pa
     ...nodeIds.flatMap((id) => [
       { topic: topics.inbound(prefix, id), partitions },
       { topic: topics.deadLetter(prefix, id), partitions: 1 },
+      { topic: topics.intake(prefix, id), partitions },
+      { topic: topics.intakeResults(prefix, id), partitions },
     ]),
     { topic: topics.tracking(prefix), partitions },
     { topic: topics.certsRevoked(prefix), partitions },
