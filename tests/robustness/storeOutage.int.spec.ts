@@ -60,6 +60,7 @@ describe("a node whose store becomes unreachable", () => {
       expect((await healthz(xm)).body.consumers).toEqual([
         expect.objectContaining({ groupId: `${iso.topicPrefix}.xiamen.node`, state: "running", restarts: 0 }),
         expect.objectContaining({ groupId: `${iso.topicPrefix}.xiamen.certs-revoked`, state: "running", restarts: 0 }),
+        expect.objectContaining({ groupId: `${iso.topicPrefix}.xiamen.intake`, state: "running", restarts: 0 }),
       ]);
 
       proxy.cut();

@@ -11,20 +11,31 @@ const UNAVAILABLE_MESSAGE =
   "服务暂时不可用（数据存储或消息总线无法访问），请稍后重试 / service temporarily unavailable (store or message bus unreachable), retry later";
 
 /**
- * Turns anything a handler threw into a gRPC ServiceError. AppError keeps its code and gets
- * google.rpc.Status details (BadRequest field violations, ErrorInfo); anything else becomes
- * UNAVAILABLE when the store or broker is unreachable (isTransientError: safe to retry), and
- * UNKNOWN with the stack logged and a generic message (no internals leak to callers).
+ * The status a caller is answered for anything a handler threw: an AppError as it is; anything
+ * else UNAVAILABLE when the store or broker is unreachable (isTransientError: safe to retry), and
+ * UNKNOWN with the stack logged and a generic message (no internals leak to callers). Shared by
+ * the gRPC API and the Kafka intake channel, so both answer alike.
  */
-export function toServiceError(err: unknown, log: Logger, method: string): Partial<ServiceError> {
-  if (!(err instanceof AppError) && isTransientError(err)) {
+export function toAppStatus(err: unknown, log: Logger, method: string): AppError {
+  if (err instanceof AppError) return err;
+  if (isTransientError(err)) {
     // The store or the broker is unreachable: nothing was decided, the caller may retry.
-    log.warn({ method, error: describeError(err) }, "gRPC call failed on a store or broker outage");
-    return toServiceError(AppError.unavailable(UNAVAILABLE_MESSAGE), log, method);
+    log.warn({ method, error: describeError(err) }, "call failed on a store or broker outage");
+    return AppError.unavailable(UNAVAILABLE_MESSAGE);
   }
-  if (!(err instanceof AppError)) {
-    log.error({ err, method }, "unhandled error in gRPC handler");
-    return { code: status.UNKNOWN, details: "内部错误 / internal error", metadata: new Metadata() };
+  log.error({ err, method }, "unhandled error in handler");
+  return new AppError(status.UNKNOWN, "内部错误 / internal error");
+}
+
+/**
+ * Turns anything a handler threw into a gRPC ServiceError (see toAppStatus): the code, and
+ * google.rpc.Status details (BadRequest field violations, ErrorInfo) when there are any.
+ */
+export function toServiceError(thrown: unknown, log: Logger, method: string): Partial<ServiceError> {
+  const err = toAppStatus(thrown, log, method);
+  // An unknown failure carries nothing but its generic message.
+  if (!(thrown instanceof AppError) && err.code === status.UNKNOWN) {
+    return { code: status.UNKNOWN, details: err.message, metadata: new Metadata() };
   }
   const details: Any[] = [];
   if (err.violations.length > 0) {

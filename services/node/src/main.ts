@@ -16,7 +16,8 @@ import { type ExchangeContext, INBOX, JointApplications, MAX_ENVELOPE_BYTES, ope
 import { CertificateReverifier } from "./intake/certificateReverifier";
 import type { CertificateVerifier } from "./intake/certificateVerifier";
 import { catalogPort } from "./intake/catalogPort";
-import { intakeGrpc } from "./intake/intakeGrpc";
+import { answerSubmitCase, intakeGrpc } from "./intake/intakeGrpc";
+import { intakeChannel as openIntakeChannel } from "./intake/intakeChannel";
 import { inboundHandler } from "./inbound/inboundHandler";
 import { revokedHandler } from "./inbound/revokedHandler";
 import { CaseChanges } from "./caseChanges";
@@ -384,6 +385,34 @@ export async function startNode(opts: NodeOptions = {}): Promise<RunningNode> {
       beforeCommit: () => ctx.caseLog.flush(),
     });
     opened.push(() => revocations.stop());
+    // Kafka intake channel (Kafka 收件通道): the city's window systems publish SubmitCaseRequests on
+    // its intake topic; each is taken in through SubmitCase's own path and answered on intake-results.
+    await bus.requireTopics([topics.intake(cfg.topicPrefix, node.id), topics.intakeResults(cfg.topicPrefix, node.id)]);
+    const intakeChannelLog = log.child({ component: "intake-channel" });
+    const intakeAnswers = openIntakeChannel({
+      nodeId: node.id,
+      topicPrefix: cfg.topicPrefix,
+      submit: (req) =>
+        answerSubmitCase(
+          req,
+          { ctx, node, network, catalog: catalogPort, certificates: verifier, joints: jointApplications },
+          intakeChannelLog,
+        ),
+      publish: (records) => bus.publish(records),
+      now: () => ctx.now(),
+      log: intakeChannelLog,
+    });
+    const intakeChannel = await bus.consume({
+      sessionTimeoutMs: cfg.kafkaSessionTimeoutMs,
+      groupId: groups.intake(cfg.topicPrefix, node.id),
+      topics: [topics.intake(cfg.topicPrefix, node.id)],
+      deadLetterTopic: topics.deadLetter(cfg.topicPrefix, node.id),
+      handle: (record) => intakeAnswers.handle(record),
+      // A case's row is stored before its record's handler resolves; its answer goes out before the offset moves past it.
+      beforeCommit: () => intakeAnswers.flush(),
+    });
+    opened.push(() => intakeChannel.stop());
+    // (end of the Kafka intake channel)
     reverifier.start();
     opened.push(() => reverifier.stop());
     // Data retention (数据保留): the inbox forgets message ids older than the topics keep messages;
@@ -409,6 +438,7 @@ export async function startNode(opts: NodeOptions = {}): Promise<RunningNode> {
         { name: "store", check: () => storeReachable(control.db, cfg.healthTimeoutMs) },
         { name: "inbound-consumer", check: () => subscription?.status().state === "running" },
         { name: "revocations-consumer", check: () => revocations.status().state === "running" },
+        { name: "intake-consumer", check: () => intakeChannel.status().state === "running" },
         { name: "writer-lease", check: () => lease.valid() },
       ],
       onChange: (report) => {
@@ -424,7 +454,7 @@ export async function startNode(opts: NodeOptions = {}): Promise<RunningNode> {
       // With each consumer's state and last error, so an operator sees why it is NOT_SERVING.
       health: () => ({
         ...monitor.report(),
-        consumers: [subscription?.status() ?? { groupId: inboundGroup, state: "stopped" }, revocations.status()],
+        consumers: [subscription?.status() ?? { groupId: inboundGroup, state: "stopped" }, revocations.status(), intakeChannel.status()],
         alerts: WorkingDayCalendar.default().missingYearAlerts(),
       }),
     });
@@ -467,6 +497,7 @@ export async function startNode(opts: NodeOptions = {}): Promise<RunningNode> {
         await Promise.all([
           bounded("inbound consumer", stopConsumer()),
           bounded("revocations consumer", revocations.stop()),
+          bounded("intake consumer", intakeChannel.stop()),
           Promise.all(servers.map((s) => s.stop(2_000))),
         ]);
         certs.close();

@@ -70,12 +70,33 @@ export function toSubmissionInput(req: SubmitCaseRequest): SubmissionInput {
           address: req.applicant.address,
         }
       : undefined,
-    materials: req.materials.map((m) => ({ name: m.name, copies: m.copies })),
+    materials: req.materials.map((m) => ({
+      name: m.name,
+      copies: m.copies,
+      ...(m.file ? { file: { ref: m.file.ref, sha256: m.file.sha256, size: m.file.size, mediaType: m.file.mediaType } } : {}),
+    })),
     certificates: req.certificates.map((c) => ({ certificateId: c.certificateId, number: c.number })),
     mailTrackingNo: req.mailTrackingNo,
     windowClerk: req.windowClerk,
     identityVerified: req.identityVerified,
     legs: req.legs.map((l) => ({ role: l.role, homeNode: l.homeNode, homeDepartment: l.homeDepartment })),
+  };
+}
+
+/**
+ * SubmitCase as every channel answers it (the gRPC API and the Kafka intake channel): the formal
+ * check, certificate verification and registration of submitCase; its errors are thrown as they
+ * are, for the channel to map (toAppError).
+ */
+export async function answerSubmitCase(req: SubmitCaseRequest, deps: SubmitDeps, log: Logger): Promise<SubmitCaseResponse> {
+  const out = await submitCase(toSubmissionInput(req), deps);
+  log.info({ caseId: out.caseId, duplicate: out.duplicate, homeNode: req.homeNode, itemCode: req.itemCode }, "case submitted");
+  return {
+    caseId: out.caseId,
+    duplicate: out.duplicate,
+    acceptedAt: out.acceptedAt,
+    warnings: out.warnings,
+    legs: out.legs.map((l) => ({ ...l, waitsFor: [...l.waitsFor] })),
   };
 }
 
@@ -150,17 +171,7 @@ export function intakeGrpc(deps: IntakeDeps, log: Logger): IntakeServiceServer {
   };
 
   return {
-    submitCase: unary<SubmitCaseRequest, SubmitCaseResponse>("SubmitCase", log, async (req) => {
-      const out = await submitCase(toSubmissionInput(req), deps);
-      log.info({ caseId: out.caseId, duplicate: out.duplicate, homeNode: req.homeNode, itemCode: req.itemCode }, "case submitted");
-      return {
-        caseId: out.caseId,
-        duplicate: out.duplicate,
-        acceptedAt: out.acceptedAt,
-        warnings: out.warnings,
-        legs: out.legs.map((l) => ({ ...l, waitsFor: [...l.waitsFor] })),
-      };
-    }),
+    submitCase: unary<SubmitCaseRequest, SubmitCaseResponse>("SubmitCase", log, (req) => answerSubmitCase(req, deps, log)),
     submitCorrection: unary<SubmitCorrectionRequest, SubmitCorrectionResponse>("SubmitCorrection", log, async (req) => {
       requireIds(req, itemViolations(req.items));
       return { ack: await command(req, { type: "SubmitCorrection", actor: "receiving", data: { items: req.items } }) };

@@ -9,6 +9,8 @@ import {
   MAX_LEGS,
   MAX_MATERIALS,
   checkCopies,
+  checkMaterialFiles,
+  type MaterialFileFields,
   MAX_MATERIAL_NAME_LENGTH,
   MAX_NAME_LENGTH,
   MAX_PHONE_LENGTH,
@@ -49,7 +51,7 @@ export interface SubmissionInput {
   homeNode: string;
   homeDepartment: string;
   applicant: { kind: string; name: string; idNumber: string; phone: string; address: string } | undefined;
-  materials: { name: string; copies: number }[];
+  materials: { name: string; copies: number; file?: MaterialFileFields | undefined }[];
   certificates: { certificateId: string; number: string }[];
   mailTrackingNo: string;
   windowClerk: string;
@@ -66,6 +68,8 @@ export interface CheckedSubmission extends Omit<SubmissionInput, "applicant"> {
 export type CheckResult = { ok: true; value: CheckedSubmission; warnings: string[] } | { ok: false; violations: FieldViolation[] };
 
 const RECEIPT_NO = /^[A-Za-z0-9-]{4,40}$/;
+/** Whether `s` is shaped like a window receipt number (收件编号). */
+export const isReceiptNo = (s: string): boolean => RECEIPT_NO.test(s);
 const PHONE = /^(1\d{10}|0\d{2,3}-?\d{7,8})$/;
 
 /**
@@ -211,6 +215,7 @@ export function validateSubmission(
       }
       checkCopies(v, `materials[${i}].copies`, m.copies);
     });
+    checkMaterialFiles(v, input.materials);
   }
   if (certificatesCounted) {
     input.certificates.forEach((c, i) => {
