@@ -1,7 +1,7 @@
 import { Kafka, logLevel } from "kafkajs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { kafkaConfig } from "@tongban/bus";
-import { busConnectionAs, kafkaPrincipals } from "@tongban/runtime";
+import { type KafkaAccess, busConnectionAs, kafkaPrincipals } from "@tongban/runtime";
 import { type KafkaInstance, localKafkaAccess } from "../../deploy/local/kafkaLocal";
 import { faultKafkaCluster } from "./support/faultInfra";
 import { FaultNetwork } from "./support/faultNetwork";
@@ -14,26 +14,37 @@ import { runScenario } from "./support/scenario";
  */
 describe("a three-broker Kafka cluster loses brokers under load", () => {
   const cluster = faultKafkaCluster;
-  let net: FaultNetwork;
+  let access: KafkaAccess;
   let kafka: Kafka;
+  // One network per scenario (fresh topics and databases), as the other fault scenarios: a
+  // scenario's counts and the store's load do not carry over into the next.
+  let net: FaultNetwork | undefined;
 
   beforeAll(async () => {
     await cluster.start();
-    net = new FaultNetwork({ kafka: await localKafkaAccess(cluster) });
-    kafka = new Kafka({ ...kafkaConfig(busConnectionAs(net.kafka, kafkaPrincipals.admin, "faults-cluster")), logLevel: logLevel.NOTHING });
-    await net.start();
+    access = await localKafkaAccess(cluster);
+    kafka = new Kafka({ ...kafkaConfig(busConnectionAs(access, kafkaPrincipals.admin, "faults-cluster")), logLevel: logLevel.NOTHING });
+  });
+  afterEach(async () => {
+    await net?.stop();
+    net = undefined;
   });
   afterAll(async () => {
-    await net?.stop();
     await cluster.stop();
   });
 
+  const startNetwork = async () => {
+    net = new FaultNetwork({ kafka: access });
+    await net.start();
+    return net;
+  };
+
   /** The network's topics and, per partition, its replicas, in-sync replicas and leader. */
-  const partitions = async () => {
+  const partitions = async (prefix: string) => {
     const admin = kafka.admin();
     await admin.connect();
     try {
-      const names = (await admin.listTopics()).filter((t) => t.startsWith(`${net.prefix}.`));
+      const names = (await admin.listTopics()).filter((t) => t.startsWith(`${prefix}.`));
       const { topics } = await admin.fetchTopicMetadata({ topics: names });
       return topics.flatMap((t) => t.partitions.map((p) => ({ topic: t.name, ...p })));
     } finally {
@@ -42,10 +53,10 @@ describe("a three-broker Kafka cluster loses brokers under load", () => {
   };
 
   /** Until every partition of the network's topics has all three replicas in sync again. */
-  const waitInSync = async (timeoutMs = 120_000) => {
+  const waitInSync = async (prefix: string, timeoutMs = 120_000) => {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const lagging = (await partitions().catch(() => [{ isr: [] as number[] }])).filter((p) => p.isr.length < 3);
+      const lagging = (await partitions(prefix).catch(() => [{ isr: [] as number[] }])).filter((p) => p.isr.length < 3);
       if (lagging.length === 0) return;
       if (Date.now() > deadline) throw new Error(`${lagging.length} partitions still under-replicated after ${timeoutMs} ms`);
       await new Promise((r) => setTimeout(r, 500));
@@ -54,8 +65,9 @@ describe("a three-broker Kafka cluster loses brokers under load", () => {
 
   const memberWithId = (nodeId: number): KafkaInstance => cluster.members[nodeId - 1]!;
 
-  it("when the network is provisioned on the cluster, then every topic has three replicas and refuses a write fewer than two have", async () => {
-    const all = await partitions();
+  it("when the broker leading the most partitions is killed with SIGKILL under load and restarted, then every topic had three replicas and refused a write fewer than two have, and every acknowledged case reaches its home queue once, in order", async () => {
+    const net = await startNetwork();
+    const all = await partitions(net.prefix);
     expect(all.length).toBeGreaterThan(0);
     expect(all.every((p) => p.replicas.length === 3 && p.isr.length === 3)).toBe(true);
     const admin = kafka.admin();
@@ -71,9 +83,7 @@ describe("a three-broker Kafka cluster loses brokers under load", () => {
     } finally {
       await admin.disconnect();
     }
-  });
 
-  it("when the broker leading the most partitions is killed with SIGKILL under load and restarted, then every acknowledged case reaches its home queue once, in order", async () => {
     const v = await runScenario(net, {
       id: "cluster-broker-kill",
       fault: "one of three Kafka brokers killed (SIGKILL), restarted",
@@ -82,7 +92,7 @@ describe("a three-broker Kafka cluster loses brokers under load", () => {
       loadAfterHealMs: 10_000,
       inject: async () => {
         const leads = new Map<number, number>();
-        for (const p of await partitions()) leads.set(p.leader, (leads.get(p.leader) ?? 0) + 1);
+        for (const p of await partitions(net.prefix)) leads.set(p.leader, (leads.get(p.leader) ?? 0) + 1);
         const [victim] = [...leads].sort((a, b) => b[1] - a[1])[0]!;
         const member = memberWithId(victim);
         const at = Date.now();
@@ -90,7 +100,7 @@ describe("a three-broker Kafka cluster loses brokers under load", () => {
         // Two brokers carry the load alone for a while before the third comes back.
         await new Promise((r) => setTimeout(r, 15_000));
         await member.start();
-        await waitInSync();
+        await waitInSync(net.prefix);
         return { at, healedAt: Date.now(), notes: { killedBroker: victim, partitionsItLed: leads.get(victim) } };
       },
     });
@@ -101,6 +111,7 @@ describe("a three-broker Kafka cluster loses brokers under load", () => {
   });
 
   it("when all three brokers are restarted one after another under load, then every acknowledged case reaches its home queue once, in order", async () => {
+    const net = await startNetwork();
     const v = await runScenario(net, {
       id: "cluster-rolling-restart",
       fault: "rolling restart of all three Kafka brokers",
@@ -114,7 +125,7 @@ describe("a three-broker Kafka cluster loses brokers under load", () => {
           const t = Date.now();
           await member.stop();
           await member.start();
-          await waitInSync();
+          await waitInSync(net.prefix);
           restarts.push(Math.round((Date.now() - t) / 100) / 10);
         }
         return { at, healedAt: Date.now(), notes: { secondsPerBroker: restarts } };
