@@ -1,4 +1,11 @@
-import { MAX_MATERIAL_COPIES, MAX_VIOLATIONS_REPORTED } from "./limits";
+import {
+  MATERIAL_MEDIA_TYPES,
+  MAX_CASE_MATERIAL_BYTES,
+  MAX_MATERIAL_BYTES,
+  MAX_MATERIAL_COPIES,
+  MAX_MATERIAL_REF_LENGTH,
+  MAX_VIOLATIONS_REPORTED,
+} from "./limits";
 
 /** One bad field, shaped like google.rpc.BadRequest.FieldViolation ("中文 / English"). */
 export interface BoundViolation {
@@ -76,6 +83,49 @@ export function checkCount(out: BoundViolation[], field: string, count: number, 
 export function checkCopies(out: BoundViolation[], field: string, copies: number): void {
   if (copies > MAX_MATERIAL_COPIES)
     out.push({ field, description: `份数最多${MAX_MATERIAL_COPIES}份 / at most ${MAX_MATERIAL_COPIES} copies` });
+}
+
+/** A scanned material's claim-check (MaterialFile) as a case carries it. */
+export interface MaterialFileFields {
+  ref: string;
+  sha256: string;
+  size: number;
+  mediaType: string;
+}
+
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+/** The shape of each material's file and their total size (not whether the files exist). */
+export function checkMaterialFiles(out: BoundViolation[], materials: readonly { file?: MaterialFileFields | undefined }[]): void {
+  let total = 0;
+  materials.forEach((m, i) => {
+    const f = m.file;
+    if (!f) return;
+    const at = `materials[${i}].file`;
+    if (!f.ref || f.ref.length > MAX_MATERIAL_REF_LENGTH)
+      out.push({
+        field: `${at}.ref`,
+        description: `须为上传所得引用（至多${MAX_MATERIAL_REF_LENGTH}字符） / the upload's reference, at most ${MAX_MATERIAL_REF_LENGTH} characters`,
+      });
+    if (!SHA256_HEX.test(f.sha256))
+      out.push({ field: `${at}.sha256`, description: "须为 64 位小写十六进制 / 64 lower-case hex characters" });
+    if (!(f.size >= 1 && f.size <= MAX_MATERIAL_BYTES))
+      out.push({
+        field: `${at}.size`,
+        description: `须在 1 至 ${MAX_MATERIAL_BYTES} 字节之间 / between 1 and ${MAX_MATERIAL_BYTES} bytes`,
+      });
+    if (!(MATERIAL_MEDIA_TYPES as readonly string[]).includes(f.mediaType))
+      out.push({
+        field: `${at}.media_type`,
+        description: `须为 ${MATERIAL_MEDIA_TYPES.join("、")} 之一 / one of ${MATERIAL_MEDIA_TYPES.join(", ")}`,
+      });
+    total += Number.isFinite(f.size) ? f.size : 0;
+  });
+  if (total > MAX_CASE_MATERIAL_BYTES)
+    out.push({
+      field: "materials",
+      description: `电子材料合计至多 ${MAX_CASE_MATERIAL_BYTES} 字节 / scans of one case at most ${MAX_CASE_MATERIAL_BYTES} bytes in all`,
+    });
 }
 
 /** At most MAX_VIOLATIONS_REPORTED violations, the rest summed up in one last entry. */

@@ -42,6 +42,14 @@ export const MAX_SEARCH_LENGTH = 64;
 
 /** Materials on one application: a real application lists a few dozen at most. */
 export const MAX_MATERIALS = 50;
+/** One scanned material (电子材料): at most 50 MB. */
+export const MAX_MATERIAL_BYTES = 50 * 1024 * 1024;
+/** The scans of one case together: at most 200 MB. */
+export const MAX_CASE_MATERIAL_BYTES = 200 * 1024 * 1024;
+/** The media types a scan may have: PDF, OFD (GB/T 33190), JPEG, PNG. */
+export const MATERIAL_MEDIA_TYPES = ["application/pdf", "application/ofd", "image/jpeg", "image/png"] as const;
+/** A material file's reference: at most 64 characters. */
+export const MAX_MATERIAL_REF_LENGTH = 64;
 /** Certificates one application references. */
 export const MAX_CERTIFICATES = 20;
 /** Entries of a reasons or correction-items list. */

@@ -2,6 +2,7 @@ export * from "./gen/tongban/v1/envelope";
 export * from "./gen/tongban/v1/case_events";
 export * from "./gen/tongban/v1/intake";
 export * from "./gen/tongban/v1/intake_channel";
+export * from "./gen/tongban/v1/materials";
 export * from "./gen/tongban/v1/queue";
 export * from "./gen/tongban/v1/certs";
 export * from "./gen/tongban/v1/case_view";

@@ -14,6 +14,7 @@ import {
   MAX_LIST_ENTRIES,
   MAX_MATERIALS,
   checkCopies,
+  checkMaterialFiles,
   MAX_MATERIAL_NAME_LENGTH,
   MAX_NAME_LENGTH,
   MAX_PHONE_LENGTH,
@@ -177,6 +178,7 @@ function submitted(v: BoundViolation[], s: CaseSubmitted): void {
       line(`materials[${i}].name`, m.name, MAX_MATERIAL_NAME_LENGTH);
       checkCopies(v, `materials[${i}].copies`, m.copies);
     });
+    checkMaterialFiles(v, s.materials);
   }
   if (certificates) {
     s.certificates.forEach((c, i) => {

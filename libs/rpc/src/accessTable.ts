@@ -36,6 +36,13 @@ export const accessTable: Readonly<Record<string, AccessRule>> = {
   "/tongban.v1.IntakeService/GetJointCase": intake("only joint applications this city's windows registered"),
   "/tongban.v1.IntakeService/WithdrawJointCase": intake("only joint applications this city's windows registered"),
 
+  "/tongban.v1.MaterialService/UploadMaterial": intake("the reference answered is usable only in this city's submissions"),
+  "/tongban.v1.MaterialService/FetchMaterial": {
+    roles: ["node"],
+    cities: "network",
+    also: "only the case's home node (the caller's city), only files that case cites; anything else is NOT_FOUND",
+  },
+
   "/tongban.v1.CatalogService/ListItems": { roles: ["window", "authority"], cities: "own", also: "public catalog data, no personal data" },
   "/tongban.v1.CatalogService/GetItem": { roles: ["window", "authority"], cities: "own", also: "public catalog data, no personal data" },
 

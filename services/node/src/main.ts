@@ -9,6 +9,7 @@ import {
   CatalogServiceService,
   type IdGenerator,
   IntakeServiceService,
+  MaterialServiceService,
   groups,
   topics,
 } from "@tongban/contracts";
@@ -18,6 +19,9 @@ import type { CertificateVerifier } from "./intake/certificateVerifier";
 import { catalogPort } from "./intake/catalogPort";
 import { answerSubmitCase, intakeGrpc } from "./intake/intakeGrpc";
 import { intakeChannel as openIntakeChannel } from "./intake/intakeChannel";
+import { type FetchOutcome, MaterialFetcher } from "./materials/materialFetcher";
+import { materialGrpc } from "./materials/materialGrpc";
+import { MaterialStore } from "./materials/materialStore";
 import { inboundHandler } from "./inbound/inboundHandler";
 import { revokedHandler } from "./inbound/revokedHandler";
 import { CaseChanges } from "./caseChanges";
@@ -99,6 +103,30 @@ export const nodeConfigSpec = {
         }
         return out;
       }),
+  },
+  materialSources: {
+    env: "MATERIAL_SOURCES",
+    doc: "where the home node fetches scanned materials: receiving nodes' intake APIs as node=host:port,…; default localhost:<ports.intake> of each node in deploy/network.json",
+    schema: z
+      .string()
+      .optional()
+      .transform((s, c) => {
+        const out: Record<string, string> = {};
+        for (const pair of (s ?? "")
+          .split(",")
+          .map((x) => x.trim())
+          .filter(Boolean)) {
+          const m = /^([a-z][a-z0-9-]*)=(.+:\d+)$/.exec(pair);
+          if (m) out[m[1]!] = m[2]!;
+          else c.addIssue({ code: "custom", message: `'${pair}' is not node=host:port` });
+        }
+        return out;
+      }),
+  },
+  materialFetchRetryMs: {
+    env: "MATERIAL_FETCH_RETRY_MS",
+    doc: "wait before the home node tries a failed fetch of a scanned material again (it resumes after the last chunk stored)",
+    schema: z.coerce.number().int().min(100).default(5_000),
   },
   certsBudgetMs: {
     env: "CERTS_VERIFY_BUDGET_MS",
@@ -189,6 +217,8 @@ export interface RunningNode {
   stopConsumer(): Promise<void>;
   /** Starts consuming again after stopConsumer. */
   startConsumer(): Promise<void>;
+  /** The scanned materials this node fetched for cases homed here, newest last. */
+  materialFetches(): readonly FetchOutcome[];
   stop(): Promise<void>;
 }
 
@@ -264,6 +294,7 @@ export async function startNode(opts: NodeOptions = {}): Promise<RunningNode> {
     const changes = new CaseChanges();
     // Set once the exchange is open; a leg's change reaches its joint application from then on.
     let joints: JointApplications | undefined;
+    let materialFetcher: MaterialFetcher | undefined;
     exchange = await openExchange({
       mongoUri: cfg.mongoUri,
       dbName: dbNameOf(cfg),
@@ -278,6 +309,7 @@ export async function startNode(opts: NodeOptions = {}): Promise<RunningNode> {
       onChange: (doc, kind) => {
         changes.publish(doc, kind);
         if (doc.submission.joint && doc.role !== "home") joints?.changed(doc._id);
+        materialFetcher?.notice(doc);
       },
       maxEnvelopeBytes: cfg.outboxMaxEnvelopeBytes,
       unknownTopicWaitMs: cfg.outboxUnknownTopicWaitMs,
@@ -291,6 +323,18 @@ export async function startNode(opts: NodeOptions = {}): Promise<RunningNode> {
     const { ctx } = exchange;
     const jointApplications = await JointApplications.open(ctx, exchange.mongo.db);
     joints = jointApplications;
+    // Scanned materials (电子材料): uploads of this city's windows, and the copies of cases homed here.
+    const materials = MaterialStore.open(exchange.mongo.db);
+    materialFetcher = new MaterialFetcher({
+      store: materials,
+      cases: exchange.cases,
+      addressOf: (n) => cfg.materialSources[n] ?? `localhost:${network.node(n)?.ports.intake ?? 0}`,
+      caller: callerOf(transport, spiffeUri(node.id, "node", node.id)),
+      log: log.child({ component: "materials" }),
+      retryMs: cfg.materialFetchRetryMs,
+    });
+    const fetcher = materialFetcher;
+    opened.push(() => fetcher.stop());
     const access: AccessOptions = {
       city: node.id,
       networkCities: network.nodes.map((n) => n.id),
@@ -328,9 +372,24 @@ export async function startNode(opts: NodeOptions = {}): Promise<RunningNode> {
           name: "tongban.v1.IntakeService",
           definition: IntakeServiceService,
           implementation: intakeGrpc(
-            { ctx, node, network, catalog: catalogPort, certificates: verifier, cases: exchange.cases, changes, joints: jointApplications },
+            {
+              ctx,
+              node,
+              network,
+              catalog: catalogPort,
+              certificates: verifier,
+              cases: exchange.cases,
+              changes,
+              joints: jointApplications,
+              materials,
+            },
             log.child({ api: "intake" }),
           ),
+        },
+        {
+          name: "tongban.v1.MaterialService",
+          definition: MaterialServiceService,
+          implementation: materialGrpc({ store: materials, cases: exchange.cases, node: node.id }, log.child({ api: "materials" })),
         },
         catalogService,
       ],
@@ -395,7 +454,7 @@ export async function startNode(opts: NodeOptions = {}): Promise<RunningNode> {
       submit: (req) =>
         answerSubmitCase(
           req,
-          { ctx, node, network, catalog: catalogPort, certificates: verifier, joints: jointApplications },
+          { ctx, node, network, catalog: catalogPort, certificates: verifier, joints: jointApplications, materials },
           intakeChannelLog,
         ),
       publish: (records) => bus.publish(records),
@@ -408,6 +467,8 @@ export async function startNode(opts: NodeOptions = {}): Promise<RunningNode> {
       topics: [topics.intake(cfg.topicPrefix, node.id)],
       deadLetterTopic: topics.deadLetter(cfg.topicPrefix, node.id),
       handle: (record) => intakeAnswers.handle(record),
+      // A submission carries the applicant in clear: a dead letter keeps what is known about it, not it.
+      deadLetterWithoutValue: "PERSONAL_DATA",
       // A case's row is stored before its record's handler resolves; its answer goes out before the offset moves past it.
       beforeCommit: () => intakeAnswers.flush(),
     });
@@ -430,6 +491,8 @@ export async function startNode(opts: NodeOptions = {}): Promise<RunningNode> {
     opened.push(() => retention.stop());
     // Joint applications whose legs moved while the node was down (or crashed mid-hand-over).
     void jointApplications.reconcileAll().catch((err) => log.warn({ err }, "joint applications not reconciled at start"));
+    // Scans of cases homed here not yet fetched whole (a fetch a restart interrupted resumes).
+    void fetcher.start().catch((err) => log.warn({ err }, "material fetches not resumed at start"));
     const monitor = new HealthMonitor({
       intervalMs: cfg.healthIntervalMs,
       log: log.child({ component: "health" }),
@@ -474,6 +537,7 @@ export async function startNode(opts: NodeOptions = {}): Promise<RunningNode> {
       checkHealth: () => monitor.tick(),
       stopConsumer,
       startConsumer,
+      materialFetches: () => fetcher.outcomes,
       // Each step is bounded: with the broker or the store unreachable a close can hang, and
       // stopping must still finish (runMain's deadline is the last resort).
       stop: async () => {

@@ -3,6 +3,7 @@ import { type Network, type NodeConfig } from "@tongban/config";
 import { ApplicantKind, type CaseSubmitted } from "@tongban/contracts";
 import { type ExchangeContext, type JointApplications, type JointLegPlan, receiptConflict, registerSubmission } from "@tongban/exchange";
 import { AppError } from "@tongban/rpc";
+import { type MaterialStore, unstoredMaterialViolations } from "../materials/materialStore";
 import type { CertificateVerifier } from "./certificateVerifier";
 import { type CatalogPort, type CheckedSubmission, type SubmissionInput, validateSubmission } from "./domain/validateSubmission";
 
@@ -15,6 +16,8 @@ export interface SubmitDeps {
   certificates?: CertificateVerifier;
   /** The joint applications (多地联办) this node's windows registered. */
   joints: JointApplications;
+  /** The scans windows uploaded (电子材料); without it, a submission citing one is refused. */
+  materials?: MaterialStore;
 }
 
 export interface SubmitOutcome {
@@ -38,6 +41,8 @@ export async function submitCase(input: SubmissionInput, deps: SubmitDeps): Prom
   const checked = validateSubmission(input, { node: deps.node, network: deps.network, catalog: deps.catalog, now });
   if (!checked.ok) throw AppError.invalid(checked.violations);
   const s = checked.value;
+  const unstored = await unstoredMaterialViolations(deps.materials, s.materials);
+  if (unstored.length > 0) throw AppError.invalid(unstored);
   const requestHash = fingerprint(s);
   const caseId = deps.ctx.ids();
   const receiptKey = `${deps.node.id}:${s.receiptNo}`;

@@ -1,0 +1,178 @@
+import { createHash, randomBytes } from "node:crypto";
+import { status } from "@grpc/grpc-js";
+import { Binary } from "mongodb";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type MaterialFile, MaterialServiceClient, type UploadMaterialResponse } from "@tongban/contracts";
+import { sampleSubmission } from "@tongban/demo";
+import { fieldViolationsOf } from "@tongban/rpc";
+import { startTcpProxy, type TcpProxy } from "../robustness/tcpProxy";
+import { apis } from "../support/clients";
+import { type CityNode, type Isolation, callerAs, eventually, isolation, network, startCities, stopCities } from "../support/testNetwork";
+
+// 电子材料 by claim-check: a Quanzhou window uploads scans to its node, the case carries only
+// their references and digests, and Xiamen (the home) fetches, verifies and keeps its own copy.
+
+const MB = 1024 * 1024;
+/** A PDF of `size` bytes: the header the node sniffs, then random bytes. */
+const pdf = (size: number) => Buffer.concat([Buffer.from("%PDF-1.7\n"), randomBytes(size - 9)]);
+const sha256 = (b: Buffer) => createHash("sha256").update(b).digest("hex");
+
+describe("scanned materials by claim-check (电子材料)", () => {
+  let iso: Isolation;
+  let qz: CityNode;
+  let xm: CityNode;
+  let proxy: TcpProxy;
+  let uploads: MaterialServiceClient;
+  let n = 9600;
+
+  beforeAll(async () => {
+    iso = isolation();
+    qz = (await startCities(iso, ["quanzhou"]))[0]!;
+    // Xiamen fetches from Quanzhou through a proxy the test can cut; failed fetches retry soon.
+    proxy = await startTcpProxy(`localhost:${qz.node.intakePort}`);
+    xm = (
+      await startCities(iso, ["xiamen"], undefined, {
+        materialSources: { quanzhou: `localhost:${proxy.port}` },
+        materialFetchRetryMs: 300,
+      })
+    )[0]!;
+    const window = callerAs("quanzhou", "window");
+    uploads = new MaterialServiceClient(`localhost:${qz.node.intakePort}`, window.credentials, window.options);
+  });
+  afterAll(async () => {
+    uploads.close();
+    await stopCities([xm, qz].filter(Boolean));
+    await proxy.close();
+  });
+
+  /** Uploads `bytes` in 1 MiB messages. */
+  const upload = (bytes: Buffer, mediaType = "application/pdf", declared: { size?: number; sha256?: string } = {}) =>
+    new Promise<MaterialFile>((resolve, reject) => {
+      const call = uploads.uploadMaterial((err: Error | null, res?: UploadMaterialResponse) => (err ? reject(err) : resolve(res!.file!)));
+      call.write({ part: { $case: "header", value: { mediaType, size: declared.size ?? 0, sha256: declared.sha256 ?? "" } } });
+      for (let at = 0; at < bytes.length; at += MB) call.write({ part: { $case: "chunk", value: bytes.subarray(at, at + MB) } });
+      call.end();
+    });
+
+  /** Submits a Quanzhou → Xiamen case citing `files`; its case id. */
+  const submitWith = async (files: MaterialFile[]) => {
+    const req = sampleSubmission(network.node("quanzhou")!, "xiamen", n++);
+    req.materials = files.map((file, i) => ({ name: `扫描件${i + 1}`, copies: 1, file }));
+    return (await apis(qz).submit(req)).caseId;
+  };
+
+  /** The home's copy, read back whole from its store. */
+  const homeCopy = async (caseId: string, ref: string) => {
+    const id = `${caseId}/${ref}`;
+    const file = await xm.db.db.collection("material_files").findOne({ _id: id as never });
+    const chunks: Buffer[] = [];
+    for (let i = 0; file && i * 256 * 1024 < file.size; i++) {
+      const c = await xm.db.db.collection("material_chunks").findOne({ _id: `${id}/${String(i).padStart(6, "0")}` as never });
+      if (c) chunks.push(Buffer.from((c.data as Binary).buffer));
+    }
+    return { file, bytes: Buffer.concat(chunks) };
+  };
+  const homeState = (caseId: string, ref: string, state: string) =>
+    eventually(
+      `xiamen holds ${ref} of ${caseId} as ${state}`,
+      async () => {
+        const f = await xm.db.db.collection("material_files").findOne({ _id: `${caseId}/${ref}` as never });
+        return f?.state === state ? f : undefined;
+      },
+      60_000,
+    );
+
+  it("when a 20 MB scan is uploaded in Quanzhou and cited by a case homed in Xiamen, then Xiamen holds a verified copy equal byte for byte", async () => {
+    const scan = pdf(20 * MB);
+    const file = await upload(scan, "application/pdf", { size: scan.length, sha256: sha256(scan) });
+    expect(file).toMatchObject({ sha256: sha256(scan), size: scan.length, mediaType: "application/pdf" });
+    const caseId = await submitWith([file]);
+    await homeState(caseId, file.ref, "verified");
+    const copy = await homeCopy(caseId, file.ref);
+    expect(copy.bytes.length).toBe(scan.length);
+    expect(copy.bytes.equals(scan)).toBe(true);
+  });
+
+  it("when the window's copy is altered after the case was sent, then Xiamen refuses it with a digest mismatch and keeps none of its bytes", async () => {
+    const scan = pdf(3 * MB);
+    const file = await upload(scan);
+    // Tamper with the receiving node's stored bytes (one chunk) before the home fetches them.
+    await proxy.cut();
+    const caseId = await submitWith([file]);
+    const chunkId = `${file.ref}/000001`;
+    const chunk = await qz.db.db.collection("material_chunks").findOne({ _id: chunkId as never });
+    const altered = Buffer.from((chunk!.data as Binary).buffer);
+    altered[100] = altered[100]! ^ 0xff;
+    await qz.db.db.collection("material_chunks").updateOne({ _id: chunkId as never }, { $set: { data: new Binary(altered) } });
+    proxy.restore();
+    const f = await homeState(caseId, file.ref, "digest_mismatch");
+    expect(f.sha256).toBe(sha256(scan));
+    expect(f.actualSha256).not.toBe(sha256(scan));
+    expect(await xm.db.db.collection("material_chunks").findOne({ _id: `${caseId}/${file.ref}/000000` as never })).toBeNull();
+    expect(xm.node.materialFetches().find((o) => o.id === `${caseId}/${file.ref}`)?.state).toBe("digest_mismatch");
+  });
+
+  it("when the link drops in the middle of a fetch, then the fetch resumes after what was stored and the copy verifies", async () => {
+    const scan = pdf(30 * MB);
+    const file = await upload(scan);
+    const caseId = await submitWith([file]);
+    const id = `${caseId}/${file.ref}`;
+    // Cut once part of the file is stored at the home, restore shortly after.
+    await eventually(
+      `part of ${id} stored`,
+      async () => {
+        const f = await xm.db.db.collection("material_files").findOne({ _id: id as never });
+        return f && f.stored > 2 * MB && f.stored < scan.length ? f : undefined;
+      },
+      60_000,
+    );
+    proxy.cut();
+    await new Promise((r) => setTimeout(r, 500));
+    proxy.restore();
+    await homeState(caseId, file.ref, "verified");
+    const outcome = xm.node.materialFetches().find((o) => o.id === id);
+    expect(outcome?.resumedAt).toBeGreaterThan(0);
+    expect((await homeCopy(caseId, file.ref)).bytes.equals(scan)).toBe(true);
+  });
+
+  it("when an upload is not what it claims or a case cites an unknown reference, then each is refused naming the field", async () => {
+    const notPdf = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(1000)]);
+    await expect(upload(notPdf, "application/pdf")).rejects.toMatchObject({ code: status.INVALID_ARGUMENT });
+    await expect(upload(pdf(2000), "text/html")).rejects.toMatchObject({ code: status.INVALID_ARGUMENT });
+    const scan = pdf(5000);
+    await expect(upload(scan, "application/pdf", { sha256: sha256(pdf(5000)) })).rejects.toMatchObject({ code: status.INVALID_ARGUMENT });
+    const good = await upload(scan);
+    const req = sampleSubmission(network.node("quanzhou")!, "xiamen", n++);
+    req.materials = [
+      { name: "扫描件", copies: 1, file: { ...good, ref: "m000000000000000000000000" } },
+      { name: "扫描件2", copies: 1, file: { ...good, sha256: "0".repeat(64) } },
+    ];
+    const err = await apis(qz)
+      .submit(req)
+      .then(
+        () => undefined,
+        (e: unknown) => e as { code: number },
+      );
+    expect(err?.code).toBe(status.INVALID_ARGUMENT);
+    expect(fieldViolationsOf(err).map((v) => v.field)).toEqual(["materials[0].file.ref", "materials[1].file.sha256"]);
+  });
+
+  it("when a node that is not the case's home asks for a material, then it is NOT_FOUND", async () => {
+    const scan = pdf(4000);
+    const file = await upload(scan);
+    const caseId = await submitWith([file]);
+    const zz = callerAs("zhangzhou", "node", "zhangzhou");
+    const stranger = new MaterialServiceClient(`localhost:${qz.node.intakePort}`, zz.credentials, zz.options);
+    try {
+      const err = await new Promise<{ code: number }>((resolve) => {
+        const call = stranger.fetchMaterial({ caseId, ref: file.ref, offset: 0 });
+        call.on("data", () => undefined);
+        call.on("error", (e: { code: number }) => resolve(e));
+        call.on("end", () => resolve({ code: status.OK }));
+      });
+      expect(err.code).toBe(status.NOT_FOUND);
+    } finally {
+      stranger.close();
+    }
+  });
+});
