@@ -167,7 +167,7 @@ describe("the Kafka intake channel", () => {
     expect(await casesWithReceipt(req.receiptNo)).toBe(1);
   });
 
-  it("when a window publishes a record that is not a submission, or one without a key, then each is dead-lettered and refused under its receipt number, and the next good record is taken in", async () => {
+  it("when a window publishes a record that is not a submission, or one without a key, then each is dead-lettered without its value and refused under its receipt number, and the next good record is taken in", async () => {
     const garbageKey = `KGB-${randomBytes(4).toString("hex")}`;
     await publishRaw(Buffer.from([0xff, 0xff, 0xff, 0xff, 0x0f, 0x08]), garbageKey);
     const unkeyed = sample("KNK");
@@ -190,6 +190,8 @@ describe("the Kafka intake channel", () => {
     expect(await casesWithReceipt(unkeyed.receiptNo)).toBe(0);
 
     const dlq = await readTopic(adminBus, topics.deadLetter(iso.topicPrefix, "xiamen"), { enough: (rs) => rs.length >= 2 });
+    // A submission carries the applicant in clear: no dead letter keeps the record's value.
+    expect(dlq.every((r) => (r.value?.length ?? 0) === 0)).toBe(true);
     const letters = dlq.map((r) => ({ key: r.key, ...parseDeadLetter(r.headers) }));
     expect(letters).toEqual(
       expect.arrayContaining([

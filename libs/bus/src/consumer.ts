@@ -57,6 +57,12 @@ export interface ConsumeOptions {
   restartBackoff?: { initialMs: number; maxMs: number };
   /** How long the broker keeps a silent member before handing its partitions to another; default 30 s. */
   sessionTimeoutMs?: number;
+  /**
+   * Dead-letter records without their value, this reason in the value-dropped header: for topics
+   * whose values carry personal data in clear (the intake channel's submissions), which a
+   * dead-letter topic must never hold.
+   */
+  deadLetterWithoutValue?: string;
   /** A consumer silent this long (no fetch, join or record) is re-created; default 3 × the session timeout, at least 30 s. */
   stallMs?: number;
   /** kafkajs's own retries inside one consumer run before it counts as crashed. */
@@ -432,29 +438,35 @@ export class ManagedConsumer {
     const copied: Record<string, string> = {};
     for (const [k, v] of Object.entries(record.headers)) copied[truncate(k, MAX_DLQ_HEADER_CHARS)] = truncate(v, MAX_DLQ_HEADER_CHARS);
     let valueDropped: string | undefined;
+    // What is known about the record, without its value.
+    const withoutValue = (why: string) => {
+      valueDropped = why;
+      const kept: Record<string, string> = {};
+      for (const h of KEPT_WITHOUT_VALUE) if (copied[h] !== undefined) kept[h] = copied[h];
+      return this.ports.publishDeadLetter({
+        topic: this.opts.deadLetterTopic,
+        // A key near the size limit would fail again: only its start is kept here.
+        key: truncate(record.key ?? "", MAX_DLQ_HEADER_CHARS),
+        value: Buffer.alloc(0),
+        headers: { ...kept, ...dlqHeaders, [DLQ_HEADERS.valueDropped]: why },
+      });
+    };
     try {
-      try {
-        await this.ports.publishDeadLetter({
-          topic: this.opts.deadLetterTopic,
-          key: record.key ?? "",
-          value: record.value ?? Buffer.alloc(0),
-          headers: { ...copied, ...dlqHeaders },
-        });
-      } catch (err) {
-        const failure = classifyPublishError(err);
-        if (failure.kind !== "permanent" || failure.topicWide) throw err;
-        // The record itself cannot be dead-lettered: publish what is known about it, without its value.
-        valueDropped = failure.code;
-        const kept: Record<string, string> = {};
-        for (const h of KEPT_WITHOUT_VALUE) if (copied[h] !== undefined) kept[h] = copied[h];
-        await this.ports.publishDeadLetter({
-          topic: this.opts.deadLetterTopic,
-          // A key near the size limit would fail again: only its start is kept here.
-          key: truncate(record.key ?? "", MAX_DLQ_HEADER_CHARS),
-          value: Buffer.alloc(0),
-          headers: { ...kept, ...dlqHeaders, [DLQ_HEADERS.valueDropped]: failure.code },
-        });
-      }
+      if (this.opts.deadLetterWithoutValue) await withoutValue(this.opts.deadLetterWithoutValue);
+      else
+        try {
+          await this.ports.publishDeadLetter({
+            topic: this.opts.deadLetterTopic,
+            key: record.key ?? "",
+            value: record.value ?? Buffer.alloc(0),
+            headers: { ...copied, ...dlqHeaders },
+          });
+        } catch (err) {
+          const failure = classifyPublishError(err);
+          if (failure.kind !== "permanent" || failure.topicWide) throw err;
+          // The record itself cannot be dead-lettered: publish what is known about it.
+          await withoutValue(failure.code);
+        }
     } catch (err) {
       // Not dead-lettered yet: the record stays where it is and is tried again.
       const delay = backoff(this.retryBackoff, (this.failures.get(key)?.attempts ?? 0) + 1);
