@@ -49,6 +49,13 @@ describe("data retention", () => {
     await awaitJson(monitor, `/api/cases/${a}`, "a decided at the monitor", (d) => (d.summary?.state === "DECIDED" ? d : undefined));
     await awaitJson(monitor, `/api/cases/${b}`, "b at the monitor", (d) => (d.summary?.state === "RECEIVED_BY_HOME" ? d : undefined));
     const records = () => monitorDb.db.collection<{ _id: string }>("tracking").find({}).sort({ _id: 1 }).toArray();
+    // Both sides report the decision; the window's report comes after the home's.
+    await sentCaseIn(xm, a, "DECIDED");
+    await eventually(
+      "the window's report of a's decision at the monitor",
+      async () =>
+        (await monitorDb.db.collection("tracking").findOne({ caseId: a, step: "case.decided", reportedBy: "xiamen" })) ?? undefined,
+    );
     await monitor.stop();
     const before = await records();
     expect(before.length).toBeGreaterThan(10);
