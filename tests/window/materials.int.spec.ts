@@ -2,12 +2,22 @@ import { createHash, randomBytes } from "node:crypto";
 import { status } from "@grpc/grpc-js";
 import { Binary } from "mongodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type MaterialFile, MaterialServiceClient, type UploadMaterialResponse } from "@tongban/contracts";
+import { MaterialCopyState, type MaterialFile, MaterialServiceClient, type UploadMaterialResponse } from "@tongban/contracts";
 import { sampleSubmission } from "@tongban/demo";
-import { fieldViolationsOf } from "@tongban/rpc";
+import { callUnary, fieldViolationsOf } from "@tongban/rpc";
 import { startTcpProxy, type TcpProxy } from "../robustness/tcpProxy";
 import { apis } from "../support/clients";
-import { type CityNode, type Isolation, callerAs, eventually, isolation, network, startCities, stopCities } from "../support/testNetwork";
+import {
+  type CityNode,
+  type Isolation,
+  callerAs,
+  clerkMetadata,
+  eventually,
+  isolation,
+  network,
+  startCities,
+  stopCities,
+} from "../support/testNetwork";
 
 // 电子材料 by claim-check: a Quanzhou window uploads scans to its node, the case carries only
 // their references and digests, and Xiamen (the home) fetches, verifies and keeps its own copy.
@@ -82,6 +92,29 @@ describe("scanned materials by claim-check (电子材料)", () => {
       60_000,
     );
 
+  const homeDepartment = async (caseId: string) =>
+    (await xm.db.db.collection<{ _id: string; homeDepartment: string }>("cases").findOne({ _id: caseId }))!.homeDepartment;
+  /** The Xiamen clerk's pre-review (网上预审): the case's materials and their scans' state. */
+  const listMaterials = async (caseId: string, department?: string) =>
+    callUnary(
+      xm.queueClient,
+      xm.queueClient.listMaterials,
+      { caseId },
+      5_000,
+      await clerkMetadata("xiamen", "clerk-a", department ?? (await homeDepartment(caseId))),
+    );
+  /** The whole scan as the clerk downloads it, or the call's error. */
+  const download = async (caseId: string, ref: string) => {
+    const meta = await clerkMetadata("xiamen", "clerk-a", await homeDepartment(caseId));
+    return new Promise<Buffer | { code: number; details: string }>((resolve) => {
+      const parts: Buffer[] = [];
+      const call = xm.queueClient.downloadMaterial({ caseId, ref, offset: 0 }, meta);
+      call.on("data", (d: { data: Buffer }) => parts.push(Buffer.from(d.data)));
+      call.on("error", (e: { code: number; details: string }) => resolve(e));
+      call.on("end", () => resolve(Buffer.concat(parts)));
+    });
+  };
+
   it("when a 20 MB scan is uploaded in Quanzhou and cited by a case homed in Xiamen, then Xiamen holds a verified copy equal byte for byte", async () => {
     const scan = pdf(20 * MB);
     const file = await upload(scan, "application/pdf", { size: scan.length, sha256: sha256(scan) });
@@ -91,6 +124,17 @@ describe("scanned materials by claim-check (电子材料)", () => {
     const copy = await homeCopy(caseId, file.ref);
     expect(copy.bytes.length).toBe(scan.length);
     expect(copy.bytes.equals(scan)).toBe(true);
+
+    // Pre-review: the clerk sees the scan verified (the paper not yet signed for) and reads it whole.
+    const listed = await listMaterials(caseId);
+    expect(listed.paperSigned).toBe(false);
+    expect(listed.materials).toEqual([
+      expect.objectContaining({ index: 0, file, state: MaterialCopyState.MATERIAL_COPY_STATE_VERIFIED, stored: scan.length }),
+    ]);
+    const downloaded = await download(caseId, file.ref);
+    expect(Buffer.isBuffer(downloaded) && downloaded.equals(scan)).toBe(true);
+    // Another department's clerk sees nothing of it.
+    await expect(listMaterials(caseId, "other-dept")).rejects.toMatchObject({ code: status.PERMISSION_DENIED });
   });
 
   it("when the window's copy is altered after the case was sent, then Xiamen refuses it with a digest mismatch and keeps none of its bytes", async () => {
@@ -110,6 +154,12 @@ describe("scanned materials by claim-check (电子材料)", () => {
     expect(f.actualSha256).not.toBe(sha256(scan));
     expect(await xm.db.db.collection("material_chunks").findOne({ _id: `${caseId}/${file.ref}/000000` as never })).toBeNull();
     expect(xm.node.materialFetches().find((o) => o.id === `${caseId}/${file.ref}`)?.state).toBe("digest_mismatch");
+    // The clerk is told, and cannot read it.
+    expect((await listMaterials(caseId)).materials[0]).toMatchObject({
+      state: MaterialCopyState.MATERIAL_COPY_STATE_DIGEST_MISMATCH,
+      stored: 0,
+    });
+    expect(await download(caseId, file.ref)).toMatchObject({ code: status.FAILED_PRECONDITION });
   });
 
   it("when the link drops in the middle of a fetch, then the fetch resumes after what was stored and the copy verifies", async () => {

@@ -52,6 +52,8 @@ export const accessTable: Readonly<Record<string, AccessRule>> = {
   "/tongban.v1.AuthorityQueueService/ClaimItem": queue(ownDepartment),
   "/tongban.v1.AuthorityQueueService/ReleaseItem": queue(ownDepartment),
   "/tongban.v1.AuthorityQueueService/ExecuteCommand": queue(ownDepartment),
+  "/tongban.v1.AuthorityQueueService/ListMaterials": queue(ownDepartment),
+  "/tongban.v1.AuthorityQueueService/DownloadMaterial": queue(`${ownDepartment}; only scans fetched and verified`),
 
   "/tongban.v1.CertificateRegistryService/Verify": {
     roles: ["node"],

@@ -22,6 +22,7 @@ import { intakeChannel as openIntakeChannel } from "./intake/intakeChannel";
 import { type FetchOutcome, MaterialFetcher } from "./materials/materialFetcher";
 import { materialGrpc } from "./materials/materialGrpc";
 import { MaterialStore } from "./materials/materialStore";
+import { preReviewGrpc } from "./materials/preReviewGrpc";
 import { inboundHandler } from "./inbound/inboundHandler";
 import { revokedHandler } from "./inbound/revokedHandler";
 import { CaseChanges } from "./caseChanges";
@@ -406,7 +407,10 @@ export async function startNode(opts: NodeOptions = {}): Promise<RunningNode> {
         {
           name: "tongban.v1.AuthorityQueueService",
           definition: AuthorityQueueServiceService,
-          implementation: queueGrpc(ctx, exchange.cases, changes, log.child({ api: "queue" })),
+          implementation: {
+            ...queueGrpc(ctx, exchange.cases, changes, log.child({ api: "queue" })),
+            ...preReviewGrpc(ctx, materials, log.child({ api: "queue" })),
+          },
         },
         catalogService,
       ],

@@ -105,7 +105,7 @@ export function queueGrpc(
   cases: Collection<CaseDoc>,
   changes: CaseChanges,
   log: Logger,
-): AuthorityQueueServiceServer {
+): Omit<AuthorityQueueServiceServer, "listMaterials" | "downloadMaterial"> {
   const item = (doc: CaseDoc) => queueItem(doc, ctx.now());
   return {
     listQueue: unary<ListQueueRequest, ListQueueResponse>("ListQueue", log, async (req, call) => {
