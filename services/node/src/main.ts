@@ -60,6 +60,23 @@ import {
 } from "@tongban/store";
 import { z } from "zod";
 
+/** `node=host:port,…` (a node id to an address), each pair checked. */
+const nodeAddresses = z
+  .string()
+  .optional()
+  .transform((s, c) => {
+    const out: Record<string, string> = {};
+    for (const pair of (s ?? "")
+      .split(",")
+      .map((x) => x.trim())
+      .filter(Boolean)) {
+      const m = /^([a-z][a-z0-9-]*)=(.+:\d+)$/.exec(pair);
+      if (m) out[m[1]!] = m[2]!;
+      else c.addIssue({ code: "custom", message: `'${pair}' is not node=host:port` });
+    }
+    return out;
+  });
+
 export const nodeConfigSpec = {
   ...commonKeys,
   ...metricsKeys,
@@ -89,40 +106,12 @@ export const nodeConfigSpec = {
   certsTargets: {
     env: "CERTS_TARGETS",
     doc: "certificate registries as node=host:port,…; default localhost:<ports.certs> of each node in deploy/network.json",
-    schema: z
-      .string()
-      .optional()
-      .transform((s, c) => {
-        const out: Record<string, string> = {};
-        for (const pair of (s ?? "")
-          .split(",")
-          .map((x) => x.trim())
-          .filter(Boolean)) {
-          const m = /^([a-z][a-z0-9-]*)=(.+:\d+)$/.exec(pair);
-          if (m) out[m[1]!] = m[2]!;
-          else c.addIssue({ code: "custom", message: `'${pair}' is not node=host:port` });
-        }
-        return out;
-      }),
+    schema: nodeAddresses,
   },
   materialSources: {
     env: "MATERIAL_SOURCES",
     doc: "where the home node fetches scanned materials: receiving nodes' intake APIs as node=host:port,…; default localhost:<ports.intake> of each node in deploy/network.json",
-    schema: z
-      .string()
-      .optional()
-      .transform((s, c) => {
-        const out: Record<string, string> = {};
-        for (const pair of (s ?? "")
-          .split(",")
-          .map((x) => x.trim())
-          .filter(Boolean)) {
-          const m = /^([a-z][a-z0-9-]*)=(.+:\d+)$/.exec(pair);
-          if (m) out[m[1]!] = m[2]!;
-          else c.addIssue({ code: "custom", message: `'${pair}' is not node=host:port` });
-        }
-        return out;
-      }),
+    schema: nodeAddresses,
   },
   materialFetchRetryMs: {
     env: "MATERIAL_FETCH_RETRY_MS",
