@@ -8,6 +8,7 @@ import {
   CatalogServiceService,
   CertificateRegistryServiceService,
   IntakeServiceService,
+  MaterialServiceService,
 } from "@tongban/contracts";
 import {
   type Role,
@@ -28,9 +29,13 @@ import { type CityNode, type Isolation, callerAs, isolation, network, startCitie
 const issuerOf = (city: string) => devPkiCities(network.nodes).find((c) => c.id === city)!.issuers[0]!;
 
 /** Every method the exchange serves, from the generated service definitions, plus grpc.health. */
-const served = [IntakeServiceService, AuthorityQueueServiceService, CatalogServiceService, CertificateRegistryServiceService].flatMap(
-  (def) => Object.values(def).map((m) => ({ path: m.path, stream: m.responseStream })),
-);
+const served = [
+  IntakeServiceService,
+  MaterialServiceService,
+  AuthorityQueueServiceService,
+  CatalogServiceService,
+  CertificateRegistryServiceService,
+].flatMap((def) => Object.values(def).map((m) => ({ path: m.path, stream: m.responseStream })));
 const health = [
   { path: "/grpc.health.v1.Health/Check", stream: false },
   { path: "/grpc.health.v1.Health/Watch", stream: true },
@@ -85,8 +90,8 @@ describe("the authorization table on real mTLS", () => {
   let foreignDir: string;
   const addressOf = (path: string) => {
     const node = cities[0]!.node;
-    // The catalog is on both node ports; asked here on the intake port.
-    if (path.startsWith("/tongban.v1.IntakeService/") || path.startsWith("/tongban.v1.CatalogService/"))
+    // The catalog is on both node ports, the materials API on the intake port.
+    if (["/tongban.v1.IntakeService/", "/tongban.v1.CatalogService/", "/tongban.v1.MaterialService/"].some((s) => path.startsWith(s)))
       return `localhost:${node.intakePort}`;
     if (path.startsWith("/tongban.v1.AuthorityQueueService/")) return `localhost:${node.queuePort}`;
     return `localhost:${registry.port}`;
