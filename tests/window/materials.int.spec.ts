@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MaterialCopyState, type MaterialFile, MaterialServiceClient, type UploadMaterialResponse } from "@tongban/contracts";
 import { sampleSubmission } from "@tongban/demo";
 import { callUnary, fieldViolationsOf } from "@tongban/rpc";
+import { MaterialStore } from "../../services/node/src/materials/materialStore";
 import { startTcpProxy, type TcpProxy } from "../robustness/tcpProxy";
 import { apis } from "../support/clients";
 import {
@@ -224,5 +225,18 @@ describe("scanned materials by claim-check (电子材料)", () => {
     } finally {
       stranger.close();
     }
+  });
+
+  it("when a scan is uploaded and no submission cites it, then it expires after its retention while a cited one stays", async () => {
+    const store = MaterialStore.open(qz.db.db);
+    const orphan = await upload(pdf(300 * 1024));
+    const cited = await upload(pdf(2000));
+    await submitWith([cited]);
+    expect(await store.pruneUncited(new Date(Date.now() - 60_000))).toBe(0);
+    expect(await store.pruneUncited(new Date(Date.now() + 8 * 24 * 3600 * 1000))).toBeGreaterThanOrEqual(1);
+    expect(await store.get(orphan.ref)).toBeNull();
+    for (const n of ["000000", "000001"])
+      expect(await qz.db.db.collection("material_chunks").findOne({ _id: `${orphan.ref}/${n}` as never })).toBeNull();
+    expect(await store.get(cited.ref)).toMatchObject({ state: "uploaded", citedBy: expect.stringMatching(/^quanzhou:/) });
   });
 });

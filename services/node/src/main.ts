@@ -113,6 +113,11 @@ export const nodeConfigSpec = {
     doc: "where the home node fetches scanned materials: receiving nodes' intake APIs as node=host:port,…; default localhost:<ports.intake> of each node in deploy/network.json",
     schema: nodeAddresses,
   },
+  uncitedMaterialRetentionDays: {
+    env: "MATERIAL_UNCITED_RETENTION_DAYS",
+    doc: "days a scan uploaded by a window is kept when no submission cites it",
+    schema: z.coerce.number().min(0.001).default(7),
+  },
   materialFetchRetryMs: {
     env: "MATERIAL_FETCH_RETRY_MS",
     doc: "wait before the home node tries a failed fetch of a scanned material again (it resumes after the last chunk stored)",
@@ -473,10 +478,14 @@ export async function startNode(opts: NodeOptions = {}): Promise<RunningNode> {
     // on MongoDB a TTL index deletes them, on FerretDB the prune job does.
     const inboxByTtl = await expireByTtl(exchange.mongo.db, exchange.mongo.features, INBOX, "appliedAt", cfg.inboxRetentionDays);
     const retention = new RetentionJob(
-      async (): Promise<Record<string, number>> =>
-        inboxByTtl
-          ? {}
-          : { inbox: await pruneInbox(exchange.mongo.db, expiredBefore(ctx.now(), cfg.inboxRetentionDays), () => lease.assertValid()) },
+      async () => {
+        const removed: Record<string, number> = {};
+        if (!inboxByTtl)
+          removed.inbox = await pruneInbox(exchange.mongo.db, expiredBefore(ctx.now(), cfg.inboxRetentionDays), () => lease.assertValid());
+        lease.assertValid();
+        removed.uncitedMaterials = await materials.pruneUncited(expiredBefore(ctx.now(), cfg.uncitedMaterialRetentionDays));
+        return removed;
+      },
       cfg.retentionIntervalMs,
       log.child({ component: "retention" }),
     );

@@ -46,6 +46,11 @@ export async function submitCase(input: SubmissionInput, deps: SubmitDeps): Prom
   const requestHash = fingerprint(s);
   const caseId = deps.ctx.ids();
   const receiptKey = `${deps.node.id}:${s.receiptNo}`;
+  // A cited upload is kept as the case is; one never cited expires (MaterialStore.pruneUncited).
+  await deps.materials?.markCited(
+    s.materials.flatMap((m) => (m.file ? [m.file.ref] : [])),
+    receiptKey,
+  );
   const joint = deps.joints.byReceiptKey(receiptKey);
   if (joint && s.legs.length === 0) throw receiptConflict(s.receiptNo, joint._id);
   // A retried submission returns the case registered the first time: no second lookup.

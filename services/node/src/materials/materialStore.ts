@@ -30,6 +30,8 @@ export interface MaterialFileDoc {
   ref?: string;
   /** Home copies: the digest the fetched bytes had when it was not the cited one. */
   actualSha256?: string;
+  /** Uploads: the receipt (`<node>:<receipt no>`) of the first submission that cited the file (an upload none cites expires). */
+  citedBy?: string;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -79,6 +81,26 @@ export class MaterialStore {
 
   async finish(id: string, set: Partial<Pick<MaterialFileDoc, "state" | "sha256" | "size" | "actualSha256">>): Promise<void> {
     await this.files.updateOne({ _id: id }, { $set: { ...set, updatedAt: new Date() } });
+  }
+
+  /** Records that the submission `receiptKey` cites these uploads (the first citing one is kept). */
+  async markCited(refs: readonly string[], receiptKey: string): Promise<void> {
+    for (const ref of refs) {
+      const f = await this.get(ref);
+      if (f && f.citedBy === undefined) await this.files.updateOne({ _id: ref }, { $set: { citedBy: receiptKey } });
+    }
+  }
+
+  /**
+   * Drops uploads no case cited that were made before `before` (数据保留): a window that uploaded
+   * a scan and never submitted leaves nothing behind for good. The number dropped.
+   */
+  async pruneUncited(before: Date): Promise<number> {
+    const stale = await this.files
+      .find({ state: "uploaded", citedBy: { $exists: false }, createdAt: { $lt: before } }, { projection: { _id: 1, size: 1 } })
+      .toArray();
+    for (const f of stale) await this.drop(f._id, f.size);
+    return stale.length;
   }
 
   /** The file's bytes from `offset` to `end` (exclusive), a chunk at a time. */
