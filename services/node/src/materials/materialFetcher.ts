@@ -3,7 +3,7 @@ import type { Logger } from "pino";
 import { MaterialServiceClient } from "@tongban/contracts";
 import type { CaseDoc } from "@tongban/exchange";
 import type { Caller } from "@tongban/rpc";
-import { CHUNK_BYTES, type MaterialStore } from "./materialStore";
+import { CHUNK_BYTES, ChunkWriter, type MaterialStore } from "./materialStore";
 
 export interface MaterialFetcherOptions {
   store: MaterialStore;
@@ -119,33 +119,20 @@ export class MaterialFetcher {
     const resumedAt = Math.floor(rec.stored / CHUNK_BYTES) * CHUNK_BYTES;
     const hash = await this.o.store.digestOf(id, resumedAt);
     let at = resumedAt;
-    let buffered: Buffer[] = [];
-    let bufferedBytes = 0;
-    const persist = async (all: boolean) => {
-      while (bufferedBytes >= CHUNK_BYTES || (all && bufferedBytes > 0)) {
-        const joined = Buffer.concat(buffered);
-        const data = joined.subarray(0, CHUNK_BYTES);
-        buffered = data.length < joined.length ? [joined.subarray(CHUNK_BYTES)] : [];
-        bufferedBytes = joined.length - data.length;
-        const n = Math.floor((at - bufferedBytes - data.length) / CHUNK_BYTES);
-        await this.o.store.putChunk(id, n, Buffer.from(data), n * CHUNK_BYTES + data.length);
-      }
-    };
+    const writer = new ChunkWriter(this.o.store, id, resumedAt);
     const stream = this.client(source).fetchMaterial({ caseId: doc._id, ref: file.ref, offset: resumedAt });
     try {
       for await (const part of stream as AsyncIterable<{ offset: number; data: Buffer }>) {
         if (part.offset !== at) throw new Error(`material ${id}: expected bytes from ${at}, got ${part.offset}`);
         if (at + part.data.length > file.size) throw new Error(`material ${id}: more than the cited ${file.size} bytes`);
         hash.update(part.data);
-        buffered.push(Buffer.from(part.data));
-        bufferedBytes += part.data.length;
         at += part.data.length;
-        await persist(false);
+        await writer.write(part.data);
       }
     } finally {
       stream.cancel();
     }
-    await persist(true);
+    await writer.end();
     if (at !== file.size) throw new Error(`material ${id}: stream ended at ${at} of ${file.size} bytes`);
     const actual = hash.digest("hex");
     if (actual === file.sha256) {

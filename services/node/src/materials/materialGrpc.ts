@@ -14,7 +14,7 @@ import type {
 import type { CaseDoc } from "@tongban/exchange";
 import { isReceivingSide } from "@tongban/exchange";
 import { AppError, type FieldViolation, principalOf, toServiceError } from "@tongban/rpc";
-import { CHUNK_BYTES, MAX_MATERIAL_BYTES, type MaterialStore, newMaterialRef } from "./materialStore";
+import { CHUNK_BYTES, ChunkWriter, MAX_MATERIAL_BYTES, type MaterialStore, newMaterialRef } from "./materialStore";
 import { MEDIA_TYPES, sniffMediaType } from "./mediaType";
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
@@ -42,25 +42,12 @@ async function upload(
   const ref = newMaterialRef();
   const hash = createHash("sha256");
   let header: { mediaType: string; size: number; sha256: string } | undefined;
-  let pending: Buffer[] = [];
-  let pendingBytes = 0;
   let size = 0;
-  let chunks = 0;
   let begun = false;
-  const flush = async (all: boolean) => {
-    while (pendingBytes >= CHUNK_BYTES || (all && pendingBytes > 0)) {
-      const joined = Buffer.concat(pending);
-      const data = joined.subarray(0, CHUNK_BYTES);
-      pending = data.length < joined.length ? [joined.subarray(CHUNK_BYTES)] : [];
-      pendingBytes = joined.length - data.length;
-      if (!begun) {
-        await deps.store.begin({ _id: ref, state: "fetching", mediaType: header!.mediaType, sha256: "", size: 0 });
-        begun = true;
-      }
-      await deps.store.putChunk(ref, chunks, Buffer.from(data), chunks * CHUNK_BYTES + data.length);
-      chunks += 1;
-    }
-  };
+  const writer = new ChunkWriter(deps.store, ref, 0, async () => {
+    await deps.store.begin({ _id: ref, state: "fetching", mediaType: header!.mediaType, sha256: "", size: 0 });
+    begun = true;
+  });
   try {
     for await (const msg of call as AsyncIterable<UploadMaterialRequest>) {
       const part = msg.part;
@@ -97,13 +84,11 @@ async function upload(
       if (size > MAX_MATERIAL_BYTES)
         throw invalid("chunk", `文件过大：上限 ${MAX_MATERIAL_BYTES} 字节`, `file too large: at most ${MAX_MATERIAL_BYTES} bytes`);
       hash.update(data);
-      pending.push(Buffer.from(data));
-      pendingBytes += data.length;
-      await flush(false);
+      await writer.write(data);
     }
     if (!header) throw invalid("header", "缺少文件头", "the header is missing");
     if (size === 0) throw invalid("chunk", "文件为空", "the file is empty");
-    await flush(true);
+    await writer.end();
     const sha256 = hash.digest("hex");
     const v: FieldViolation[] = [];
     if (header.size !== 0 && header.size !== size)
@@ -118,7 +103,7 @@ async function upload(
     const file: MaterialFile = { ref, sha256, size, mediaType: header.mediaType };
     return { file };
   } catch (err) {
-    if (begun) await deps.store.drop(ref, chunks * CHUNK_BYTES).catch(() => undefined);
+    if (begun) await deps.store.drop(ref, writer.stored + CHUNK_BYTES).catch(() => undefined);
     throw err;
   }
 }
@@ -141,9 +126,19 @@ async function fetchMaterial(call: ServerWritableStream<FetchMaterialRequest, Fe
   if (!file || file.state !== "uploaded")
     throw new AppError(status.NOT_FOUND, "材料文件不存在 / material file not stored", [], "MATERIAL_NOT_FOUND");
   if (offset > file.size) throw invalid("offset", `超出文件大小 ${file.size}`, `beyond the file's size ${file.size}`);
-  for await (const part of deps.store.read(ref, offset, file.size)) {
+  await streamFile(call, deps.store, ref, offset, file.size);
+}
+
+/** Streams a stored file's bytes from `offset` to `end` to a caller, waiting while it is slow: at most one chunk is held. */
+export async function streamFile(
+  call: ServerWritableStream<unknown, { offset: number; data: Buffer }>,
+  store: MaterialStore,
+  id: string,
+  offset: number,
+  end: number,
+): Promise<void> {
+  for await (const part of store.read(id, offset, end)) {
     if (call.cancelled) return;
-    // Waits while the client is slow: at most one chunk is held here.
     if (!call.write({ offset: part.offset, data: part.data })) await new Promise<void>((r) => call.once("drain", r));
   }
 }

@@ -134,6 +134,47 @@ export class MaterialStore {
 }
 
 /**
+ * Writes a file's bytes as they arrive, in whole chunks from `from` on (a multiple of
+ * CHUNK_BYTES): at most one chunk is held in memory. `end()` writes what is left.
+ */
+export class ChunkWriter {
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+
+  constructor(
+    private readonly store: MaterialStore,
+    private readonly id: string,
+    /** Bytes stored so far. */
+    public stored = 0,
+    /** Runs once before the first chunk is stored (e.g. creating the file's record). */
+    private beforeFirst?: () => Promise<void>,
+  ) {}
+
+  async write(data: Uint8Array): Promise<void> {
+    this.pending.push(Buffer.from(data));
+    this.pendingBytes += data.length;
+    while (this.pendingBytes >= CHUNK_BYTES) await this.flushOne();
+  }
+
+  async end(): Promise<void> {
+    while (this.pendingBytes > 0) await this.flushOne();
+  }
+
+  private async flushOne(): Promise<void> {
+    const joined = Buffer.concat(this.pending);
+    const data = joined.subarray(0, CHUNK_BYTES);
+    this.pending = data.length < joined.length ? [joined.subarray(CHUNK_BYTES)] : [];
+    this.pendingBytes = joined.length - data.length;
+    if (this.beforeFirst) {
+      await this.beforeFirst();
+      this.beforeFirst = undefined;
+    }
+    await this.store.putChunk(this.id, Math.floor(this.stored / CHUNK_BYTES), Buffer.from(data), this.stored + data.length);
+    this.stored += data.length;
+  }
+}
+
+/**
  * Each cited file as the receiving node holds it: uploaded here, whole, and of the digest, size
  * and media type the submission names; a violation per material that is not.
  */

@@ -11,6 +11,7 @@ import {
 import { type CaseDoc, type ExchangeContext, assertDepartment, caseNotFound, isHomeSide, loadCase } from "@tongban/exchange";
 import { AppError, type FieldViolation, clerkOf, toServiceError } from "@tongban/rpc";
 import { toAppError, unary } from "../grpcErrors";
+import { streamFile } from "./materialGrpc";
 import type { MaterialFileDoc, MaterialStore } from "./materialStore";
 
 /** Where the home holds a cited scan: its own fetched copy, or (a local leg) the upload itself. */
@@ -88,10 +89,7 @@ export function preReviewGrpc(ctx: ExchangeContext, store: MaterialStore, log: L
           );
         if (offset > copy.size)
           throw AppError.invalid([{ field: "offset", description: `超出文件大小 ${copy.size} / beyond the file's size` }]);
-        for await (const part of store.read(copy._id, offset, copy.size)) {
-          if (call.cancelled) return;
-          if (!call.write({ offset: part.offset, data: part.data })) await new Promise<void>((r) => call.once("drain", r));
-        }
+        await streamFile(call, store, copy._id, offset, copy.size);
       })().then(
         () => call.end(),
         (err: unknown) => call.emit("error", toServiceError(toAppError(err), log, "DownloadMaterial") as ServiceError),
