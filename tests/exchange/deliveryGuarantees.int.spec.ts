@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { join } from "node:path";
+import { appendFileSync, closeSync, mkdirSync, openSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Bus } from "@tongban/bus";
 import { topics } from "@tongban/contracts";
@@ -82,6 +83,10 @@ describe("delivery guarantees on the real broker and store", () => {
     const [xm] = (await startCities(iso, ["xiamen"])) as [CityNode];
     const quanzhouDb = xm.db.client.db(iso.dbName("quanzhou"));
     let child: ChildProcess | undefined;
+    let supervising = true;
+    const logFile = join(repoRoot, ".run", "logs", `delivery-quanzhou-${iso.topicPrefix}.log`);
+    mkdirSync(dirname(logFile), { recursive: true });
+    const log = openSync(logFile, "a");
     const startQuanzhou = () => {
       // The node itself, not a tsx wrapper process: SIGKILL must hit the process that consumes.
       child = spawn(process.execPath, ["--import", "tsx", join(repoRoot, "services/node/src/main.ts")], {
@@ -100,7 +105,16 @@ describe("delivery guarantees on the real broker and store", () => {
           NODE_LEASE_TTL_MS: "2000",
           NODE_LEASE_RENEW_MS: "400",
         },
-        stdio: "ignore",
+        // Its output, for a failure to be read afterwards.
+        stdio: ["ignore", log, log],
+      });
+      // As a supervisor would: a node that exits on its own (e.g. refused by the lease of the one
+      // killed, if it has not lapsed on the store's clock yet) is started again after a second.
+      const started = child;
+      started.once("exit", (code, signal) => {
+        if (!supervising || signal === "SIGKILL" || started !== child) return;
+        appendFileSync(logFile, `\n[test] node exited (${code ?? signal}); starting it again\n`);
+        setTimeout(() => supervising && startQuanzhou(), 1_000);
       });
     };
     try {
@@ -164,6 +178,8 @@ describe("delivery guarantees on the real broker and store", () => {
       expect(sent.every((d) => d.seq === 3)).toBe(true);
       expect(await xm.db.db.collection("inbox").countDocuments({ type: "case.received" })).toBe(total);
     } finally {
+      supervising = false;
+      closeSync(log);
       if (child && child.exitCode === null) {
         child.kill("SIGTERM");
         await new Promise((r) => child!.once("exit", r));
