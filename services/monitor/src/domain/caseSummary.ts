@@ -35,6 +35,28 @@ export interface CaseSummary {
   legRole?: string;
   /** "approved" or "denied" once decided. */
   decisionOutcome?: string;
+  /** The case's scans (电子材料) and the home node's check of them; absent for a paper-only case. */
+  scans?: ScansSummary;
+  /** Accepted on the verified electronic copies before the paper was signed for (网上预审受理). */
+  acceptedOnElectronicCopies?: true;
+}
+
+/** The scans a case cites: pending until the home node checked them all, then verified or (any digest not matching) mismatch. */
+export interface ScansSummary {
+  cited: number;
+  checkedAt?: Date;
+  verified: number;
+  mismatched: number;
+  state: "pending" | "verified" | "mismatch";
+}
+
+type ScansCheck = Required<Pick<TrackingRecord, "scansCheckedAt" | "scansVerified" | "scansMismatched">>;
+
+function scansOf(cited: number, check: ScansCheck | undefined): ScansSummary | undefined {
+  if (cited === 0) return undefined;
+  if (!check) return { cited, verified: 0, mismatched: 0, state: "pending" };
+  const { scansCheckedAt: checkedAt, scansVerified: verified, scansMismatched: mismatched } = check;
+  return { cited, checkedAt, verified, mismatched, state: mismatched > 0 ? "mismatch" : "verified" };
 }
 
 const earliest = (a: Date | undefined, b: Date | undefined) => (!a ? b : !b ? a : a.getTime() <= b.getTime() ? a : b);
@@ -56,7 +78,16 @@ export function summariseCase(records: readonly TrackingRecord[]): CaseSummary |
   let decisionOutcome: string | undefined;
   let joint: { jointId: string; legRole: string } | undefined;
   let problems: { seq: number; list: TrackedProblemRecord[] } = { seq: -1, list: [] };
+  let scansCited = 0;
+  let scansCheck: ScansCheck | undefined;
+  let acceptedOnElectronicCopies = false;
   for (const r of records) {
+    scansCited = Math.max(scansCited, r.scansCited ?? 0);
+    // Scans are checked once (the lifecycle refuses a second check): any record of it will do; the earliest keeps the fold order-free.
+    if (r.scansCheckedAt && (!scansCheck || r.scansCheckedAt < scansCheck.scansCheckedAt)) {
+      scansCheck = { scansCheckedAt: r.scansCheckedAt, scansVerified: r.scansVerified ?? 0, scansMismatched: r.scansMismatched ?? 0 };
+    }
+    acceptedOnElectronicCopies ||= r.acceptedOnElectronicCopies === true;
     ratingLevel ??= r.ratingLevel;
     decisionOutcome ??= r.decisionOutcome;
     if (r.jointId) joint ??= { jointId: r.jointId, legRole: r.legRole ?? "" };
@@ -70,6 +101,7 @@ export function summariseCase(records: readonly TrackingRecord[]): CaseSummary |
       if (r.reportedBy === r.homeNode) inHomeQueueAt = earliest(inHomeQueueAt, r.recordedAt);
     }
   }
+  const scans = scansOf(scansCited, scansCheck);
   return {
     caseId: latest.caseId,
     itemCode: latest.itemCode,
@@ -91,5 +123,7 @@ export function summariseCase(records: readonly TrackingRecord[]): CaseSummary |
     ...(decisionOutcome ? { decisionOutcome } : {}),
     problems: problems.list,
     ...joint,
+    ...(scans ? { scans } : {}),
+    ...(acceptedOnElectronicCopies ? { acceptedOnElectronicCopies: true as const } : {}),
   };
 }

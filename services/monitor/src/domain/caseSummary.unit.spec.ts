@@ -72,6 +72,50 @@ describe("a case's summary and timeline", () => {
     ).toBe(0);
   });
 
+  it("when a paper-only case is summarised, then it has no scans and no electronic acceptance", () => {
+    const s = summariseCase(history)!;
+    expect(s.scans).toBeUndefined();
+    expect(s.acceptedOnElectronicCopies).toBeUndefined();
+  });
+
+  const scans = { scansCited: 3 };
+  const checked = { ...scans, scansCheckedAt: at(45), scansVerified: 3, scansMismatched: 0 };
+  const scanned = history.map((r) => ({ ...r, ...scans }));
+  const checkStep = [
+    rec("case.scans_checked", "RECEIVED_BY_HOME", 4, "quanzhou", 45, checked),
+    rec("case.scans_checked", "RECEIVED_BY_HOME", 4, "xiamen", 47, checked),
+  ];
+  const accepted = [
+    rec("case.accepted", "ACCEPTED", 5, "quanzhou", 50, { ...checked, acceptedOnElectronicCopies: true }),
+    rec("case.accepted", "ACCEPTED", 5, "xiamen", 52, { ...checked, acceptedOnElectronicCopies: true }),
+  ];
+
+  it("when the case cites scans and none has been checked, then its scans are pending", () => {
+    expect(summariseCase(scanned)!.scans).toEqual({ cited: 3, verified: 0, mismatched: 0, state: "pending" });
+  });
+
+  it("when the home node checked every scan and all matched, then they are verified with the check time, in any order and with duplicates", () => {
+    const s = summariseCase([...scanned, ...checkStep])!;
+    expect(s.scans).toEqual({ cited: 3, checkedAt: at(45), verified: 3, mismatched: 0, state: "verified" });
+    expect(s.lastStep).toBe("case.scans_checked");
+    expect(s.state).toBe("RECEIVED_BY_HOME");
+    expect(summariseCase([...checkStep, ...scanned].reverse())!.scans).toEqual(s.scans);
+    expect(summariseCase([checkStep[1]!, ...scanned, checkStep[1]!, checkStep[0]!])!.scans).toEqual(s.scans);
+  });
+
+  it("when a scan did not match its digest, then the scans are a mismatch with the counts", () => {
+    const bad = { ...scans, scansCheckedAt: at(45), scansVerified: 1, scansMismatched: 2 };
+    const s = summariseCase([...scanned, rec("case.scans_checked", "RECEIVED_BY_HOME", 4, "xiamen", 47, bad)])!;
+    expect(s.scans).toEqual({ cited: 3, checkedAt: at(45), verified: 1, mismatched: 2, state: "mismatch" });
+  });
+
+  it("when the case was accepted on its electronic copies, then the summary says so, whichever node's record comes first", () => {
+    const s = summariseCase([...accepted].reverse().concat(scanned, checkStep))!;
+    expect(s).toMatchObject({ state: "ACCEPTED", acceptedOnElectronicCopies: true, scans: { state: "verified", verified: 3 } });
+    expect(summariseCase([...scanned, ...checkStep, accepted[1]!])!.acceptedOnElectronicCopies).toBe(true);
+    expect(summariseCase([...scanned, ...checkStep])!.acceptedOnElectronicCopies).toBeUndefined();
+  });
+
   it("when percentiles are taken, then they are nearest-rank values of the sample", () => {
     expect(percentiles([5, 1, 4, 2, 3, 6, 7, 8, 9, 10])).toEqual({ count: 10, p50: 5, p95: 10, p99: 10 });
     expect(percentiles([])).toEqual({ count: 0, p50: null, p95: null, p99: null });

@@ -31,6 +31,14 @@ export interface TrackingRecord {
   legRole?: string;
   /** "approved" or "denied" once the case is decided. */
   decisionOutcome?: string;
+  /** How many scans (电子材料) the case cites; absent for a paper-only case. */
+  scansCited?: number;
+  /** Once the home node checked every cited scan against its digest: when, and how many matched and did not. */
+  scansCheckedAt?: Date;
+  scansVerified?: number;
+  scansMismatched?: number;
+  /** On the acceptance step: accepted on the verified electronic copies before the paper was signed for (网上预审受理). */
+  acceptedOnElectronicCopies?: true;
 }
 
 export interface TrackedProblemRecord {
@@ -64,6 +72,9 @@ export function toTrackingRecord(t: TrackingEvent): TrackingRecord | undefined {
     ...(t.ratingLevel ? { ratingLevel: t.ratingLevel } : {}),
     ...(t.jointId ? { jointId: t.jointId, legRole: t.legRole } : {}),
     ...(t.decisionOutcome ? { decisionOutcome: t.decisionOutcome } : {}),
+    ...(t.scansCited > 0 ? { scansCited: t.scansCited } : {}),
+    ...(t.scansCheckedAt ? { scansCheckedAt: t.scansCheckedAt, scansVerified: t.scansVerified, scansMismatched: t.scansMismatched } : {}),
+    ...(t.acceptedOnElectronicCopies ? { acceptedOnElectronicCopies: true as const } : {}),
     ...(t.problems.length > 0
       ? {
           problems: t.problems.map((p) => ({

@@ -4,6 +4,7 @@ import { city, dept, duration, stageName, stateName, stepName, when } from "../f
 import { lang, t } from "../i18n";
 import { type Actions, caseLink } from "./actions";
 import { legBadge } from "./joint";
+import { scansBadge } from "./scans";
 
 type DeadlineEntry = Overview["deadlines"]["overdue"][number];
 
@@ -92,7 +93,7 @@ export const recentRows = (o: Overview, a: Actions) =>
   o.recent.map(
     (c) =>
       html`<tr data-testid="case-row" data-case-id=${c.caseId} data-state=${c.state}>
-        <td>${caseLink(c.caseId, a)} ${legBadge(c)}</td>
+        <td>${caseLink(c.caseId, a)} ${legBadge(c)} ${scansBadge(c)}</td>
         <td>${city(c.receivingNode)} → ${city(c.homeNode)}</td>
         <td>${dept(c.homeNode, c.homeDepartment)}</td>
         <td>${stateName(c.state)}</td>

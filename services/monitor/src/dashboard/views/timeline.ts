@@ -4,6 +4,7 @@ import { city, dept, stageName, stateName, stepName, when } from "../format";
 import { t } from "../i18n";
 import type { Actions } from "./actions";
 import { jointPanel, legBadge } from "./joint";
+import { scansLine } from "./scans";
 
 /**
  * A case's cross-city timeline: each step, named as operators say it, with the nodes that recorded
@@ -28,6 +29,7 @@ export const timelineView = (c: CaseDetail, a: Actions) => {
       ${c.dueSoon ? html`<span class="warn">${t("dueSoon")}: ${stageName(c.dueSoon.stage)}</span>` : nothing}
       ${c.materialsLate ? html`<span class="bad">${t("materialsLate")}</span>` : nothing}
     </div>
+    ${scansLine(s)}
     <table>
       <thead>
         <tr>
