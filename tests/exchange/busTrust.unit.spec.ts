@@ -100,6 +100,7 @@ describe("who may say what on the bus", () => {
   it("when the home node sends what only a window's node says (a command request), then the window refuses it as WRONG_SIDE", async () => {
     const { window, home, caseId } = await caseAtHome();
     await claimCase(home.ctx, caseId, clerk, 600);
+    await executeHomeCommand(home.ctx, caseId, "req-0", clerk, { type: "SignForMaterials", actor: "home", data: {} });
     await executeHomeCommand(home.ctx, caseId, "req-1", clerk, { type: "Accept", actor: "home", data: {} });
     const accepted = envelopesFor(home, "xiamen").find((e) => e.type === "case.accepted")!;
     const request = resigned({

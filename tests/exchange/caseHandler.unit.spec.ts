@@ -94,6 +94,7 @@ describe("the case command handler on the in-memory store", () => {
     const { caseId } = await submitted(window, home);
     await deliver(window, envelopesFor(home, "xiamen"));
     await claimCase(home.ctx, caseId, clerk, 600);
+    await executeHomeCommand(home.ctx, caseId, "req-sign", clerk, { type: "SignForMaterials", actor: "home", data: {} });
     const accepted = await executeHomeCommand(home.ctx, caseId, "req-accept", clerk, { type: "Accept", actor: "home", data: {} });
     expect(accepted.doc.status).toBe("ACCEPTED");
     const retried = await executeHomeCommand(home.ctx, caseId, "req-accept", clerk, { type: "Accept", actor: "home", data: {} });

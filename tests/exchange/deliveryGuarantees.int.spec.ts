@@ -46,6 +46,7 @@ describe("delivery guarantees on the real broker and store", () => {
       await sentCaseIn(xm, res.caseId, "CORRECTION_REQUESTED");
       await apis(xm).submitCorrection(res.caseId, ["营业执照副本"]);
       await queuedIn(zz, res.caseId, "RECEIVED_BY_HOME");
+      await apis(zz).exec(res.caseId, { $case: "signForMaterials", value: {} });
       await apis(zz).exec(res.caseId, { $case: "accept", value: {} });
       await sentCaseIn(xm, res.caseId, "ACCEPTED");
       // Both consumers committed all they took in: everything they applied is stored.

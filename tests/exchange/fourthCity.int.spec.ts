@@ -83,6 +83,7 @@ describe("a fourth city added by configuration", () => {
         const queued = await queuedIn(city(to), caseId, "RECEIVED_BY_HOME");
         expect(queued.applicantName).toBe(req.applicant!.name);
         await apis(city(to)).claim(caseId);
+        await apis(city(to)).exec(caseId, { $case: "signForMaterials", value: {} });
         await apis(city(to)).exec(caseId, { $case: "accept", value: {} });
         const seen = await sentCaseIn(city(from), caseId, "ACCEPTED");
         expect([seen.receivingNode, seen.homeNode]).toEqual([from, to]);

@@ -68,6 +68,11 @@ describe("a case's whole life between two cities (收受分离)", () => {
       await win.submitCorrection(caseId, ["身份证复印件（重新提供）", "委托书"]);
       await queuedIn(city("xiamen"), caseId, "RECEIVED_BY_HOME");
     }
+    // No scans and no paper yet: acceptance waits for the paper (材料签收).
+    const early = await home.exec(caseId, { $case: "accept", value: {} }).catch((e) => e);
+    expect(early.code).toBe(status.FAILED_PRECONDITION);
+    expect(early.details).toContain("纸质材料尚未签收");
+    await home.exec(caseId, { $case: "signForMaterials", value: {} });
     await home.exec(caseId, { $case: "accept", value: {} });
     const view = await sentCaseIn(city("quanzhou"), caseId, "ACCEPTED");
     expect(view.seq).toBe((await home.queued(caseId))!.case!.seq);
@@ -87,6 +92,7 @@ describe("a case's whole life between two cities (收受分离)", () => {
 
   it("when the applicant withdraws before decision, then both sides end WITHDRAWN; after it, withdrawal is refused at once", async () => {
     const caseId = await submit("xiamen", "zhangzhou");
+    await apis(city("zhangzhou")).exec(caseId, { $case: "signForMaterials", value: {} });
     await apis(city("zhangzhou")).exec(caseId, { $case: "accept", value: {} });
     await sentCaseIn(city("xiamen"), caseId, "ACCEPTED");
     const ack = await apis(city("xiamen")).withdraw(caseId);
@@ -103,6 +109,7 @@ describe("a case's whole life between two cities (收受分离)", () => {
   it("when review is suspended for testing and resumed, then the decision due date moves later", async () => {
     const caseId = await submit("quanzhou", "zhangzhou");
     const home = apis(city("zhangzhou"));
+    await home.exec(caseId, { $case: "signForMaterials", value: {} });
     await home.exec(caseId, { $case: "accept", value: {} });
     const before = (await home.exec(caseId, { $case: "startReview", value: {} })).item!.case!.dueAt!;
     const expectedResumeAt = new Date(Date.now() + 14 * 86_400_000);
@@ -138,6 +145,7 @@ describe("a case's whole life between two cities (收受分离)", () => {
   it("when a command is retried with the same request id, then it is applied once", async () => {
     const caseId = await submit("zhangzhou", "xiamen");
     const home = apis(city("xiamen"));
+    await home.exec(caseId, { $case: "signForMaterials", value: {} }, "clerk-a", "req-sign-1");
     const first = await home.exec(caseId, { $case: "accept", value: {} }, "clerk-a", "req-accept-1");
     const retry = await home.exec(caseId, { $case: "accept", value: {} }, "clerk-a", "req-accept-1");
     expect(retry.duplicate).toBe(true);

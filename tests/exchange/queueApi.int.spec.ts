@@ -36,6 +36,7 @@ describe("the authority queue API", () => {
         seen.some((m) => m.item?.case?.caseId === next && m.item.case.state === "RECEIVED_BY_HOME") ? true : undefined,
       );
       await apis(zz).claim(next);
+      await apis(zz).exec(next, { $case: "signForMaterials", value: {} });
       await apis(zz).exec(next, { $case: "accept", value: {} });
       await eventually("its acceptance streamed", async () =>
         seen.some((m) => m.item?.case?.caseId === next && m.item.case.state === "ACCEPTED") ? true : undefined,
@@ -68,6 +69,7 @@ describe("the authority queue API", () => {
     await queuedIn(zz, caseId, "RECEIVED_BY_HOME");
     const home = apis(zz);
     await home.claim(caseId);
+    await home.exec(caseId, { $case: "signForMaterials", value: {} });
     await home.exec(caseId, { $case: "accept", value: {} });
     await home.exec(caseId, { $case: "startReview", value: {} });
     await sentCaseIn(xm, caseId, "UNDER_REVIEW");

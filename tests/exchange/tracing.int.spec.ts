@@ -28,6 +28,7 @@ describe("one trace per case across cities", () => {
     const { caseId } = await apis(city("xiamen")).submit(sampleSubmission(network.node("xiamen")!, "quanzhou", 9701));
     await queuedIn(city("quanzhou"), caseId, "RECEIVED_BY_HOME");
     await apis(city("quanzhou")).claim(caseId);
+    await apis(city("quanzhou")).exec(caseId, { $case: "signForMaterials", value: {} });
     await apis(city("quanzhou")).exec(caseId, { $case: "accept", value: {} });
     await sentCaseIn(city("xiamen"), caseId, "ACCEPTED");
 

@@ -15,6 +15,7 @@ describe("tracking events for operators", () => {
     const { caseId } = await apis(xm).submit(req);
     await queuedIn(qz, caseId, "RECEIVED_BY_HOME");
     await apis(qz).claim(caseId);
+    await apis(qz).exec(caseId, { $case: "signForMaterials", value: {} });
     await apis(qz).exec(caseId, { $case: "accept", value: {} });
     await sentCaseIn(xm, caseId, "ACCEPTED");
 

@@ -88,6 +88,7 @@ describe("the operators' dashboard in a real browser", () => {
     const movingRow = `[data-testid="case-row"][data-case-id="${moving}"]`;
     await expect.poll(() => attr(movingRow, "data-state"), { timeout: UI_TIMEOUT }).toBe("RECEIVED_BY_HOME");
     await apis(city("quanzhou")).claim(moving);
+    await apis(city("quanzhou")).exec(moving, { $case: "signForMaterials", value: {} });
     await apis(city("quanzhou")).exec(moving, { $case: "accept", value: {} });
     await sentCaseIn(city("xiamen"), moving, "ACCEPTED");
     await expect.poll(() => attr(movingRow, "data-state"), { timeout: UI_TIMEOUT }).toBe("ACCEPTED");

@@ -72,6 +72,7 @@ describe("the operators' monitor", () => {
   it("when a case is accepted and searched by id, then its timeline shows every step as both cities recorded it", async () => {
     const caseId = caseOf.get("zhangzhou>xiamen")!;
     await apis(city("xiamen")).claim(caseId);
+    await apis(city("xiamen")).exec(caseId, { $case: "signForMaterials", value: {} });
     await apis(city("xiamen")).exec(caseId, { $case: "accept", value: {} });
     await sentCaseIn(city("zhangzhou"), caseId, "ACCEPTED");
 

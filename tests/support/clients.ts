@@ -72,11 +72,12 @@ export const queuedIn = (city: CityNode, caseId: string, state: string): Promise
     return item?.case?.state === state ? item : undefined;
   });
 
-/** The home authority takes a case from received to decided, approved with `documentRef` (claim, accept, review, decide). */
+/** The home authority takes a case from received to decided, approved with `documentRef` (claim, sign for the paper, accept, review, decide). */
 export async function approveCase(home: CityNode, caseId: string, documentRef: string): Promise<void> {
   const h = apis(home);
   await h.claim(caseId);
   for (const command of [
+    { $case: "signForMaterials", value: {} },
     { $case: "accept", value: {} },
     { $case: "startReview", value: {} },
     { $case: "decide", value: { decision: { outcome: "approved", documentRef, reasons: [] } } },

@@ -92,6 +92,7 @@ describe("ratings, complaints and the problems they open", () => {
   it("when a 12345 complaint is recorded for a case under way, then a problem opens at home without moving the case, and the monitor shows it overdue once its five working days pass unanswered", async () => {
     const caseId = await submit();
     const home = apis(city("quanzhou"));
+    await home.exec(caseId, { $case: "signForMaterials", value: {} });
     await home.exec(caseId, { $case: "accept", value: {} });
     await complain(caseId, "12345-20261129-0042", "申请人反映窗口未一次性告知所需材料");
 

@@ -88,6 +88,7 @@ describe("joint applications (多地联办)", () => {
       ["in", "quanzhou", "WAITING"],
     ]);
     await apis(city("xiamen")).claim(app.out.caseId);
+    await apis(city("xiamen")).exec(app.out.caseId, { $case: "signForMaterials", value: {} });
     await apis(city("xiamen")).exec(app.out.caseId, { $case: "accept", value: {} });
     await sentCaseIn(city("zhangzhou"), app.out.caseId, "ACCEPTED");
     expect(await apis(city("quanzhou")).queued(app.in.caseId)).toBeUndefined();
@@ -193,6 +194,7 @@ describe("joint applications (多地联办)", () => {
     const app = await submitJoint("xiamen", "zhangzhou", "quanzhou");
     await queuedIn(city("zhangzhou"), app.out.caseId, "RECEIVED_BY_HOME");
     await apis(city("zhangzhou")).claim(app.out.caseId);
+    await apis(city("zhangzhou")).exec(app.out.caseId, { $case: "signForMaterials", value: {} });
     await apis(city("zhangzhou")).exec(app.out.caseId, { $case: "accept", value: {} });
     await apis(city("zhangzhou")).exec(app.out.caseId, { $case: "startReview", value: {} });
     // A leg alone cannot be withdrawn: the application is.
@@ -220,6 +222,7 @@ describe("joint applications (多地联办)", () => {
     const app = await submitJoint("zhangzhou", "xiamen", "quanzhou");
     await queuedIn(city("xiamen"), app.out.caseId, "RECEIVED_BY_HOME");
     await apis(city("xiamen")).claim(app.out.caseId);
+    await apis(city("xiamen")).exec(app.out.caseId, { $case: "signForMaterials", value: {} });
     await apis(city("xiamen")).exec(app.out.caseId, { $case: "accept", value: {} });
     await apis(city("xiamen")).exec(app.out.caseId, { $case: "startReview", value: {} });
     await sentCaseIn(city("zhangzhou"), app.out.caseId, "UNDER_REVIEW");

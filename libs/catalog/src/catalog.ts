@@ -4,6 +4,7 @@ import { CatalogDataError } from "./catalogDataError";
 import type { BatchInfo, CatalogData, CatalogItem, ItemRecord } from "./catalogItem";
 import { itemCodeFor } from "./itemCode";
 import { parseCatalogData } from "./parseCatalogData";
+import { isPreReviewAllowed } from "./preReview";
 import { isRemoteReceiptEligible } from "./remoteReceipt";
 import { mergeTimeLimits } from "./statutoryTimeLimits";
 
@@ -12,6 +13,7 @@ function toItem({ timeLimits, ...record }: ItemRecord): CatalogItem {
     ...record,
     batchLabel: batchLabel(record.batch),
     remoteReceipt: isRemoteReceiptEligible(record.mode),
+    preReview: isPreReviewAllowed(record.mode),
     timeLimits: mergeTimeLimits(timeLimits),
   });
 }

@@ -9,7 +9,7 @@ import { parseCatalogData } from "./parseCatalogData";
 function record(code: string): Omit<ItemRecord, "timeLimits"> {
   const found = item(code);
   if (found === undefined) throw new Error(`no item ${code}`);
-  const { batchLabel: _label, remoteReceipt: _remote, timeLimits: _limits, ...rest } = found;
+  const { batchLabel: _label, remoteReceipt: _remote, preReview: _preReview, timeLimits: _limits, ...rest } = found;
   return rest;
 }
 

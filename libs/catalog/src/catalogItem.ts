@@ -43,6 +43,8 @@ export interface CatalogItem extends Omit<ItemRecord, "timeLimits"> {
   readonly batchLabel: BatchLabel;
   /** Result of `isRemoteReceiptEligible(mode)`. */
   readonly remoteReceipt: boolean;
+  /** Result of `isPreReviewAllowed(mode)`: accepting on verified scans before the paper (网上预审). */
+  readonly preReview: boolean;
   /** Statutory defaults merged with the item's override, if any. */
   readonly timeLimits: TimeLimits;
 }

@@ -17,6 +17,7 @@ export { isItemCode, itemCodeFor, type ItemCode } from "./itemCode";
 export { derivedDepartmentCode, leadUnitDepartment } from "./leadUnitDepartment";
 export { parseCatalogData } from "./parseCatalogData";
 export { handlingOf, type Handling, type JointLeg, type LegRole } from "./jointHandling";
+export { isPreReviewAllowed, preReviewRule } from "./preReview";
 export { isRemoteReceiptEligible, remoteReceiptRule } from "./remoteReceipt";
 export { mergeTimeLimits, STATUTORY_TIME_LIMITS, type TimeLimits, type TimeLimitsOverride } from "./statutoryTimeLimits";
 export { timeLimits } from "./timeLimits";

@@ -60,8 +60,10 @@ export function toWire(e: Exclude<CaseEvent, { type: "case.submitted" }>): WireE
       return { event: { $case: "received", value: { ...e.data } } };
     case "case.materials_signed":
       return { event: { $case: "materialsSigned", value: { ...e.data } } };
+    case "case.scans_checked":
+      return { event: { $case: "scansChecked", value: { ...e.data, mismatchedRefs: [...e.data.mismatchedRefs] } } };
     case "case.accepted":
-      return { event: { $case: "accepted", value: { ...e.data } } };
+      return { event: { $case: "accepted", value: { ...e.data, onElectronicCopies: e.data.onElectronicCopies === true } } };
     case "case.refused":
       return { event: { $case: "refused", value: { reasons: [...e.data.reasons], refusedAt: e.data.refusedAt } } };
     case "case.correction_requested":
@@ -137,10 +139,24 @@ export function fromWire(w: Exclude<WireCase, { $case: NonLifecycleCase }>): Exc
       };
     case "materialsSigned":
       return { type: "case.materials_signed", data: { signedAt: at(w.value.signedAt, "signedAt") } };
+    case "scansChecked":
+      return {
+        type: "case.scans_checked",
+        data: {
+          verified: w.value.verified,
+          mismatchedRefs: w.value.mismatchedRefs,
+          paperOnly: w.value.paperOnly,
+          checkedAt: at(w.value.checkedAt, "checkedAt"),
+        },
+      };
     case "accepted":
       return {
         type: "case.accepted",
-        data: { acceptedAt: at(w.value.acceptedAt, "acceptedAt"), decisionDueAt: at(w.value.decisionDueAt, "decisionDueAt") },
+        data: {
+          acceptedAt: at(w.value.acceptedAt, "acceptedAt"),
+          decisionDueAt: at(w.value.decisionDueAt, "decisionDueAt"),
+          ...(w.value.onElectronicCopies ? { onElectronicCopies: true } : {}),
+        },
       };
     case "refused":
       return { type: "case.refused", data: { reasons: w.value.reasons, refusedAt: at(w.value.refusedAt, "refusedAt") } };

@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import { timeLimits as itemTimeLimits } from "@tongban/catalog";
+import { item as catalogItem, timeLimits as itemTimeLimits } from "@tongban/catalog";
 import type { IdGenerator, Sealed, Signer, SigningKeys } from "@tongban/contracts";
 import { type DecideContext, type WorkingCalendar, statutoryTimeLimits } from "@tongban/lifecycle";
 import type { Appended, KeyedMutex } from "@tongban/store";
@@ -78,12 +78,13 @@ export interface ExchangeContext {
   onChange?: (doc: CaseDoc, kind: "created" | "changed") => void;
 }
 
-/** The decide context for a case: the clock, the calendar and the item's statutory time limits. */
+/** The decide context for a case: the clock, the calendar, the item's statutory time limits and its mode. */
 export function decideContext(ctx: ExchangeContext, itemCode: string): DecideContext {
   const t = itemTimeLimits(itemCode);
   return {
     now: ctx.now(),
     calendar: ctx.calendar,
+    acceptOnScans: catalogItem(itemCode)?.preReview === true,
     timeLimits: t
       ? {
           correctionRequestDays: t.correctionDays,

@@ -24,16 +24,39 @@ export async function executeHomeCommand(
   by: HomeClerk,
   command: Extract<CaseCommand, { actor: "home" }> | CaseCommand,
 ): Promise<CommandOutcome> {
-  const clerk = by.id;
+  return runHomeCommand(ctx, caseId, requestId, command, by);
+}
+
+/**
+ * Home side: the node itself records a step no clerk issues (the check of the case's scans),
+ * without a lease; idempotent on `requestId` like a clerk's command.
+ */
+export async function executeNodeCommand(
+  ctx: ExchangeContext,
+  caseId: string,
+  requestId: string,
+  command: CaseCommand,
+): Promise<CommandOutcome> {
+  return runHomeCommand(ctx, caseId, requestId, command, undefined);
+}
+
+/** A clerk (`by`) must be of the case's department and hold its lease; the node itself (no `by`) needs neither. */
+async function runHomeCommand(
+  ctx: ExchangeContext,
+  caseId: string,
+  requestId: string,
+  command: CaseCommand,
+  by: HomeClerk | undefined,
+): Promise<CommandOutcome> {
   const done = await handleCase(ctx, caseId, (d) => {
     if (!isHomeSide(d)) throw caseNotFound(caseId);
-    assertDepartment(d, by);
+    if (by) assertDepartment(d, by);
     if (d.requests.some((r) => r.id === requestId)) return "duplicate";
     const now = ctx.now();
-    if (d.claimedBy !== clerk || !d.claimUntil || d.claimUntil <= now) {
+    if (by && (d.claimedBy !== by.id || !d.claimUntil || d.claimUntil <= now)) {
       throw new CaseError(
         "FAILED_PRECONDITION",
-        leaseHeldByOther(d, clerk, now)
+        leaseHeldByOther(d, by.id, now)
           ? `案件已由 ${d.claimedBy} 认领至 ${d.claimUntil?.toISOString()} / case is claimed by ${d.claimedBy} until ${d.claimUntil?.toISOString()}`
           : `请先认领案件 / claim the case before working on it`,
         "LEASE_REQUIRED",

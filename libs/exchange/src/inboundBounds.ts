@@ -13,6 +13,7 @@ import {
   MAX_LEGS,
   MAX_LIST_ENTRIES,
   MAX_MATERIALS,
+  MAX_MATERIAL_REF_LENGTH,
   checkCopies,
   checkMaterialFiles,
   MAX_MATERIAL_NAME_LENGTH,
@@ -73,6 +74,15 @@ export function inboundViolations(env: EventEnvelope): BoundViolation[] {
       break;
     case "refused":
       list("reasons", w.value.reasons, reasonsNoun);
+      break;
+    case "scansChecked":
+      if (checkCount(v, "mismatched_refs", w.value.mismatchedRefs.length, MAX_MATERIALS, materialsNoun))
+        w.value.mismatchedRefs.forEach((r, i) => line(`mismatched_refs[${i}]`, r, MAX_MATERIAL_REF_LENGTH));
+      for (const [field, n] of [
+        ["verified", w.value.verified],
+        ["paper_only", w.value.paperOnly],
+      ] as const)
+        if (n > MAX_MATERIALS) v.push({ field, description: `最多${MAX_MATERIALS} / at most ${MAX_MATERIALS} (got ${n})` });
       break;
     case "correctionRequested":
     case "correctionSubmitted":

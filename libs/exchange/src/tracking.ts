@@ -19,7 +19,7 @@ export interface TrackedCase {
   receivingNode: string;
   homeNode: string;
   homeDepartment: string;
-  submission?: { joint?: { jointId: string; legRole: string } | undefined };
+  submission?: { joint?: { jointId: string; legRole: string } | undefined; materials?: readonly { file?: unknown }[] };
 }
 
 /**
@@ -53,6 +53,11 @@ export function trackingEntry(ctx: ExchangeContext, c: TrackedCase, event: CaseE
     jointId: c.submission?.joint?.jointId ?? "",
     legRole: c.submission?.joint?.legRole ?? "",
     decisionOutcome: file?.decision?.outcome ?? "",
+    scansCited: c.submission?.materials?.filter((m) => m.file).length ?? 0,
+    scansCheckedAt: file?.scans?.checkedAt,
+    scansVerified: file?.scans?.verified ?? 0,
+    scansMismatched: file?.scans?.mismatchedRefs.length ?? 0,
+    acceptedOnElectronicCopies: event.type === "case.accepted" && event.data.onElectronicCopies === true,
     problems: (file?.problems ?? []).map((p) => ({
       problemId: p.problemId,
       source: p.source,

@@ -46,6 +46,7 @@ describe("recording delivery depends on the channel (送达登记)", () => {
     receivingCommand("SubmitCase"),
     receivingCommand("MarkForwarded"),
     homeCommand("ReceiveCase"),
+    homeCommand("SignForMaterials"),
     homeCommand("Accept"),
     homeCommand("StartReview"),
     homeCommand("Decide"),

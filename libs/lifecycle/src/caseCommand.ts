@@ -45,7 +45,18 @@ export type MarkForwardedCommand = Command<"MarkForwarded", { readonly trackingN
 export type ReceiveCaseCommand = Command<"ReceiveCase", NoData>;
 /** Home authority signed for the mailed paper materials (材料签收); once only. */
 export type SignForMaterialsCommand = Command<"SignForMaterials", NoData>;
-/** Home authority accepted the application (受理). */
+/**
+ * The home node fetched every scan the case cites and checked each against its SHA-256 (电子材料核验);
+ * once only, issued by the node itself, not by a clerk.
+ */
+export type RecordScansCheckedCommand = Command<
+  "RecordScansChecked",
+  { readonly verified: number; readonly mismatchedRefs: readonly string[]; readonly paperOnly: number }
+>;
+/**
+ * Home authority accepted the application (受理): on the signed-for paper, or, where the item's mode
+ * allows online pre-review (网上预审), on the verified electronic copies of every material.
+ */
 export type AcceptCommand = Command<"Accept", NoData>;
 /** Home authority refused to accept (不予受理), with reasons. */
 export type RefuseCommand = Command<"Refuse", { readonly reasons: readonly string[] }>;
@@ -94,6 +105,7 @@ export type CaseCommand =
   | MarkForwardedCommand
   | ReceiveCaseCommand
   | SignForMaterialsCommand
+  | RecordScansCheckedCommand
   | AcceptCommand
   | RefuseCommand
   | RequestCorrectionCommand

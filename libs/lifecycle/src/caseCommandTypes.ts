@@ -6,6 +6,7 @@ export const caseCommandTypes = [
   "MarkForwarded",
   "ReceiveCase",
   "SignForMaterials",
+  "RecordScansChecked",
   "Accept",
   "Refuse",
   "RequestCorrection",

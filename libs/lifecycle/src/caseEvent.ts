@@ -30,7 +30,16 @@ export type CaseForwarded = Event<"case.forwarded", { readonly trackingNo: strin
 /** `correctionDueAt`: the home authority must answer (accept, refuse or request correction) by then. */
 export type CaseReceived = Event<"case.received", { readonly receivedAt: Date; readonly correctionDueAt: Date }>;
 export type CaseMaterialsSigned = Event<"case.materials_signed", { readonly signedAt: Date }>;
-export type CaseAccepted = Event<"case.accepted", { readonly acceptedAt: Date; readonly decisionDueAt: Date }>;
+/** Every cited scan fetched and checked by the home node: how many matched, which did not, how many materials have none. */
+export type CaseScansChecked = Event<
+  "case.scans_checked",
+  { readonly verified: number; readonly mismatchedRefs: readonly string[]; readonly paperOnly: number; readonly checkedAt: Date }
+>;
+/** `onElectronicCopies`: accepted before the paper was signed for, on the verified scans (网上预审受理). */
+export type CaseAccepted = Event<
+  "case.accepted",
+  { readonly acceptedAt: Date; readonly decisionDueAt: Date; readonly onElectronicCopies?: boolean }
+>;
 export type CaseRefused = Event<"case.refused", { readonly reasons: readonly string[]; readonly refusedAt: Date }>;
 export type CaseCorrectionRequested = Event<
   "case.correction_requested",
@@ -84,6 +93,7 @@ export type CaseEvent =
   | CaseForwarded
   | CaseReceived
   | CaseMaterialsSigned
+  | CaseScansChecked
   | CaseAccepted
   | CaseRefused
   | CaseCorrectionRequested

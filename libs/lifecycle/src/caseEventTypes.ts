@@ -6,6 +6,7 @@ export const caseEventTypes = [
   "case.forwarded",
   "case.received",
   "case.materials_signed",
+  "case.scans_checked",
   "case.accepted",
   "case.refused",
   "case.correction_requested",

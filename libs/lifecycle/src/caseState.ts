@@ -49,6 +49,15 @@ export interface Suspension {
   readonly expectedResumeAt?: Date;
 }
 
+/** Scans of a case checked against their cited SHA-256 by the home node. */
+export interface ScansCheck {
+  readonly checkedAt: Date;
+  readonly verified: number;
+  readonly mismatchedRefs: readonly string[];
+  /** Materials with no scan (paper only). */
+  readonly paperOnly: number;
+}
+
 export interface Extension {
   readonly reason: string;
   readonly grantedAt: Date;
@@ -104,6 +113,8 @@ export interface CaseFile {
   readonly mailTrackingNo?: string;
   /** Paper materials signed for by the home authority (材料已签收): a flag, not a status. */
   readonly materialsSignedAt?: Date;
+  /** The home node's check of the cited scans (电子材料核验), once every one is settled. */
+  readonly scans?: ScansCheck;
   readonly corrections: readonly CorrectionRound[];
   readonly suspensions: readonly Suspension[];
   readonly extension?: Extension;

@@ -7,6 +7,7 @@ export const commandLabels: Readonly<Record<CaseCommandType, Bilingual>> = {
   MarkForwarded: { zh: "转递", en: "mark the case forwarded" },
   ReceiveCase: { zh: "接收", en: "receive the case" },
   SignForMaterials: { zh: "签收材料", en: "sign for the materials" },
+  RecordScansChecked: { zh: "登记电子材料核验", en: "record the scans' check" },
   Accept: { zh: "受理", en: "accept" },
   Refuse: { zh: "不予受理", en: "refuse" },
   RequestCorrection: { zh: "一次性告知补正", en: "request correction" },

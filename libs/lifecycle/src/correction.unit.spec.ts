@@ -13,7 +13,12 @@ function submitCorrection(items: string[]): CaseCommand {
 
 describe("correction loop (补正)", () => {
   function twoRounds(): CaseState[] {
-    const received = run([receivingCommand("SubmitCase"), receivingCommand("MarkForwarded"), homeCommand("ReceiveCase")]);
+    const received = run([
+      receivingCommand("SubmitCase"),
+      receivingCommand("MarkForwarded"),
+      homeCommand("ReceiveCase"),
+      homeCommand("SignForMaterials"),
+    ]);
     const states: CaseState[] = [received.state];
     const steps: readonly (readonly [string, CaseCommand])[] = [
       ["2025-03-05T02:00:00Z", homeCommand("RequestCorrection")], // Wed

@@ -17,6 +17,7 @@ const issuer: Record<CaseCommandType, Actor | "either"> = {
   MarkForwarded: "receiving",
   ReceiveCase: "home",
   SignForMaterials: "home",
+  RecordScansChecked: "home",
   Accept: "home",
   Refuse: "home",
   RequestCorrection: "home",
@@ -49,7 +50,8 @@ const feedback = { RecordComplaint: "same" } as const;
 const expected: Record<CaseStatus, Partial<Record<CaseCommandType, CaseStatus | "same">>> = {
   INITIAL: { SubmitCase: "SUBMITTED" },
   SUBMITTED: { MarkForwarded: "FORWARDED", Withdraw: "WITHDRAWN", ...feedback },
-  FORWARDED: { ReceiveCase: "RECEIVED_BY_HOME", ...beforeDecision, ...feedback },
+  // The fixture's path checks the scans right after receiving the case: once only, so later rows refuse it.
+  FORWARDED: { ReceiveCase: "RECEIVED_BY_HOME", RecordScansChecked: "same", ...beforeDecision, ...feedback },
   RECEIVED_BY_HOME: {
     Accept: "ACCEPTED",
     Refuse: "NOT_ACCEPTED",
@@ -69,6 +71,19 @@ const expected: Record<CaseStatus, Partial<Record<CaseCommandType, CaseStatus | 
   RATED: { ...feedback },
   WITHDRAWN: { RecordRating: "same", ...feedback },
 };
+
+/** Statuses from which RecordScansChecked is allowed (once; see acceptance.unit.spec.ts). */
+const scansCheckable: readonly CaseStatus[] = [
+  "FORWARDED",
+  "RECEIVED_BY_HOME",
+  "CORRECTION_REQUESTED",
+  "ACCEPTED",
+  "UNDER_REVIEW",
+  "SUSPENDED",
+  "DECIDED",
+  "RESULT_SENT",
+  "DELIVERED",
+];
 
 /** Statuses from which AnswerProblem is allowed (given an open problem; see the feedback tests). */
 const answerable: readonly CaseStatus[] = caseStatuses.filter((s) => s !== "INITIAL");
@@ -139,10 +154,15 @@ describe("the exported transition table", () => {
     const rule = transitions[type];
     const side = issuer[type];
     expect([...rule.actors].sort()).toEqual(side === "either" ? [...actors].sort() : [side]);
-    const sources = type === "AnswerProblem" ? answerable : caseStatuses.filter((s) => expected[s][type] !== undefined);
+    const sources =
+      type === "AnswerProblem"
+        ? answerable
+        : type === "RecordScansChecked"
+          ? scansCheckable
+          : caseStatuses.filter((s) => expected[s][type] !== undefined);
     expect([...rule.from].sort()).toEqual([...sources].sort());
     for (const source of sources) {
-      const next = type === "AnswerProblem" ? "same" : expected[source][type];
+      const next = type === "AnswerProblem" || type === "RecordScansChecked" ? "same" : expected[source][type];
       const feedback: readonly string[] = (rule as TransitionRule).feedback ?? [];
       expect(next === "same" ? null : next).toBe(feedback.includes(source) ? null : rule.to);
     }

@@ -1,7 +1,7 @@
 import { assertNever } from "./assertNever";
 import type { CaseCommand, CaseCommandType, DecisionOutcome, ResultChannel } from "./caseCommand";
 import type { CaseEvent } from "./caseEvent";
-import type { CaseState, CaseStateIn, CorrectionRound, Problem, ProblemSource } from "./caseState";
+import type { CaseState, CaseStateIn, CorrectionRound, Problem, ProblemSource, ScansCheck } from "./caseState";
 import type { RatingLevel } from "./ratingLevels";
 import type { CaseStatus } from "./caseStatuses";
 import { closeOpenSuspension } from "./closeOpenSuspension";
@@ -13,6 +13,37 @@ import { InvalidCommand } from "./invalidCommand";
 import { isInStatus } from "./isInStatus";
 import { transitions } from "./transitions";
 import { validateCommand } from "./validateCommand";
+
+/**
+ * Acceptance before the paper is signed for (网上预审受理): only for an item whose mode allows it,
+ * and only when every material has a scan and every scan matched its digest.
+ */
+function acceptableOnScans(status: CaseStatus, scans: ScansCheck | undefined, allowed: boolean): void {
+  const why = !allowed
+    ? {
+        zh: "该事项的实现形式不含网上预审，须签收纸质材料后受理",
+        en: "this item's mode has no online pre-review: sign for the paper first",
+      }
+    : scans === undefined
+      ? {
+          zh: "电子材料尚未全部取回核验（没有电子材料的案件须签收纸质材料）",
+          en: "the scans are not all fetched and checked yet (a case without scans needs the paper)",
+        }
+      : scans.mismatchedRefs.length > 0
+        ? {
+            zh: `电子材料 ${scans.mismatchedRefs.join("、")} 核验不符`,
+            en: `scans ${scans.mismatchedRefs.join(", ")} did not match their digest`,
+          }
+        : scans.paperOnly > 0
+          ? { zh: `${scans.paperOnly} 份材料没有电子件`, en: `${scans.paperOnly} material(s) have no scan` }
+          : undefined;
+  if (why) {
+    throw new IllegalTransition(status, "Accept", {
+      zh: `纸质材料尚未签收，${why.zh}`,
+      en: `the paper materials are not signed for and ${why.en}`,
+    });
+  }
+}
 
 /** The state, if its status is one the command may be issued from; otherwise IllegalTransition. */
 function expectStatus<S extends CaseStatus>(state: CaseState, command: CaseCommandType, from: readonly S[]): CaseStateIn<S> {
@@ -66,14 +97,31 @@ export function decide(command: CaseCommand, state: CaseState, ctx: DecideContex
       }
       return [{ type: "case.materials_signed", data: { signedAt: now } }];
     }
-    case "Accept":
-      expectStatus(state, command.type, transitions.Accept.from);
+    case "RecordScansChecked": {
+      const current = expectStatus(state, command.type, transitions.RecordScansChecked.from);
+      if (current.scans !== undefined) {
+        throw new IllegalTransition(current.status, command.type, {
+          zh: "电子材料已核验，不能重复登记",
+          en: "the scans were already checked",
+        });
+      }
+      return [{ type: "case.scans_checked", data: { ...command.data, checkedAt: now } }];
+    }
+    case "Accept": {
+      const current = expectStatus(state, command.type, transitions.Accept.from);
+      const onElectronicCopies = current.materialsSignedAt === undefined;
+      if (onElectronicCopies) acceptableOnScans(current.status, current.scans, ctx.acceptOnScans === true);
       return [
         {
           type: "case.accepted",
-          data: { acceptedAt: now, decisionDueAt: calendar.addWorkingDays(now, timeLimits.decisionDays) },
+          data: {
+            acceptedAt: now,
+            decisionDueAt: calendar.addWorkingDays(now, timeLimits.decisionDays),
+            ...(onElectronicCopies ? { onElectronicCopies } : {}),
+          },
         },
       ];
+    }
     case "Refuse":
       expectStatus(state, command.type, transitions.Refuse.from);
       return [{ type: "case.refused", data: { reasons: command.data.reasons, refusedAt: now } }];

@@ -26,7 +26,8 @@ describe("due dates on the working-day calendar", () => {
 
   it("when a case is accepted on a Thursday, then the decision is due 20 working days later across four weekends", () => {
     const received = apply(forwarded(), homeCommand("ReceiveCase"), at("2025-03-06T05:00:00Z")).state;
-    const accepted = apply(received, homeCommand("Accept"), at("2025-03-06T06:00:00Z")).state;
+    const signed = apply(received, homeCommand("SignForMaterials"), at("2025-03-06T05:30:00Z")).state;
+    const accepted = apply(signed, homeCommand("Accept"), at("2025-03-06T06:00:00Z")).state;
     expect(accepted.status === "ACCEPTED" && accepted.due.decisionDueAt).toEqual(at("2025-04-03T06:00:00Z"));
   });
 
@@ -35,6 +36,7 @@ describe("due dates on the working-day calendar", () => {
       receivingCommand("SubmitCase"),
       receivingCommand("MarkForwarded"),
       homeCommand("ReceiveCase"),
+      homeCommand("SignForMaterials"),
       homeCommand("Accept"),
       homeCommand("StartReview"),
     ]).state;
@@ -45,7 +47,8 @@ describe("due dates on the working-day calendar", () => {
 
 describe("isOverdue", () => {
   const received = apply(forwarded(), homeCommand("ReceiveCase"), at("2025-03-07T02:00:00Z")).state;
-  const accepted = apply(received, homeCommand("Accept"), at("2025-03-07T03:00:00Z")).state;
+  const signed = apply(received, homeCommand("SignForMaterials"), at("2025-03-07T02:30:00Z")).state;
+  const accepted = apply(signed, homeCommand("Accept"), at("2025-03-07T03:00:00Z")).state;
   const underReview = apply(accepted, homeCommand("StartReview"), at("2025-03-07T04:00:00Z")).state;
   const decided = apply(underReview, homeCommand("Decide"), at("2025-03-13T02:00:00Z")).state;
   const sent = apply(decided, homeCommand("SendResult"), at("2025-03-13T03:00:00Z")).state;

@@ -7,6 +7,7 @@ export const eventLabels: Readonly<Record<CaseEventType, Bilingual>> = {
   "case.forwarded": { zh: "已转递", en: "Forwarded" },
   "case.received": { zh: "主管地已接收", en: "Received by the home authority" },
   "case.materials_signed": { zh: "纸质材料已签收", en: "Paper materials signed for" },
+  "case.scans_checked": { zh: "电子材料已核验", en: "Scans checked" },
   "case.accepted": { zh: "已受理", en: "Accepted" },
   "case.refused": { zh: "不予受理", en: "Not accepted" },
   "case.correction_requested": { zh: "告知补正", en: "Correction requested" },

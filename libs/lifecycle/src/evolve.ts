@@ -47,6 +47,11 @@ export function evolve(state: CaseState, event: CaseEvent): CaseState {
     case "case.materials_signed":
       if (!isInStatus(state, transitions.SignForMaterials.from) || state.materialsSignedAt !== undefined) return state;
       return { ...state, materialsSignedAt: event.data.signedAt };
+    case "case.scans_checked": {
+      if (!isInStatus(state, transitions.RecordScansChecked.from) || state.scans !== undefined) return state;
+      const { checkedAt, verified, mismatchedRefs, paperOnly } = event.data;
+      return { ...state, scans: { checkedAt, verified, mismatchedRefs, paperOnly } };
+    }
     case "case.accepted":
       if (state.status !== "RECEIVED_BY_HOME") return state;
       return {

@@ -18,6 +18,7 @@ export * from "./initialState";
 export * from "./invalidCommand";
 export * from "./isCaseEvent";
 export * from "./isCaseEventType";
+export * from "./isInStatus";
 export * from "./isOverdue";
 export * from "./isTerminal";
 export * from "./ratingLevelLabels";

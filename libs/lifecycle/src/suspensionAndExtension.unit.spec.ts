@@ -8,13 +8,17 @@ import { apply, at, ctxAt, homeCommand, receivingCommand, run, thrownBy } from "
 
 /** Accepted on Mon 3 March 2025: decision due 20 working days later, Mon 31 March. */
 function underReview(): CaseState {
-  return run([
-    receivingCommand("SubmitCase"),
-    receivingCommand("MarkForwarded"),
-    homeCommand("ReceiveCase"),
-    homeCommand("Accept"),
-    homeCommand("StartReview"),
-  ]).state;
+  return run(
+    [
+      receivingCommand("SubmitCase"),
+      receivingCommand("MarkForwarded"),
+      homeCommand("ReceiveCase"),
+      homeCommand("SignForMaterials"),
+      homeCommand("Accept"),
+      homeCommand("StartReview"),
+    ],
+    at("2025-03-03T00:00:00Z"),
+  ).state;
 }
 const acceptedAt = at("2025-03-03T04:00:00Z");
 

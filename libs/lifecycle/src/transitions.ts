@@ -47,11 +47,15 @@ const registered = caseStatuses.filter((s): s is Exclude<CaseStatus, "INITIAL"> 
  * | SUBMITTED … WITHDRAWN             | AnswerProblem (H)     | case.problem_answered     | unchanged (feedback)      |
  * | SUBMITTED … SUSPENDED             | Withdraw (R)          | case.withdrawn            | WITHDRAWN 已撤回 (end)    |
  * | FORWARDED … DELIVERED             | SignForMaterials (H)  | case.materials_signed     | unchanged; once           |
+ * | FORWARDED … DELIVERED             | RecordScansChecked (H)| case.scans_checked        | unchanged; once           |
  *
- * "A … B" spans the statuses listed in `from` below (Withdraw: before the decision; SignForMaterials:
- * after forwarding and before closing, not in an end state).
+ * "A … B" spans the statuses listed in `from` below (Withdraw: before the decision; SignForMaterials
+ * and RecordScansChecked: after forwarding and before closing, not in an end state).
  *
  * Rules beyond the table:
+ * - Accept needs the paper signed for (SignForMaterials), or, where the item's mode allows online
+ *   pre-review (DecideContext.acceptOnScans), every material's scan verified (case.scans_checked with
+ *   no mismatch and no paper-only material).
  * - RecordDelivery: a result sent by mail is recorded by the receiving side (collected at the window or
  *   signed for, 窗口领取/邮件签收); an electronic result by the home authority (电子送达).
  * - Checks run in this order: actor (ForbiddenActor), command data (InvalidCommand),
@@ -81,6 +85,22 @@ export const transitions = {
     ],
     to: null,
     event: "case.materials_signed",
+  },
+  RecordScansChecked: {
+    actors: ["home"],
+    from: [
+      "FORWARDED",
+      "RECEIVED_BY_HOME",
+      "CORRECTION_REQUESTED",
+      "ACCEPTED",
+      "UNDER_REVIEW",
+      "SUSPENDED",
+      "DECIDED",
+      "RESULT_SENT",
+      "DELIVERED",
+    ],
+    to: null,
+    event: "case.scans_checked",
   },
   Accept: { actors: ["home"], from: ["RECEIVED_BY_HOME"], to: "ACCEPTED", event: "case.accepted" },
   Refuse: {

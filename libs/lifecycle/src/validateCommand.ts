@@ -4,6 +4,8 @@ import {
   MAX_DOCUMENT_REF_LENGTH,
   MAX_ID_LENGTH,
   MAX_LIST_ENTRIES,
+  MAX_MATERIALS,
+  MAX_MATERIAL_REF_LENGTH,
   MAX_REASON_LENGTH,
   MAX_RECEIPT_NO_LENGTH,
   checkCount,
@@ -163,6 +165,20 @@ export function validateCommand(command: CaseCommand): FieldViolation[] {
     case "Withdraw":
       optionalText("reason", command.data.reason, MAX_REASON_LENGTH, out);
       break;
+    case "RecordScansChecked": {
+      const d = command.data;
+      for (const [field, n] of [
+        ["verified", d.verified],
+        ["paperOnly", d.paperOnly],
+      ] as const) {
+        if (!Number.isInteger(n) || n < 0 || n > MAX_MATERIALS)
+          out.push({ field, description: `须为 0 至 ${MAX_MATERIALS} 的整数 / must be an integer from 0 to ${MAX_MATERIALS}` });
+      }
+      if (checkCount(out, "mismatchedRefs", d.mismatchedRefs.length, MAX_MATERIALS, { zh: "材料", en: "materials" })) {
+        d.mismatchedRefs.forEach((r, i) => text(`mismatchedRefs[${i}]`, r, MAX_MATERIAL_REF_LENGTH, out));
+      }
+      break;
+    }
     case "ReceiveCase":
     case "SignForMaterials":
     case "Accept":

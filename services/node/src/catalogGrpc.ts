@@ -1,6 +1,14 @@
 import { status } from "@grpc/grpc-js";
 import { MAX_CODE_LENGTH, checkText } from "@tongban/bounds";
-import { type CatalogItem as Item, type Handling, defaultCatalog, handlingOf, homeDepartment, remoteReceiptRule } from "@tongban/catalog";
+import {
+  type CatalogItem as Item,
+  type Handling,
+  defaultCatalog,
+  handlingOf,
+  homeDepartment,
+  preReviewRule,
+  remoteReceiptRule,
+} from "@tongban/catalog";
 import type { Network } from "@tongban/config";
 import type {
   CatalogItem,
@@ -21,6 +29,7 @@ export function catalogGrpc(network: Network, log: Logger): CatalogServiceServer
   const catalog = defaultCatalog();
   const entry = (it: Item): CatalogItem => {
     const rule = remoteReceiptRule(it.mode);
+    const preReview = preReviewRule(it.mode);
     return {
       code: it.code,
       seq: it.seq,
@@ -31,6 +40,8 @@ export function catalogGrpc(network: Network, log: Logger): CatalogServiceServer
       mode: it.mode,
       remoteReceipt: rule.eligible,
       remoteReceiptReason: rule.reason,
+      preReview: preReview.allowed,
+      preReviewReason: preReview.reason,
       homeDepartments: network.nodes.flatMap((n) => {
         const d = homeDepartment(it.code, n.id);
         return d ? [{ node: n.id, code: d.code, nameZh: d.name, nameEn: d.nameEn }] : [];

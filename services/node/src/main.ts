@@ -20,6 +20,7 @@ import { catalogPort } from "./intake/catalogPort";
 import { answerSubmitCase, intakeGrpc } from "./intake/intakeGrpc";
 import { intakeChannel as openIntakeChannel } from "./intake/intakeChannel";
 import { type FetchOutcome, MaterialFetcher } from "./materials/materialFetcher";
+import { recordScansChecked } from "./materials/scansCheck";
 import { materialGrpc } from "./materials/materialGrpc";
 import { MaterialStore } from "./materials/materialStore";
 import { preReviewGrpc } from "./materials/preReviewGrpc";
@@ -327,6 +328,7 @@ export async function startNode(opts: NodeOptions = {}): Promise<RunningNode> {
       caller: callerOf(transport, spiffeUri(node.id, "node", node.id)),
       log: log.child({ component: "materials" }),
       retryMs: cfg.materialFetchRetryMs,
+      check: (caseId) => recordScansChecked(ctx, materials, caseId),
     });
     const fetcher = materialFetcher;
     opened.push(() => fetcher.stop());

@@ -16,8 +16,9 @@ export function at(iso: string): Date {
   return new Date(iso);
 }
 
+/** An item whose mode allows acceptance on verified scans (网上预审); the paths below check the scans. */
 export function ctxAt(now: Date): DecideContext {
-  return { now, calendar: weekendCalendar, timeLimits: statutoryTimeLimits };
+  return { now, calendar: weekendCalendar, timeLimits: statutoryTimeLimits, acceptOnScans: true };
 }
 
 /** A valid command of the given type, issued by `actor`. */
@@ -61,6 +62,8 @@ export function sampleCommand(type: CaseCommandType, actor: Actor): CaseCommand 
       return { type, actor, data: { ticketNo: "12345-20250305-0001", description: "窗口未一次性告知所需材料" } };
     case "AnswerProblem":
       return { type, actor, data: { problemId: 1, answer: "已约谈经办人并整改" } };
+    case "RecordScansChecked":
+      return { type, actor, data: { verified: 2, mismatchedRefs: [], paperOnly: 0 } };
     case "ReceiveCase":
     case "SignForMaterials":
     case "Accept":
@@ -108,8 +111,9 @@ export function run(
 
 const r = receivingCommand;
 const h = homeCommand;
-const received = [r("SubmitCase"), r("MarkForwarded"), h("ReceiveCase")];
-const underReview = [...received, h("Accept"), h("StartReview")];
+const received = [r("SubmitCase"), r("MarkForwarded"), h("ReceiveCase"), h("RecordScansChecked")];
+const accepted = [...received, h("Accept")];
+const underReview = [...accepted, h("StartReview")];
 const decided = [...underReview, h("Decide")];
 const closed = [...decided, h("SendResult"), r("RecordDelivery"), h("Close")];
 
@@ -120,7 +124,7 @@ export const pathTo: Readonly<Record<CaseStatus, readonly CaseCommand[]>> = {
   FORWARDED: [r("SubmitCase"), r("MarkForwarded")],
   RECEIVED_BY_HOME: received,
   CORRECTION_REQUESTED: [...received, h("RequestCorrection")],
-  ACCEPTED: [...received, h("Accept")],
+  ACCEPTED: accepted,
   NOT_ACCEPTED: [...received, h("Refuse")],
   UNDER_REVIEW: underReview,
   SUSPENDED: [...underReview, h("Suspend")],

@@ -1,7 +1,7 @@
 import type { Collection } from "mongodb";
 import type { Logger } from "pino";
 import { MaterialServiceClient } from "@tongban/contracts";
-import type { CaseDoc } from "@tongban/exchange";
+import { type CaseDoc, isHomeSide } from "@tongban/exchange";
 import type { Caller } from "@tongban/rpc";
 import { CHUNK_BYTES, ChunkWriter, type MaterialStore } from "./materialStore";
 
@@ -15,6 +15,8 @@ export interface MaterialFetcherOptions {
   log: Logger;
   /** Wait before trying a failed fetch again. */
   retryMs?: number;
+  /** Called once a case's cited scans were all gone through: records the check when it can. */
+  check: (caseId: string) => Promise<unknown>;
 }
 
 /** What one fetch ended with (for the log and the tests). */
@@ -43,16 +45,22 @@ export class MaterialFetcher {
 
   constructor(private readonly o: MaterialFetcherOptions) {}
 
-  /** A home-side case whose cited scans are not all here yet is fetched soon. */
-  notice(doc: Pick<CaseDoc, "_id" | "role" | "submission">): void {
-    if (doc.role !== "home" || !doc.submission.materials.some((m) => m.file)) return;
+  /**
+   * A home-side case citing scans whose check is not recorded yet: its scans are fetched soon (a
+   * local leg's are this node's own uploads) and the check recorded once they all are settled.
+   */
+  notice(doc: Pick<CaseDoc, "_id" | "role" | "submission" | "state">): void {
+    if (!isHomeSide(doc) || !doc.submission.materials.some((m) => m.file)) return;
+    if (doc.state.status !== "INITIAL" && doc.state.scans) return;
     this.pending.add(doc._id);
     this.kick();
   }
 
   /** Every home case citing scans, once at start (fetches interrupted by a restart resume). */
   async start(): Promise<void> {
-    const docs = await this.o.cases.find({ role: "home" }, { projection: { _id: 1, role: 1, submission: 1 } }).toArray();
+    const docs = await this.o.cases
+      .find({ role: { $in: ["home", "local"] } }, { projection: { _id: 1, role: 1, submission: 1, state: 1 } })
+      .toArray();
     for (const d of docs) this.notice(d);
   }
 
@@ -84,7 +92,8 @@ export class MaterialFetcher {
       if (this.stopped) return;
       try {
         const doc = await this.o.cases.findOne({ _id: caseId }, { projection: { _id: 1, role: 1, submission: 1 } });
-        if (doc) for (const m of doc.submission.materials) if (m.file) await this.fetchOne(doc, m.file);
+        if (doc?.role === "home") for (const m of doc.submission.materials) if (m.file) await this.fetchOne(doc, m.file);
+        if (doc) await this.o.check(caseId);
         this.pending.delete(caseId);
       } catch (err) {
         this.o.log.warn({ err, caseId }, "material fetch failed; trying again later");

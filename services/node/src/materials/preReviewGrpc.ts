@@ -8,14 +8,12 @@ import {
   type ListMaterialsResponse,
   MaterialCopyState,
 } from "@tongban/contracts";
-import { type CaseDoc, type ExchangeContext, assertDepartment, caseNotFound, isHomeSide, loadCase } from "@tongban/exchange";
+import { type ExchangeContext, assertDepartment, caseNotFound, isHomeSide, loadCase } from "@tongban/exchange";
 import { AppError, type FieldViolation, clerkOf, toServiceError } from "@tongban/rpc";
 import { toAppError, unary } from "../grpcErrors";
 import { streamFile } from "./materialGrpc";
 import type { MaterialFileDoc, MaterialStore } from "./materialStore";
-
-/** Where the home holds a cited scan: its own fetched copy, or (a local leg) the upload itself. */
-const copyIdOf = (doc: CaseDoc, ref: string) => (doc.role === "local" ? ref : `${doc._id}/${ref}`);
+import { copyIdOf } from "./scansCheck";
 
 const stateOf = (f: MaterialFileDoc | null): MaterialCopyState => {
   switch (f?.state) {
