@@ -3,11 +3,14 @@ import { status } from "@grpc/grpc-js";
 import { Binary } from "mongodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MaterialCopyState, type MaterialFile, MaterialServiceClient, type UploadMaterialResponse } from "@tongban/contracts";
+import { homeDepartment as departmentIn } from "@tongban/catalog";
 import { sampleSubmission } from "@tongban/demo";
+import type { RunningMonitor } from "@tongban/monitor";
 import { callUnary, fieldViolationsOf } from "@tongban/rpc";
 import { MaterialStore } from "../../services/node/src/materials/materialStore";
 import { startTcpProxy, type TcpProxy } from "../robustness/tcpProxy";
-import { apis } from "../support/clients";
+import { awaitJson, startTestMonitor } from "../monitor/monitorSupport";
+import { apis, queuedIn } from "../support/clients";
 import {
   type CityNode,
   type Isolation,
@@ -27,6 +30,10 @@ const MB = 1024 * 1024;
 /** A PDF of `size` bytes: the header the node sniffs, then random bytes. */
 const pdf = (size: number) => Buffer.concat([Buffer.from("%PDF-1.7\n"), randomBytes(size - 9)]);
 const sha256 = (b: Buffer) => createHash("sha256").update(b).digest("hex");
+/** 网上预审，申请材料邮政寄递: acceptance on verified scans allowed. */
+const PRE_REVIEW_ITEM = "TB-2020-026";
+/** 异地代收代办: acceptance waits for the paper. */
+const PAPER_ITEM = "TB-2021-049";
 
 describe("scanned materials by claim-check (电子材料)", () => {
   let iso: Isolation;
@@ -34,6 +41,7 @@ describe("scanned materials by claim-check (电子材料)", () => {
   let xm: CityNode;
   let proxy: TcpProxy;
   let uploads: MaterialServiceClient;
+  let monitor: RunningMonitor;
   let n = 9600;
 
   beforeAll(async () => {
@@ -49,9 +57,11 @@ describe("scanned materials by claim-check (电子材料)", () => {
     )[0]!;
     const window = callerAs("quanzhou", "window");
     uploads = new MaterialServiceClient(`localhost:${qz.node.intakePort}`, window.credentials, window.options);
+    monitor = await startTestMonitor(iso, [qz, xm]);
   });
   afterAll(async () => {
     uploads.close();
+    await monitor?.stop();
     await stopCities([xm, qz].filter(Boolean));
     await proxy.close();
   });
@@ -65,12 +75,40 @@ describe("scanned materials by claim-check (电子材料)", () => {
       call.end();
     });
 
-  /** Submits a Quanzhou → Xiamen case citing `files`; its case id. */
-  const submitWith = async (files: MaterialFile[]) => {
+  /** Submits a Quanzhou → Xiamen case of `itemCode` citing `files` (and `paperOnly` materials without a scan); its case id. */
+  const submitWith = async (files: MaterialFile[], itemCode = PRE_REVIEW_ITEM, paperOnly = 0) => {
     const req = sampleSubmission(network.node("quanzhou")!, "xiamen", n++);
-    req.materials = files.map((file, i) => ({ name: `扫描件${i + 1}`, copies: 1, file }));
+    req.itemCode = itemCode;
+    req.homeDepartment = departmentIn(itemCode, "xiamen")!.code;
+    req.materials = [
+      ...files.map((file, i) => ({ name: `扫描件${i + 1}`, copies: 1, file })),
+      ...Array.from({ length: paperOnly }, (_, i) => ({ name: `纸质材料${i + 1}`, copies: 1 })),
+    ];
     return (await apis(qz).submit(req)).caseId;
   };
+
+  /** The home's check of the case's scans (case.scans_checked) once both sides hold it. */
+  const scansChecked = (caseId: string) =>
+    eventually(
+      `both sides hold the scans' check of ${caseId}`,
+      async () => {
+        const read = async (c: CityNode) =>
+          (await c.db.db.collection<{ _id: string; state: { scans?: unknown } }>("cases").findOne({ _id: caseId }))?.state.scans;
+        const [home, window] = [await read(xm), await read(qz)];
+        return home && window ? { home, window } : undefined;
+      },
+      60_000,
+    );
+  /** The home clerk takes the case into work: in the queue, claimed. */
+  const claimAtHome = async (caseId: string) => {
+    await queuedIn(xm, caseId, "RECEIVED_BY_HOME");
+    await apis(xm).claim(caseId);
+  };
+  const refusal = (p: Promise<unknown>) =>
+    p.then(
+      () => undefined,
+      (e: { code: number; details: string }) => e,
+    );
 
   /** The home's copy, read back whole from its store. */
   const homeCopy = async (caseId: string, ref: string) => {
@@ -161,6 +199,55 @@ describe("scanned materials by claim-check (电子材料)", () => {
       stored: 0,
     });
     expect(await download(caseId, file.ref)).toMatchObject({ code: status.FAILED_PRECONDITION });
+    // The check names the refused scan; the case cannot be accepted on it, and the monitor says so.
+    expect((await scansChecked(caseId)).home).toMatchObject({ verified: 0, mismatchedRefs: [file.ref], paperOnly: 0 });
+    await claimAtHome(caseId);
+    const early = await refusal(apis(xm).exec(caseId, { $case: "accept", value: {} }));
+    expect(early?.code).toBe(status.FAILED_PRECONDITION);
+    expect(early?.details).toContain(`电子材料 ${file.ref} 核验不符`);
+    const seen = await awaitJson(monitor, `/api/cases/${caseId}`, "the mismatch on the monitor", (d) =>
+      d.summary?.scans?.state === "mismatch" ? d.summary.scans : undefined,
+    );
+    expect(seen).toMatchObject({ cited: 1, verified: 0, mismatched: 1 });
+  });
+
+  it("when every scan of a pre-review item (网上预审) verifies, then the clerk accepts on them before the paper arrives, still signs for the paper, and the monitor shows both", async () => {
+    const scans = [pdf(600 * 1024), pdf(40 * 1024)];
+    const files = await Promise.all(scans.map((s) => upload(s)));
+    const caseId = await submitWith(files);
+    const checked = await scansChecked(caseId);
+    expect(checked.home).toMatchObject({ verified: 2, mismatchedRefs: [], paperOnly: 0 });
+    expect(checked.window).toEqual(checked.home);
+    await claimAtHome(caseId);
+    const accepted = await apis(xm).exec(caseId, { $case: "accept", value: {} });
+    expect(accepted.item!.case!).toMatchObject({ state: "ACCEPTED" });
+    expect(accepted.item!.case!.materialsSignedAt).toBeUndefined();
+    // The paper leg stays tracked: it is still signed for when the parcel arrives.
+    await apis(xm).exec(caseId, { $case: "signForMaterials", value: {} });
+    expect((await listMaterials(caseId)).paperSigned).toBe(true);
+    const detail = await awaitJson(monitor, `/api/cases/${caseId}`, "the scans and the acceptance on the monitor", (d) =>
+      d.summary?.acceptedOnElectronicCopies && d.summary?.materialsSignedAt ? d : undefined,
+    );
+    expect(detail.summary.scans).toMatchObject({ cited: 2, verified: 2, mismatched: 0, state: "verified" });
+    const step = detail.timeline.find((s: { step: string }) => s.step === "case.scans_checked");
+    expect(step.reports.map((r: { node: string }) => r.node).sort()).toEqual(["quanzhou", "xiamen"]);
+  });
+
+  it("when the item's mode has no online pre-review, or a material has no scan, then verified scans are not enough and acceptance waits for the paper", async () => {
+    const paperItem = await submitWith([await upload(pdf(20 * 1024))], PAPER_ITEM);
+    const partly = await submitWith([await upload(pdf(20 * 1024))], PRE_REVIEW_ITEM, 1);
+    for (const [caseId, why] of [
+      [paperItem, "该事项的实现形式不含网上预审"],
+      [partly, "1 份材料没有电子件"],
+    ] as const) {
+      await scansChecked(caseId);
+      await claimAtHome(caseId);
+      const early = await refusal(apis(xm).exec(caseId, { $case: "accept", value: {} }));
+      expect(early?.code).toBe(status.FAILED_PRECONDITION);
+      expect(early?.details).toContain(why);
+      await apis(xm).exec(caseId, { $case: "signForMaterials", value: {} });
+      expect((await apis(xm).exec(caseId, { $case: "accept", value: {} })).item!.case!.state).toBe("ACCEPTED");
+    }
   });
 
   it("when the link drops in the middle of a fetch, then the fetch resumes after what was stored and the copy verifies", async () => {
