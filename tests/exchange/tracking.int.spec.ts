@@ -26,6 +26,8 @@ describe("tracking events for operators", () => {
       "quanzhou case.forwarded",
       "quanzhou case.received",
       "xiamen case.received",
+      "quanzhou case.materials_signed",
+      "xiamen case.materials_signed",
       "quanzhou case.accepted",
       "xiamen case.accepted",
     ];
@@ -34,7 +36,7 @@ describe("tracking events for operators", () => {
     const steps = mine(records);
     expect(steps.map((t) => `${t.reportedBy} ${t.step}`).sort()).toEqual([...expected].sort());
     const accepted = steps.find((t) => t.step === "case.accepted" && t.reportedBy === "quanzhou")!;
-    expect(accepted).toMatchObject({ state: "ACCEPTED", dueStage: "decision", receivingNode: "xiamen", homeNode: "quanzhou", seq: 4 });
+    expect(accepted).toMatchObject({ state: "ACCEPTED", dueStage: "decision", receivingNode: "xiamen", homeNode: "quanzhou", seq: 5 });
 
     const raw = Buffer.concat(records.map((r) => r.value!)).toString("utf8");
     for (const secret of [req.applicant!.name, req.applicant!.idNumber, req.applicant!.phone, req.applicant!.address]) {

@@ -99,13 +99,14 @@ describe("the operators' dashboard in a real browser", () => {
       .poll(() => page.locator('[data-testid="timeline-step"]').evaluateAll((rows) => rows.map((r) => r.getAttribute("data-step"))), {
         timeout: UI_TIMEOUT,
       })
-      .toEqual(["case.submitted", "case.forwarded", "case.received", "case.accepted"]);
+      .toEqual(["case.submitted", "case.forwarded", "case.received", "case.materials_signed", "case.accepted"]);
     expect(await page.locator('[data-testid="timeline-case"]').textContent()).toBe(moving);
     // Steps are named as operators say them (已收件 …), not by their event types.
     expect(await page.locator('[data-testid="timeline-step"] td:nth-child(2)').allTextContents()).toEqual([
       "已收件",
       "已转递",
       "主管地已接收",
+      "纸质材料已签收",
       "已受理",
     ]);
     await shot("03-timeline");
@@ -211,7 +212,15 @@ describe("the operators' dashboard in a real browser", () => {
     expect(await attr('[data-testid="joint-panel"]', "data-joint-id")).toBe(app.caseId);
     await expect
       .poll(() => attrs(`${legRows}[data-role="out"] [data-testid="leg-step"]`, "data-step"), { timeout: UI_TIMEOUT })
-      .toEqual(["case.submitted", "case.forwarded", "case.received", "case.accepted", "case.review_started", "case.decided"]);
+      .toEqual([
+        "case.submitted",
+        "case.forwarded",
+        "case.received",
+        "case.materials_signed",
+        "case.accepted",
+        "case.review_started",
+        "case.decided",
+      ]);
     await expect
       .poll(() => attrs(`${legRows}[data-role="in"] [data-testid="leg-step"]`, "data-step"), { timeout: UI_TIMEOUT })
       .toEqual(["case.submitted", "case.forwarded", "case.received"]);

@@ -90,7 +90,8 @@ describe("the operators' monitor", () => {
       "1 case.submitted",
       "2 case.forwarded",
       "3 case.received",
-      "4 case.accepted",
+      "4 case.materials_signed",
+      "5 case.accepted",
     ]);
     for (const step of detail.timeline) expect(step.reports.map((r: any) => r.node).sort()).toEqual(["xiamen", "zhangzhou"]);
     expect((await getJson(monitor, `/api/cases?q=${caseId.slice(0, 20)}`)).caseIds).toContain(caseId);
@@ -173,6 +174,7 @@ describe("the operators' monitor", () => {
       "case.submitted",
       "case.forwarded",
       "case.received",
+      "case.materials_signed",
       "case.accepted",
       "case.review_started",
       "case.decided",

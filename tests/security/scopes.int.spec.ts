@@ -119,6 +119,14 @@ describe("who sees and acts on which case", () => {
     expect(refusal(forged)).toBe("PERMISSION_DENIED CLERK_NOT_TOKEN_SUBJECT");
     const claimed = await callUnary(q, q.claimItem, { caseId: ids.gaj, clerk: "", leaseSeconds: 60 }, 5_000, token);
     expect(claimed.item!.case!.claimedBy).toBe("clerk-real");
+    const signed = await callUnary(
+      q,
+      q.executeCommand,
+      { caseId: ids.gaj, requestId: "scope-sign", clerk: "", command: { $case: "signForMaterials", value: {} } },
+      5_000,
+      token,
+    );
+    expect(signed.item!.case!.materialsSignedAt).toBeInstanceOf(Date);
     const done = await callUnary(
       q,
       q.executeCommand,
