@@ -3,9 +3,10 @@
  * grpc-js server stream of the same bytes, in the same run, over the same mutual TLS. One file of
  * N MB (default 50) is uploaded to Quanzhou's node, cited by a case homed in Xiamen, and fetched,
  * stored and verified by Xiamen's node (both nodes in this process, on the real broker and store).
- * Prints MB/s of each path and their ratio, and how far this process's memory (heap and buffers)
- * rose above its level before the home's fetch while it ran: a streamed fetch holds a few chunks,
- * not the file.
+ * Prints MB/s of each path and their ratio, and how far this process's memory (heap and buffers,
+ * after a forced GC) rose above its level before the home's fetch while it ran, for the N MB file
+ * and for one a tenth its size: a streamed fetch holds a few chunks, not the file, so the rise
+ * does not grow with the file (their ratio stays near 1, not near 10).
  */
 import { createHash, randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
@@ -49,7 +50,11 @@ export interface MaterialsBenchResult {
   ratio: number;
   /** Highest rise of heap + array buffers above the level before the fetch, in MB. */
   fetchMemoryRiseMB: number;
+  /** The same for a file a tenth the size, fetched first in the same run. */
+  smallFileMemoryRiseMB: number;
 }
+
+const gc = (globalThis as { gc?: () => void }).gc;
 
 export async function runMaterialsBench(sizeMB: number): Promise<MaterialsBenchResult> {
   const infra = await resolveInfra();
@@ -64,7 +69,6 @@ export async function runMaterialsBench(sizeMB: number): Promise<MaterialsBenchR
     log,
   );
   const file = Buffer.concat([Buffer.from("%PDF-1.7\n"), randomBytes(sizeMB * MB - 9)]);
-  const digest = createHash("sha256").update(file).digest("hex");
   const caller = callerOf(transportOf(devTlsSettings("xiamen", "node", "xiamen")), spiffeUri("xiamen", "node", "xiamen"));
 
   // The raw path: a server stream of the same bytes, same TLS, same message size as a fetch.
@@ -128,36 +132,46 @@ export async function runMaterialsBench(sizeMB: number): Promise<MaterialsBenchR
     const uploads = new MaterialServiceClient(`localhost:${qz.intakePort}`, window.credentials, window.options);
     const intake = new IntakeServiceClient(`localhost:${qz.intakePort}`, window.credentials, window.options);
 
-    const uploadStarted = performance.now();
-    const material = await new Promise<MaterialFile>((resolve, reject) => {
-      const call = uploads.uploadMaterial((err, res) => (err ? reject(err) : resolve(res!.file!)));
-      call.write({ part: { $case: "header", value: { mediaType: "application/pdf", size: file.length, sha256: digest } } });
-      for (let at = 0; at < file.length; at += MB) call.write({ part: { $case: "chunk", value: file.subarray(at, at + MB) } });
-      call.end();
-    });
-    const uploadMs = performance.now() - uploadStarted;
+    /** Uploads `bytes`, cites them in a case homed in Xiamen, waits for the verified copy; times and memory rise. */
+    const claimCheck = async (bytes: Buffer, n: number) => {
+      const sha256 = createHash("sha256").update(bytes).digest("hex");
+      const uploadStarted = performance.now();
+      const material = await new Promise<MaterialFile>((resolve, reject) => {
+        const call = uploads.uploadMaterial((err, res) => (err ? reject(err) : resolve(res!.file!)));
+        call.write({ part: { $case: "header", value: { mediaType: "application/pdf", size: bytes.length, sha256 } } });
+        for (let at = 0; at < bytes.length; at += MB) call.write({ part: { $case: "chunk", value: bytes.subarray(at, at + MB) } });
+        call.end();
+      });
+      const uploadMs = performance.now() - uploadStarted;
 
-    const base = () => {
-      const m = process.memoryUsage();
-      return m.heapUsed + m.arrayBuffers;
+      const level = () => {
+        const m = process.memoryUsage();
+        return m.heapUsed + m.arrayBuffers;
+      };
+      gc?.();
+      const before = level();
+      let peak = before;
+      const sampler = setInterval(() => (peak = Math.max(peak, level())), 20);
+      const req = sampleSubmission(network.node("quanzhou")!, "xiamen", n);
+      req.materials = [{ name: "扫描件", copies: 1, file: material }];
+      const fetchStarted = performance.now();
+      const { caseId } = await callUnary(intake, intake.submitCase, req, 10_000);
+      const files = mongo.db(`${prefix}_xiamen`).collection<{ _id: string; state: string }>("material_files");
+      try {
+        for (;;) {
+          const f = await files.findOne({ _id: `${caseId}/${material.ref}` });
+          if (f?.state === "verified") break;
+          if (f?.state === "digest_mismatch") throw new Error("the home's copy did not verify");
+          if (performance.now() - fetchStarted > 600_000) throw new Error("the home's copy was not verified within 10 minutes");
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      } finally {
+        clearInterval(sampler);
+      }
+      return { uploadMs, fetchMs: performance.now() - fetchStarted, riseMB: (peak - before) / MB };
     };
-    const before = base();
-    let peak = before;
-    const sampler = setInterval(() => (peak = Math.max(peak, base())), 20);
-    const req = sampleSubmission(network.node("quanzhou")!, "xiamen", 1);
-    req.materials = [{ name: "扫描件", copies: 1, file: material }];
-    const fetchStarted = performance.now();
-    const { caseId } = await callUnary(intake, intake.submitCase, req, 10_000);
-    const files = mongo.db(`${prefix}_xiamen`).collection<{ _id: string; state: string }>("material_files");
-    for (;;) {
-      const f = await files.findOne({ _id: `${caseId}/${material.ref}` });
-      if (f?.state === "verified") break;
-      if (f?.state === "digest_mismatch") throw new Error("the home's copy did not verify");
-      if (performance.now() - fetchStarted > 600_000) throw new Error("the home's copy was not verified within 10 minutes");
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    const fetchMs = performance.now() - fetchStarted;
-    clearInterval(sampler);
+    const small = await claimCheck(file.subarray(0, Math.ceil(file.length / 10)), 1);
+    const { uploadMs, fetchMs, riseMB } = await claimCheck(file, 2);
     uploads.close();
     intake.close();
 
@@ -168,7 +182,8 @@ export async function runMaterialsBench(sizeMB: number): Promise<MaterialsBenchR
       uploadMBps: mbps(uploadMs),
       fetchMBps: mbps(fetchMs),
       ratio: mbps(fetchMs) / mbps(rawMs),
-      fetchMemoryRiseMB: (peak - before) / MB,
+      fetchMemoryRiseMB: riseMB,
+      smallFileMemoryRiseMB: small.riseMB,
     };
   } finally {
     raw.close();
@@ -192,5 +207,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   console.log(`  bare grpc-js server stream       ${f(r.rawStreamMBps).padStart(8)} MB/s`);
   console.log(`  upload to the window's node      ${f(r.uploadMBps).padStart(8)} MB/s`);
   console.log(`  home fetch + store + verify      ${f(r.fetchMBps).padStart(8)} MB/s   (${f(r.ratio, 3)} of the bare stream)`);
-  console.log(`  memory rise during the fetch     ${f(r.fetchMemoryRiseMB).padStart(8)} MB   (heap + buffers of this process)`);
+  console.log(`  memory rise during the fetch     ${f(r.fetchMemoryRiseMB).padStart(8)} MB   (heap + buffers of this process, both nodes)`);
+  console.log(
+    `  same for a file a tenth the size ${f(r.smallFileMemoryRiseMB).padStart(8)} MB   (ratio ${f(r.fetchMemoryRiseMB / r.smallFileMemoryRiseMB, 2)}; 10 if it grew with the file)`,
+  );
 }

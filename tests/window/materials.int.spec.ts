@@ -10,7 +10,7 @@ import { callUnary, fieldViolationsOf } from "@tongban/rpc";
 import { MaterialStore } from "../../services/node/src/materials/materialStore";
 import { startTcpProxy, type TcpProxy } from "../robustness/tcpProxy";
 import { awaitJson, startTestMonitor } from "../monitor/monitorSupport";
-import { apis, queuedIn } from "../support/clients";
+import { apis, queuedIn, sentCaseIn } from "../support/clients";
 import {
   type CityNode,
   type Isolation,
@@ -209,6 +209,8 @@ describe("scanned materials by claim-check (电子材料)", () => {
       d.summary?.scans?.state === "mismatch" ? d.summary.scans : undefined,
     );
     expect(seen).toMatchObject({ cited: 1, verified: 0, mismatched: 1 });
+    // The window is told which scan was refused, to ask the applicant again.
+    expect(await apis(qz).sentCase(caseId)).toMatchObject({ scansVerified: 0, scansMismatchedRefs: [file.ref] });
   });
 
   it("when every scan of a pre-review item (网上预审) verifies, then the clerk accepts on them before the paper arrives, still signs for the paper, and the monitor shows both", async () => {
@@ -231,6 +233,10 @@ describe("scanned materials by claim-check (电子材料)", () => {
     expect(detail.summary.scans).toMatchObject({ cited: 2, verified: 2, mismatched: 0, state: "verified" });
     const step = detail.timeline.find((s: { step: string }) => s.step === "case.scans_checked");
     expect(step.reports.map((r: { node: string }) => r.node).sort()).toEqual(["quanzhou", "xiamen"]);
+    // The window sees the check and the acceptance on electronic copies in its case view.
+    const view = await sentCaseIn(qz, caseId, "ACCEPTED");
+    expect(view).toMatchObject({ scansVerified: 2, scansMismatchedRefs: [], acceptedOnElectronicCopies: true });
+    expect(view.scansCheckedAt).toBeInstanceOf(Date);
   });
 
   it("when the item's mode has no online pre-review, or a material has no scan, then verified scans are not enough and acceptance waits for the paper", async () => {
@@ -246,7 +252,8 @@ describe("scanned materials by claim-check (电子材料)", () => {
       expect(early?.code).toBe(status.FAILED_PRECONDITION);
       expect(early?.details).toContain(why);
       await apis(xm).exec(caseId, { $case: "signForMaterials", value: {} });
-      expect((await apis(xm).exec(caseId, { $case: "accept", value: {} })).item!.case!.state).toBe("ACCEPTED");
+      const accepted = (await apis(xm).exec(caseId, { $case: "accept", value: {} })).item!.case!;
+      expect(accepted).toMatchObject({ state: "ACCEPTED", acceptedOnElectronicCopies: false });
     }
   });
 

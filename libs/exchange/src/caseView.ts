@@ -40,7 +40,18 @@ export function caseView(doc: CaseDoc, now: Date, forwarded = true): CaseView {
     ...toldToApplicant(file),
     joint: withOwnLeg(doc, doc.jointReport?.joint ?? startingJointView(doc), now),
     legRole: doc.submission.joint?.legRole ?? "",
+    scansCheckedAt: file?.scans?.checkedAt,
+    scansVerified: file?.scans?.verified ?? 0,
+    scansMismatchedRefs: [...(file?.scans?.mismatchedRefs ?? [])],
+    acceptedOnElectronicCopies: acceptedOnElectronicCopies(file),
   };
+}
+
+/** Accepted before the paper was signed for: only on verified scans (网上预审受理). */
+function acceptedOnElectronicCopies(file: CaseFile | undefined): boolean {
+  const accepted = file?.timeline.acceptedAt;
+  const signed = file?.materialsSignedAt;
+  return accepted !== undefined && (signed === undefined || signed.getTime() > accepted.getTime());
 }
 
 /** What the window tells the applicant (一次性告知): corrections, reasons, suspensions, extension, result. */
