@@ -6,7 +6,7 @@ import { MaterialCopyState, type MaterialFile, MaterialServiceClient, type Uploa
 import { homeDepartment as departmentIn } from "@tongban/catalog";
 import { sampleSubmission } from "@tongban/demo";
 import type { RunningMonitor } from "@tongban/monitor";
-import { callUnary, fieldViolationsOf } from "@tongban/rpc";
+import { callUnary, errorReasonOf, fieldViolationsOf } from "@tongban/rpc";
 import { MaterialStore } from "../../services/node/src/materials/materialStore";
 import { startTcpProxy, type TcpProxy } from "../robustness/tcpProxy";
 import { awaitJson, startTestMonitor } from "../monitor/monitorSupport";
@@ -250,6 +250,7 @@ describe("scanned materials by claim-check (电子材料)", () => {
       await claimAtHome(caseId);
       const early = await refusal(apis(xm).exec(caseId, { $case: "accept", value: {} }));
       expect(early?.code).toBe(status.FAILED_PRECONDITION);
+      expect(errorReasonOf(early as never)).toBe("MATERIALS_REQUIRED");
       expect(early?.details).toContain(why);
       await apis(xm).exec(caseId, { $case: "signForMaterials", value: {} });
       const accepted = (await apis(xm).exec(caseId, { $case: "accept", value: {} })).item!.case!;

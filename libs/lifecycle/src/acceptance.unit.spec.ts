@@ -46,6 +46,7 @@ describe("acceptance on the paper or on the electronic copies (网上预审受�
     for (const c of [ctx(), ctx(false)]) {
       expect(thrownBy(() => decide(accept, checked, c))).toMatchObject({
         code: "ILLEGAL_TRANSITION",
+        errorReason: "MATERIALS_REQUIRED",
         reason: { zh: "纸质材料尚未签收，该事项的实现形式不含网上预审，须签收纸质材料后受理" },
       });
     }

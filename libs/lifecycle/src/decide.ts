@@ -38,10 +38,8 @@ function acceptableOnScans(status: CaseStatus, scans: ScansCheck | undefined, al
           ? { zh: `${scans.paperOnly} 份材料没有电子件`, en: `${scans.paperOnly} material(s) have no scan` }
           : undefined;
   if (why) {
-    throw new IllegalTransition(status, "Accept", {
-      zh: `纸质材料尚未签收，${why.zh}`,
-      en: `the paper materials are not signed for and ${why.en}`,
-    });
+    const text = { zh: `纸质材料尚未签收，${why.zh}`, en: `the paper materials are not signed for and ${why.en}` };
+    throw new IllegalTransition(status, "Accept", text, "MATERIALS_REQUIRED");
   }
 }
 

@@ -15,8 +15,10 @@ export class IllegalTransition extends DomainError {
   readonly state: CaseStatus;
   readonly command: CaseCommandType;
   readonly reason: Bilingual | undefined;
+  /** Machine-readable cause for clients (google.rpc.ErrorInfo reason), e.g. MATERIALS_REQUIRED. */
+  readonly errorReason: string;
 
-  constructor(state: CaseStatus, command: CaseCommandType, reason?: Bilingual) {
+  constructor(state: CaseStatus, command: CaseCommandType, reason?: Bilingual, errorReason = "ILLEGAL_TRANSITION") {
     const stateLabel = stateLabels[state];
     const commandLabel = commandLabels[command];
     super({
@@ -26,5 +28,6 @@ export class IllegalTransition extends DomainError {
     this.state = state;
     this.command = command;
     this.reason = reason;
+    this.errorReason = errorReason;
   }
 }

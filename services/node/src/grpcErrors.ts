@@ -23,7 +23,7 @@ export function toAppError(err: unknown): unknown {
   }
   if (!(err instanceof DomainError)) return err;
   if (err instanceof InvalidCommand) return AppError.invalid(err.violations.map((v) => ({ field: v.field, description: v.description })));
-  if (err instanceof IllegalTransition) return AppError.failedPrecondition(err.message, "ILLEGAL_TRANSITION");
+  if (err instanceof IllegalTransition) return AppError.failedPrecondition(err.message, err.errorReason);
   return new AppError(status[err.grpcStatus], err.message, [], err.code);
 }
 
