@@ -66,39 +66,32 @@ const registered = caseStatuses.filter((s): s is Exclude<CaseStatus, "INITIAL"> 
  * - A rating of DISSATISFIED or worse (差评) also opens a problem (case.problem_opened), as a
  *   12345 complaint does; the home authority answers each within PROBLEM_ANSWER_DAYS working days.
  */
+/** After forwarding, before closing, not in an end state: the home may record the materials' arrival. */
+const materialsLeg = [
+  "FORWARDED",
+  "RECEIVED_BY_HOME",
+  "CORRECTION_REQUESTED",
+  "ACCEPTED",
+  "UNDER_REVIEW",
+  "SUSPENDED",
+  "DECIDED",
+  "RESULT_SENT",
+  "DELIVERED",
+] as const;
+
 export const transitions = {
   SubmitCase: { actors: ["receiving"], from: ["INITIAL"], to: "SUBMITTED", event: "case.submitted" },
   MarkForwarded: { actors: ["receiving"], from: ["SUBMITTED"], to: "FORWARDED", event: "case.forwarded" },
   ReceiveCase: { actors: ["home"], from: ["FORWARDED"], to: "RECEIVED_BY_HOME", event: "case.received" },
   SignForMaterials: {
     actors: ["home"],
-    from: [
-      "FORWARDED",
-      "RECEIVED_BY_HOME",
-      "CORRECTION_REQUESTED",
-      "ACCEPTED",
-      "UNDER_REVIEW",
-      "SUSPENDED",
-      "DECIDED",
-      "RESULT_SENT",
-      "DELIVERED",
-    ],
+    from: materialsLeg,
     to: null,
     event: "case.materials_signed",
   },
   RecordScansChecked: {
     actors: ["home"],
-    from: [
-      "FORWARDED",
-      "RECEIVED_BY_HOME",
-      "CORRECTION_REQUESTED",
-      "ACCEPTED",
-      "UNDER_REVIEW",
-      "SUSPENDED",
-      "DECIDED",
-      "RESULT_SENT",
-      "DELIVERED",
-    ],
+    from: materialsLeg,
     to: null,
     event: "case.scans_checked",
   },
