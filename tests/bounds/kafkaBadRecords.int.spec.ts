@@ -84,7 +84,9 @@ describe("generated bad records on a node's topics (inbound and revocations)", (
             caseId: "01NOSUCHCASE00000000000002",
             type: "case.accepted",
             caseSeq: 5,
-            payload: { event: { $case: "accepted", value: { acceptedAt: new Date(), decisionDueAt: new Date(), onElectronicCopies: false } } },
+            payload: {
+              event: { $case: "accepted", value: { acceptedAt: new Date(), decisionDueAt: new Date(), onElectronicCopies: false } },
+            },
           }),
           headers: { "event-type": "case.accepted" },
         },
