@@ -30,6 +30,9 @@ describe("one city offline for two minutes", () => {
       const v = await runScenario(net, {
         id: "city-offline-2min",
         fault: "one city cut off the network for 2 minutes",
+        // Enough submissions that the load never runs out while the city is away: the backlog
+        // then reaches the in-flight cap whatever the machine's pace before the cut.
+        load: { total: 700 },
         inject: async (load) => {
           const at = Date.now();
           await toxi.enable(KAFKA_PROXY, false);
